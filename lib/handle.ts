@@ -1,0 +1,84 @@
+/**
+ * `open()`: an rtnetlink handle bound to one namespace, with the object APIs
+ * (`link`, ...) hanging off it.
+ * @module
+ */
+import { LinkApi } from './link.js';
+import { RtnlSocket, type OperationOptions } from './netlink/socket.js';
+import { NetNs, netns as netnsApi, type NetnsRef } from './netns.js';
+
+/** Options of {@link open}. */
+export interface OpenOptions extends OperationOptions {
+  /**
+   * The namespace to work in: a {@link NetNs} handle (borrowed: the caller
+   * keeps ownership), or a reference to open one (a name under /run/netns,
+   * `{ pid }`, `{ path }`; opened for the socket's creation and closed right
+   * after, since a netlink socket stays bound to its namespace).
+   * Default: the namespace of the calling thread.
+   */
+  netns?: NetNs | NetnsRef;
+}
+
+/**
+ * An rtnetlink handle. Operations on it act in the namespace it was opened
+ * in, whichever thread or namespace the caller is in later.
+ */
+export class Netlink {
+  /** Links: `ip link`. */
+  readonly link: LinkApi;
+  /** The underlying socket, for raw requests (`request`, `dump`). */
+  readonly socket: RtnlSocket;
+
+  /** @internal Use {@link open}. */
+  constructor(socket: RtnlSocket) {
+    this.socket = socket;
+    this.link = new LinkApi(socket);
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.socket.closed;
+  }
+
+  /** Close the socket; operations still pending reject with ECANCELED. Idempotent. */
+  async close(): Promise<void> {
+    this.socket.close();
+  }
+
+  /** `await using nl = await open()` support. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Let the process exit while requests are pending on this handle. */
+  unref(): this {
+    this.socket.unref();
+    return this;
+  }
+
+  /** Undo {@link Netlink.unref}. */
+  ref(): this {
+    this.socket.ref();
+    return this;
+  }
+}
+
+/**
+ * Open an rtnetlink handle in the current namespace or in `opts.netns`.
+ *
+ * ```ts
+ * await using nl = await open({ netns: 'ns1' });
+ * await nl.link.add({ kind: 'bridge', name: 'br0', up: true });
+ * ```
+ */
+export async function open(opts: OpenOptions = {}): Promise<Netlink> {
+  const { netns, ...rest } = opts;
+  if (netns === undefined) return new Netlink(await RtnlSocket.open(-1, rest));
+  if (netns instanceof NetNs) return new Netlink(await RtnlSocket.open(netns.fd, rest));
+  const ns = await netnsApi.open(netns);
+  try {
+    return new Netlink(await RtnlSocket.open(ns.fd, rest));
+  } finally {
+    ns.close();
+  }
+}

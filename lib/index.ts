@@ -1,0 +1,10 @@
+/**
+ * netloom: build Linux virtual networks from Node.js over rtnetlink.
+ * @packageDocumentation
+ */
+export { open, Netlink, type OpenOptions } from './handle.js';
+export { netns, NetNs, NETNS_RUN_DIR, type NetnsRef, type NetnsDirOptions } from './netns.js';
+export { NetlinkError, AbortError } from './netlink/errors.js';
+export { RtnlSocket, type OperationOptions, type DumpOptions } from './netlink/socket.js';
+export * from './link.js';
+export type { RawMessage, RawReply, RawAttrs, RawValue, RawUnknownAttr, RawHeaderNest } from './native.js';

@@ -1,0 +1,156 @@
+/**
+ * The native addon's surface, typed. Everything in lib/ reaches the C++ core
+ * through this module only; nothing else calls `bindings`.
+ *
+ * The raw layer speaks rtnetlink in the kernel's own vocabulary: attribute and
+ * struct member names are the kernel YNL spec names in camelCase
+ * (`net-ns-fd` → `netNsFd`, `ifi-index` → `ifiIndex`). The friendly API in
+ * link.ts and friends maps to and from these shapes.
+ * @module
+ */
+import { createRequire } from 'node:module';
+
+/** A decoded attribute set: camelCase spec names to values. */
+export interface RawAttrs {
+  [name: string]: RawValue | undefined;
+  /** Attributes the tables do not know (a newer kernel), kept as bytes. */
+  $unknown?: RawUnknownAttr[];
+}
+
+/** An attribute the codec has no table entry for, kept verbatim. */
+export interface RawUnknownAttr {
+  /** The nla_type, without the NLA_F_NESTED / NLA_F_NET_BYTEORDER bits. */
+  type: number;
+  /** The payload, unparsed. */
+  data: Buffer;
+}
+
+/** A nest that starts with a fixed header (the veth peer: ifinfomsg + link attributes). */
+export interface RawHeaderNest {
+  header: Record<string, number | string | Buffer>;
+  attrs: RawAttrs;
+}
+
+/**
+ * Values the codec produces and accepts: integers as numbers (bigint also
+ * accepted on encode), strings, `true` for flags, addresses as text, opaque
+ * bytes as Buffer, structs and nests as objects, repeated attributes and
+ * indexed arrays as arrays.
+ */
+export type RawValue =
+  | number
+  | bigint
+  | string
+  | boolean
+  | Buffer
+  | RawAttrs
+  | RawHeaderNest
+  | { [field: string]: number | string | Buffer }
+  | RawValue[];
+
+/** A message to encode: the fixed header's fields and the attributes. */
+export interface RawMessage {
+  header?: Record<string, number | string | Buffer>;
+  attrs?: RawAttrs;
+}
+
+/** A decoded message from the kernel. */
+export interface RawReply {
+  /** nlmsg_type (RTM_NEWLINK, ...). */
+  type: number;
+  /** nlmsg_flags. */
+  flags: number;
+  header: Record<string, number | string | Buffer>;
+  attrs: RawAttrs;
+}
+
+/**
+ * The error object the native layer rejects with. lib/netlink/errors.ts turns
+ * it into a NetlinkError carrying the operation.
+ */
+export interface NativeError extends Error {
+  code: string;
+  errno: number;
+  syscall?: string;
+  /** The kernel's extended ACK message, when it sent one. */
+  extack?: string;
+  /** Byte offset in the request of the attribute the kernel blamed. */
+  extackOffset?: number;
+}
+
+/** Called once per event-loop wakeup with the dump messages that arrived. */
+export type DumpBatchCallback = (err: NativeError | null, items: RawReply[], done: boolean) => void;
+
+/** An rtnetlink socket owned by native code and driven by libuv. */
+export interface NativeSocket {
+  /**
+   * Send one request (NLM_F_REQUEST and NLM_F_ACK are added) and resolve at
+   * its ACK with the data messages that came before it (an RTM_GETLINK reply,
+   * NLM_F_ECHO copies). Rejects with a NativeError on NLMSG_ERROR.
+   */
+  request(type: number, flags: number, msg: RawMessage | Buffer): Promise<RawReply[]>;
+  /**
+   * Start a dump (NLM_F_DUMP is added). Batches arrive through `onBatch`
+   * until `done`. Dumps on one socket run one at a time (the kernel allows one
+   * per socket); later ones wait their turn. Returns the sequence number.
+   */
+  dump(type: number, flags: number, msg: RawMessage | Buffer, onBatch: DumpBatchCallback): number;
+  /**
+   * Stop delivering a dump's batches (an aborted iteration). The socket keeps
+   * reading and discarding its messages to NLMSG_DONE so it stays in step.
+   */
+  abandon(seq: number): void;
+  /** Close the socket; pending requests reject with ECANCELED. Idempotent. */
+  close(): void;
+  /** Keep the event loop alive while requests are pending (the default). */
+  ref(): void;
+  /** Let the process exit even with requests pending. */
+  unref(): void;
+  /** Number of requests and dumps not yet answered. */
+  readonly pending: number;
+}
+
+/** Namespace primitives; fds are owned by the JS NetNs handle that holds them. */
+export interface NativeNetns {
+  /** unshare(CLONE_NEWNET) on a fresh thread; resolves with an fd on the new namespace. */
+  create(): Promise<number>;
+  /** Open a namespace file (/run/netns/x, /proc/PID/ns/net, ...) O_RDONLY|O_CLOEXEC; checks it is a netns. */
+  openPath(path: string): number;
+  /** An fd on the calling thread's current network namespace. */
+  openCurrent(): number;
+  /** Bind-mount the namespace behind `fd` at `path` (the /run/netns scheme of `ip netns add`). */
+  bind(fd: number, runDir: string, name: string): void;
+  /** Unmount (MNT_DETACH) and unlink a named namespace file. */
+  unbind(path: string): void;
+  /** The namespace's inode number (what `ls -i`, `ip netns identify` compare). */
+  inode(fd: number): number;
+  /** close(2) an fd this library opened. */
+  closeFd(fd: number): void;
+}
+
+/** Everything the addon exports. */
+export interface NativeAddon {
+  /** Open NETLINK_ROUTE in the namespace behind `netnsFd` (-1: the current one), on a short-lived thread. */
+  openSocket(netnsFd: number): Promise<NativeSocket>;
+  /** Encode a request exactly as `request` would send it (seq 0, pid 0), for tests and inspection. */
+  encode(type: number, flags: number, msg: RawMessage): Buffer;
+  /** Decode a buffer of one or more netlink messages (golden tests, fuzzing, raw users). */
+  decode(buf: Buffer): RawReply[];
+  netns: NativeNetns;
+  /** Constants from the kernel UAPI headers the addon was compiled against. */
+  constants: Readonly<Record<string, number>>;
+}
+
+const require = createRequire(import.meta.url);
+
+/** The loaded addon (build/Release/netloom.node, or NETLOOM_ADDON for the sanitizer build). */
+export const native: NativeAddon = (
+  process.env.NETLOOM_ADDON ? require(process.env.NETLOOM_ADDON) : require('bindings')('netloom')
+) as NativeAddon;
+
+/** A UAPI constant by name; throws if the addon does not export it (a build mismatch). */
+export function constant(name: string): number {
+  const v = native.constants[name];
+  if (v === undefined) throw new Error(`netloom: native constant ${name} missing (addon/library mismatch)`);
+  return v;
+}

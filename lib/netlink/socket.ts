@@ -1,0 +1,244 @@
+/**
+ * The typed wrapper over one native rtnetlink socket: requests as promises,
+ * dumps as async iterables, AbortSignal everywhere, errors as NetlinkError.
+ * The object files (link.ts, ...) build on this and nothing lower.
+ * @module
+ */
+import { native, constant, type NativeSocket, type RawMessage, type RawReply, type NativeError } from '../native.js';
+import { AbortError, NetlinkError } from './errors.js';
+
+/** Options every async operation accepts. */
+export interface OperationOptions {
+  /** Abort the wait. A request the kernel already received still takes effect. */
+  signal?: AbortSignal;
+}
+
+/** Options of a dump. */
+export interface DumpOptions extends OperationOptions {
+  /**
+   * How many times `collect` dumps again when the kernel flags the dump as
+   * interrupted (NLM_F_DUMP_INTR: the table changed while it was read).
+   * Streaming iteration never retries; it throws EINTR at the end instead.
+   * Default 3.
+   */
+  retries?: number;
+}
+
+const NLM_F_DUMP_INTR = constant('NLM_F_DUMP_INTR');
+
+/** One rtnetlink socket, bound to the namespace it was opened in. */
+export class RtnlSocket {
+  #sock: NativeSocket | undefined;
+
+  private constructor(sock: NativeSocket) {
+    this.#sock = sock;
+  }
+
+  /** Open NETLINK_ROUTE in the namespace behind `netnsFd` (-1 for the current one). */
+  static async open(netnsFd: number, opts: OperationOptions = {}): Promise<RtnlSocket> {
+    throwIfAborted(opts.signal, 'open');
+    let sock: NativeSocket;
+    try {
+      sock = await native.openSocket(netnsFd);
+    } catch (e) {
+      throw NetlinkError.from(e, 'open');
+    }
+    if (opts.signal?.aborted) {
+      sock.close();
+      throw new AbortError('open', opts.signal.reason);
+    }
+    return new RtnlSocket(sock);
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#sock === undefined;
+  }
+
+  /** Requests and dumps sent and not yet answered. */
+  get pending(): number {
+    return this.#sock?.pending ?? 0;
+  }
+
+  #live(operation: string): NativeSocket {
+    if (this.#sock === undefined) throw new NetlinkError(operation, 'EBADF', 9, { message: 'the netlink handle is closed' });
+    return this.#sock;
+  }
+
+  /**
+   * Send one request and wait for its ACK. Resolves with the data messages
+   * the kernel sent before the ACK (a GET's answer, NLM_F_ECHO copies).
+   * @param operation what to call it in errors ('link.add')
+   * @param request the caller's description, attached to errors
+   */
+  async request(
+    operation: string,
+    type: number,
+    flags: number,
+    msg: RawMessage | Buffer,
+    opts: OperationOptions = {},
+    request?: unknown,
+  ): Promise<RawReply[]> {
+    throwIfAborted(opts.signal, operation);
+    const sock = this.#live(operation);
+    const sent = sock.request(type, flags, msg).catch((e: unknown) => {
+      throw NetlinkError.from(e, operation, request);
+    });
+    return opts.signal ? raceAbort(sent, opts.signal, operation) : sent;
+  }
+
+  /**
+   * Stream a dump. Breaking out of the loop, or aborting, stops delivery; the
+   * socket drains the rest of the dump in the background so it stays in step.
+   * Throws NetlinkError EINTR at the end if the kernel flagged the dump as
+   * interrupted.
+   */
+  dump(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}): AsyncIterableIterator<RawReply> {
+    throwIfAborted(opts.signal, operation);
+    const sock = this.#live(operation);
+    return new DumpIterator(sock, operation, type, msg, opts.signal);
+  }
+
+  /** A whole dump as an array, dumping again (bounded) if it was interrupted. */
+  async collect(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}): Promise<RawReply[]> {
+    const retries = opts.retries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      const out: RawReply[] = [];
+      try {
+        for await (const m of this.dump(operation, type, msg, opts)) out.push(m);
+        return out;
+      } catch (e) {
+        if (e instanceof NetlinkError && e.code === 'EINTR' && attempt < retries) continue;
+        throw e;
+      }
+    }
+  }
+
+  /** Close the socket. Pending operations reject with ECANCELED. Idempotent. */
+  close(): void {
+    const s = this.#sock;
+    this.#sock = undefined;
+    s?.close();
+  }
+
+  /** Let the process exit while this socket has requests pending. */
+  unref(): this {
+    this.#sock?.unref();
+    return this;
+  }
+
+  /** Keep the process alive while this socket has requests pending (the default). */
+  ref(): this {
+    this.#sock?.ref();
+    return this;
+  }
+}
+
+class DumpIterator implements AsyncIterableIterator<RawReply> {
+  readonly #sock: NativeSocket;
+  readonly #operation: string;
+  readonly #signal: AbortSignal | undefined;
+  readonly #seq: number;
+  #queue: RawReply[] = [];
+  #head = 0;
+  #done = false;
+  #error: unknown = undefined;
+  #interrupted = false;
+  #wake: (() => void) | undefined;
+  readonly #onAbort = (): void => {
+    this.#finish(new AbortError(this.#operation, this.#signal?.reason));
+  };
+
+  constructor(sock: NativeSocket, operation: string, type: number, msg: RawMessage | Buffer, signal: AbortSignal | undefined) {
+    this.#sock = sock;
+    this.#operation = operation;
+    this.#signal = signal;
+    try {
+      this.#seq = sock.dump(type, 0, msg, (err, items, done) => this.#onBatch(err, items, done));
+    } catch (e) {
+      throw NetlinkError.from(e, operation);
+    }
+    signal?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  #onBatch(err: NativeError | null, items: RawReply[], done: boolean): void {
+    if (this.#done) return;
+    for (const m of items) {
+      if (m.flags & NLM_F_DUMP_INTR) this.#interrupted = true;
+      this.#queue.push(m);
+    }
+    if (err) this.#finish(NetlinkError.from(err, this.#operation));
+    else if (done) {
+      this.#finish(this.#interrupted ? new NetlinkError(this.#operation, 'EINTR', 4, { message: 'the dump was interrupted by a concurrent change; dump again' }) : undefined, false);
+    } else this.#poke();
+  }
+
+  #finish(error: unknown, abandon = true): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#error = error;
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    if (abandon) this.#sock.abandon(this.#seq);
+    this.#poke();
+  }
+
+  #poke(): void {
+    const w = this.#wake;
+    this.#wake = undefined;
+    w?.();
+  }
+
+  async next(): Promise<IteratorResult<RawReply>> {
+    for (;;) {
+      if (this.#head < this.#queue.length) {
+        const value = this.#queue[this.#head++] as RawReply;
+        if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+          this.#queue = this.#queue.slice(this.#head);
+          this.#head = 0;
+        }
+        return { value, done: false };
+      }
+      if (this.#done) {
+        if (this.#error !== undefined) {
+          const e = this.#error;
+          this.#error = undefined;
+          throw e;
+        }
+        return { value: undefined, done: true };
+      }
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+    }
+  }
+
+  async return(): Promise<IteratorResult<RawReply>> {
+    this.#finish(undefined);
+    this.#queue = [];
+    this.#head = 0;
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<RawReply> {
+    return this;
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, operation: string): void {
+  if (signal?.aborted) throw new AbortError(operation, signal.reason);
+}
+
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal, operation: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new AbortError(operation, signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

@@ -1,0 +1,217 @@
+/**
+ * Network namespaces: named ones exactly as `ip netns` makes them, anonymous
+ * ones that live as long as their handle, and namespaces of other processes.
+ * @module
+ */
+import { readdir } from 'node:fs/promises';
+import { native } from './native.js';
+import { NetlinkError } from './netlink/errors.js';
+
+/** Where `ip netns` keeps its named namespaces. */
+export const NETNS_RUN_DIR = '/run/netns';
+
+/** Options for naming a namespace. */
+export interface NetnsDirOptions {
+  /** The directory of named namespaces. Default `/run/netns`, shared with iproute2. */
+  runDir?: string;
+}
+
+/** How to find an existing namespace. */
+export type NetnsRef = string | { name: string; runDir?: string } | { pid: number } | { path: string };
+
+// A handle dropped without close() still has its fd closed, with a warning:
+// an fd pins the namespace (and every link in it) for as long as it is open.
+const leaks = new FinalizationRegistry<{ fd: number; what: string }>((held) => {
+  try {
+    native.netns.closeFd(held.fd);
+  } catch {
+    /* already closed */
+  }
+  process.emitWarning(`netloom: ${held.what} was garbage-collected without close(); closed its fd now`, 'NetloomLeakWarning');
+});
+
+/**
+ * An open file descriptor on a network namespace. While it is open the
+ * namespace exists; an anonymous namespace (from {@link netns.create})
+ * vanishes with its last handle, and with the process.
+ */
+export class NetNs {
+  #fd: number;
+  /** The name under the run directory, for named namespaces. */
+  readonly name: string | undefined;
+  /** The file the namespace was opened from, if any. */
+  readonly path: string | undefined;
+  readonly #token = {};
+
+  /** @internal Use the functions of {@link netns}. */
+  constructor(fd: number, name?: string, path?: string) {
+    this.#fd = fd;
+    this.name = name;
+    this.path = path;
+    leaks.register(this, { fd, what: `NetNs(${name ?? path ?? 'anonymous'})` }, this.#token);
+  }
+
+  /** The fd. Throws if the handle is closed. */
+  get fd(): number {
+    if (this.#fd < 0) throw new NetlinkError('netns', 'EBADF', 9, { message: `namespace handle ${this.toString()} is closed` });
+    return this.#fd;
+  }
+
+  /** True once closed. */
+  get closed(): boolean {
+    return this.#fd < 0;
+  }
+
+  /** The namespace's inode number: two handles refer to the same namespace iff their inodes match. */
+  get inode(): number {
+    return native.netns.inode(this.fd);
+  }
+
+  /** True if both handles refer to the same namespace. */
+  equals(other: NetNs): boolean {
+    return this.inode === other.inode;
+  }
+
+  /**
+   * Close the fd. The namespace itself goes away when nothing else holds it
+   * (a name under /run/netns, a process, another fd). Idempotent.
+   */
+  close(): void {
+    if (this.#fd < 0) return;
+    const fd = this.#fd;
+    this.#fd = -1;
+    leaks.unregister(this.#token);
+    native.netns.closeFd(fd);
+  }
+
+  /** `using ns = ...` support. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** `await using ns = ...` support. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+
+  /** A readable description: the name, path or 'anonymous'. */
+  toString(): string {
+    return this.name ?? this.path ?? 'anonymous';
+  }
+}
+
+function checkName(name: unknown, operation: string): string {
+  if (typeof name !== 'string') throw new TypeError(`${operation}: name: must be a string, got ${typeof name}`);
+  if (name.length === 0 || name === '.' || name === '..' || name.includes('/') || name.includes('\0'))
+    throw new TypeError(`${operation}: name: not a valid namespace name: '${name}'`);
+  if (Buffer.byteLength(name) > 255) throw new RangeError(`${operation}: name: longer than 255 bytes`);
+  return name;
+}
+
+function wrap<T>(operation: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw NetlinkError.from(e, operation);
+  }
+}
+
+/**
+ * Create an anonymous network namespace. It has only `lo`, down, and lives as
+ * long as the returned handle (or anything else that holds it).
+ */
+async function create(): Promise<NetNs> {
+  try {
+    return new NetNs(await native.netns.create());
+  } catch (e) {
+    throw NetlinkError.from(e, 'netns.create');
+  }
+}
+
+/**
+ * Create a named namespace.
+ *
+ * Equivalent to: `ip netns add NAME` (a bind mount of the namespace on
+ * /run/netns/NAME, with the directory made a shared mount so other tools and
+ * mount namespaces see it). Fails with EEXIST if the name is taken.
+ */
+async function add(name: string, opts: NetnsDirOptions = {}): Promise<NetNs> {
+  checkName(name, 'netns.add');
+  const runDir = opts.runDir ?? NETNS_RUN_DIR;
+  let fd: number;
+  try {
+    fd = await native.netns.create();
+  } catch (e) {
+    throw NetlinkError.from(e, 'netns.add');
+  }
+  try {
+    native.netns.bind(fd, runDir, name);
+  } catch (e) {
+    native.netns.closeFd(fd);
+    throw NetlinkError.from(e, 'netns.add');
+  }
+  return new NetNs(fd, name, `${runDir}/${name}`);
+}
+
+/**
+ * Delete a named namespace: unmount and remove /run/netns/NAME. The
+ * namespace itself lives on while a process or an open handle still holds it.
+ *
+ * Equivalent to: `ip netns delete NAME`
+ */
+async function del(name: string, opts: NetnsDirOptions = {}): Promise<void> {
+  checkName(name, 'netns.del');
+  wrap('netns.del', () => native.netns.unbind(`${opts.runDir ?? NETNS_RUN_DIR}/${name}`));
+}
+
+/**
+ * The names of the named namespaces.
+ *
+ * Equivalent to: `ip netns list`
+ */
+async function list(opts: NetnsDirOptions = {}): Promise<string[]> {
+  try {
+    return (await readdir(opts.runDir ?? NETNS_RUN_DIR)).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw NetlinkError.from(e, 'netns.list');
+  }
+}
+
+/**
+ * Open an existing namespace: by name (under /run/netns), by the PID of a
+ * process inside it, or by the path of a namespace file.
+ */
+async function openNs(ref: NetnsRef): Promise<NetNs> {
+  if (typeof ref === 'string') ref = { name: ref };
+  if ('name' in ref) {
+    const name = checkName(ref.name, 'netns.open');
+    const path = `${ref.runDir ?? NETNS_RUN_DIR}/${name}`;
+    return new NetNs(wrap('netns.open', () => native.netns.openPath(path)), name, path);
+  }
+  if ('pid' in ref) {
+    if (!Number.isInteger(ref.pid) || ref.pid <= 0) throw new RangeError(`netns.open: pid: must be a positive integer, got ${String(ref.pid)}`);
+    const path = `/proc/${ref.pid}/ns/net`;
+    return new NetNs(wrap('netns.open', () => native.netns.openPath(path)), undefined, path);
+  }
+  if ('path' in ref) {
+    if (typeof ref.path !== 'string' || ref.path === '') throw new TypeError('netns.open: path: must be a non-empty string');
+    return new NetNs(wrap('netns.open', () => native.netns.openPath(ref.path)), undefined, ref.path);
+  }
+  throw new TypeError('netns.open: expected a name, { name }, { pid } or { path }');
+}
+
+/** A handle on the namespace the calling thread is in now. */
+function current(): NetNs {
+  return new NetNs(wrap('netns.current', () => native.netns.openCurrent()), undefined, '/proc/thread-self/ns/net');
+}
+
+/** Namespace operations, named like `ip netns`. */
+export const netns = {
+  add,
+  del,
+  list,
+  open: openNs,
+  create,
+  current,
+} as const;

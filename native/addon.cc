@@ -1,0 +1,22 @@
+// Module init and exports only.
+#include <napi.h>
+
+#include "constants.h"
+#include "netns.h"
+#include "nl_socket.h"
+#include "rtnl_napi.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("openSocket", netloom::NlSocket::Init(env));
+  exports.Set("encode", Napi::Function::New(env, netloom::rtnl::Encode, "encode"));
+  exports.Set("decode", Napi::Function::New(env, netloom::rtnl::Decode, "decode"));
+  exports.Set("netns", netloom::make_netns_exports(env));
+  exports.Set("constants", netloom::make_constants(env));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(netloom, Init)

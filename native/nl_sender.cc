@@ -1,0 +1,124 @@
+#include "nl_sender.h"
+
+#include <limits.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <system_error>
+#include <thread>
+
+#include "unique_fd.h"
+
+namespace netloom {
+
+namespace {
+// Bytes per sendmsg(): well under the default socket send buffer, which
+// bounds one netlink datagram to the kernel.
+constexpr size_t kMaxBatchBytes = 32 * 1024;
+constexpr size_t kMaxBatchMessages = 256;
+}  // namespace
+
+struct NlSender::State {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::pair<uint32_t, std::vector<uint8_t>>> queue;
+  std::vector<Failure> failures;
+  uv_async_t* async = nullptr;  // nulled under mu when the loop side goes away
+  bool stop = false;
+  UniqueFd fd;
+
+  void run() {
+    std::vector<std::pair<uint32_t, std::vector<uint8_t>>> batch;
+    std::vector<iovec> iov;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lk(mu);
+        cv.wait(lk, [&] { return stop || !queue.empty(); });
+        if (stop) return;
+        size_t bytes = 0;
+        batch.clear();
+        while (!queue.empty() && batch.size() < kMaxBatchMessages &&
+               (batch.empty() || bytes + queue.front().second.size() <= kMaxBatchBytes)) {
+          bytes += queue.front().second.size();
+          batch.push_back(std::move(queue.front()));
+          queue.pop_front();
+        }
+      }
+      iov.clear();
+      for (auto& m : batch) iov.push_back(iovec{m.second.data(), m.second.size()});
+      msghdr mh{};
+      mh.msg_iov = iov.data();
+      mh.msg_iovlen = iov.size();
+      ssize_t r;
+      do r = ::sendmsg(fd.get(), &mh, 0);
+      while (r < 0 && errno == EINTR);
+      if (r < 0) {
+        Failure f{{}, errno};
+        for (auto& m : batch) f.seqs.push_back(m.first);
+        std::lock_guard<std::mutex> lk(mu);
+        failures.push_back(std::move(f));
+        if (async) uv_async_send(async);
+      }
+    }
+  }
+};
+
+NlSender::NlSender(uv_loop_t* loop, int fd, std::function<void()> on_failure)
+    : state_(std::make_shared<State>()), on_failure_(std::move(on_failure)) {
+  state_->fd.reset(fd);
+  async_ = new uv_async_t;
+  async_->data = this;
+  uv_async_init(loop, async_, [](uv_async_t* a) {
+    auto* self = static_cast<NlSender*>(a->data);
+    if (self && self->on_failure_) self->on_failure_();
+  });
+  uv_unref(reinterpret_cast<uv_handle_t*>(async_));  // never keeps the process alive by itself
+  state_->async = async_;
+}
+
+NlSender::~NlSender() { shutdown(); }
+
+int NlSender::send(uint32_t seq, std::vector<uint8_t> bytes) {
+  if (!started_) {
+    try {
+      std::shared_ptr<State> st = state_;
+      std::thread([st] { st->run(); }).detach();
+    } catch (const std::system_error& e) {
+      return e.code().value() ? e.code().value() : EAGAIN;
+    }
+    started_ = true;
+  }
+  {
+    std::lock_guard<std::mutex> lk(state_->mu);
+    state_->queue.emplace_back(seq, std::move(bytes));
+  }
+  state_->cv.notify_one();
+  return 0;
+}
+
+std::vector<NlSender::Failure> NlSender::take_failures() {
+  std::lock_guard<std::mutex> lk(state_->mu);
+  return std::move(state_->failures);
+}
+
+void NlSender::shutdown() {
+  if (async_ == nullptr) return;
+  {
+    std::lock_guard<std::mutex> lk(state_->mu);
+    state_->stop = true;
+    state_->queue.clear();
+    state_->async = nullptr;
+  }
+  state_->cv.notify_one();
+  async_->data = nullptr;
+  uv_close(reinterpret_cast<uv_handle_t*>(async_), [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
+  async_ = nullptr;
+  // If the thread never started, the fd closes with the last State reference.
+}
+
+}  // namespace netloom

@@ -1,0 +1,55 @@
+// Sends netlink requests from a dedicated thread.
+//
+// Why a thread: rtnetlink does a request's work synchronously inside the
+// sender's sendmsg() — under RTNL, and for some operations (deleting a link,
+// creating one while IPv6 sets it up) for tens of milliseconds. Sending on the
+// event loop would freeze it for that long. So the loop thread only encodes
+// and queues; this thread sends, batching whatever is queued into one
+// sendmsg() (the kernel walks every message in the datagram and answers each
+// on its own), and replies are read on the loop by uv_poll as they come.
+//
+// The thread owns a dup of the socket fd and shares its state through a
+// shared_ptr, so shutdown() never waits for a send in progress: the thread
+// notices, drops what is queued, closes its fd and exits by itself.
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace netloom {
+
+class NlSender {
+ public:
+  // A batch that sendmsg() refused, with the errno.
+  struct Failure {
+    std::vector<uint32_t> seqs;
+    int err;
+  };
+
+  // `fd` is a dup this object takes over. `on_failure` runs on the loop
+  // thread (via uv_async) after a failed send; call take_failures() there.
+  NlSender(uv_loop_t* loop, int fd, std::function<void()> on_failure);
+  ~NlSender();
+  NlSender(const NlSender&) = delete;
+  NlSender& operator=(const NlSender&) = delete;
+
+  // Queue one encoded request. Starts the thread on first use; returns 0, or
+  // the errno if no thread could be started (the request is not queued).
+  int send(uint32_t seq, std::vector<uint8_t> bytes);
+  std::vector<Failure> take_failures();
+  // Stop: the thread exits after its current sendmsg, dropping the queue.
+  void shutdown();
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+  uv_async_t* async_ = nullptr;
+  std::function<void()> on_failure_;
+  bool started_ = false;
+};
+
+}  // namespace netloom

@@ -1,0 +1,535 @@
+#include "nl_socket.h"
+
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "errors.h"
+#include "fresh_thread.h"
+#include "rtnl_codec.h"
+#include "rtnl_napi.h"
+
+#ifndef NETLINK_EXT_ACK
+#error "linux/netlink.h too old: NETLINK_EXT_ACK missing"
+#endif
+
+namespace netloom {
+
+namespace {
+
+// Requests handed to the kernel and not yet answered. Each unanswered ACK
+// or GET reply waits in our receive buffer; bounding them keeps that far
+// below the buffer size, so the kernel never drops an answer (ENOBUFS).
+constexpr size_t kWindow = 256;
+constexpr int kRcvBuf = 8 * 1024 * 1024;
+constexpr int kSndBuf = 1024 * 1024;
+// Datagrams read per wakeup before yielding to the rest of the loop.
+constexpr int kReadBudget = 512;
+
+struct AddonData {
+  Napi::FunctionReference ctor;
+};
+
+void set_buf(int fd, int force_opt, int opt, int size) {
+  // SO_*BUFFORCE lifts the sysctl cap when we have CAP_NET_ADMIN; otherwise
+  // take what the plain option allows.
+  if (::setsockopt(fd, SOL_SOCKET, force_opt, &size, sizeof size) != 0)
+    ::setsockopt(fd, SOL_SOCKET, opt, &size, sizeof size);
+}
+
+// Runs on a fresh thread already switched into the target namespace (or the
+// caller's thread for the current namespace).
+FdResult open_route_socket() {
+  UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE));
+  if (!fd) return FdResult::fail(errno, "socket");
+  int one = 1;
+  // Extended ACK text, capped ACKs (no echo of our request), strict checking
+  // of dump requests (so filters in them are honoured or refused, never ignored).
+  if (::setsockopt(fd.get(), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one) != 0) return FdResult::fail(errno, "setsockopt");
+  if (::setsockopt(fd.get(), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one) != 0) return FdResult::fail(errno, "setsockopt");
+  if (::setsockopt(fd.get(), SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof one) != 0 && errno != ENOPROTOOPT)
+    return FdResult::fail(errno, "setsockopt");
+  set_buf(fd.get(), SO_RCVBUFFORCE, SO_RCVBUF, kRcvBuf);
+  set_buf(fd.get(), SO_SNDBUFFORCE, SO_SNDBUF, kSndBuf);
+  sockaddr_nl sa{};
+  sa.nl_family = AF_NETLINK;
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) return FdResult::fail(errno, "bind");
+  return FdResult{fd.release(), 0, nullptr};
+}
+
+uint16_t u16_arg(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (info.Length() <= i || !info[i].IsNumber()) throw_type_error(info.Env(), std::string(what) + " must be a number");
+  uint32_t v = info[i].As<Napi::Number>().Uint32Value();
+  if (v > 0xffff) throw_range_error(info.Env(), std::string(what) + " out of range");
+  return static_cast<uint16_t>(v);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- setup
+
+Napi::Function NlSocket::Init(Napi::Env env) {
+  Napi::Function ctor = DefineClass(env, "NetlinkSocket",
+                                    {
+                                        InstanceMethod("request", &NlSocket::Request),
+                                        InstanceMethod("dump", &NlSocket::Dump),
+                                        InstanceMethod("abandon", &NlSocket::Abandon),
+                                        InstanceMethod("close", &NlSocket::Close),
+                                        InstanceMethod("ref", &NlSocket::RefLoop),
+                                        InstanceMethod("unref", &NlSocket::UnrefLoop),
+                                        InstanceAccessor("pending", &NlSocket::GetPending, nullptr),
+                                    });
+  auto* data = new AddonData{Napi::Persistent(ctor)};
+  env.SetInstanceData<AddonData>(data);
+  return Napi::Function::New(env, Open, "openSocket");
+}
+
+// openSocket(netnsFd): in the current namespace the socket is made right
+// here (cheap, no namespace switch); elsewhere on a fresh thread.
+Napi::Value NlSocket::Open(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) throw_type_error(env, "openSocket(netnsFd): netnsFd must be a number");
+  int nsfd = info[0].As<Napi::Number>().Int32Value();
+  auto make = [](Napi::Env e, int fd) -> Napi::Value {
+    return e.GetInstanceData<AddonData>()->ctor.New({Napi::Number::New(e, fd)});
+  };
+  if (nsfd < 0) {
+    auto d = Napi::Promise::Deferred::New(env);
+    FdResult r = open_route_socket();
+    if (r.err) d.Reject(errno_error(env, r.err, r.syscall).Value());
+    else d.Resolve(make(env, r.fd));
+    return d.Promise();
+  }
+  int dup = ::fcntl(nsfd, F_DUPFD_CLOEXEC, 0);  // the thread holds its own fd: JS may close nsfd meanwhile
+  if (dup < 0) throw errno_error(env, errno, "fcntl");
+  return run_on_fresh_thread(
+      env,
+      [dup]() -> FdResult {
+        UniqueFd ns(dup);
+        FdResult r;
+        if (!enter_netns(ns.get(), r)) return r;
+        return open_route_socket();
+      },
+      make);
+}
+
+NlSocket::NlSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NlSocket>(info), env_(info.Env()) {
+  if (info.Length() < 1 || !info[0].IsNumber()) throw_type_error(env_, "NetlinkSocket is created by openSocket()");
+  fd_.reset(info[0].As<Napi::Number>().Int32Value());
+  uv_loop_t* loop = nullptr;
+  if (napi_get_uv_event_loop(env_, &loop) != napi_ok || loop == nullptr) throw Napi::Error::New(env_, "no event loop");
+  poll_ = new uv_poll_t;
+  if (int r = uv_poll_init(loop, poll_, fd_.get()); r != 0) {
+    delete poll_;
+    poll_ = nullptr;
+    throw errno_error(env_, -r, "uv_poll_init");
+  }
+  poll_->data = this;
+  int dup = ::fcntl(fd_.get(), F_DUPFD_CLOEXEC, 0);
+  if (dup < 0) {
+    int e = errno;
+    shutdown(false);
+    throw errno_error(env_, e, "fcntl");
+  }
+  sender_ = std::make_unique<NlSender>(loop, dup, [this] { on_send_failure(); });
+  async_ctx_ = std::make_unique<Napi::AsyncContext>(env_, "netloom.NetlinkSocket", Value());
+  napi_add_env_cleanup_hook(env_, cleanup_hook, this);
+}
+
+NlSocket::~NlSocket() {
+  // Only reachable with nothing pending (pending requests hold a strong
+  // reference), so there is nobody to notify.
+  if (!closed_) {
+    napi_remove_env_cleanup_hook(env_, cleanup_hook, this);
+    shutdown(false);
+  }
+}
+
+void NlSocket::cleanup_hook(void* arg) {
+  auto* self = static_cast<NlSocket*>(arg);
+  self->shutdown(false);
+}
+
+// ---------------------------------------------------------------- requests
+
+uint32_t NlSocket::next_seq() {
+  if (++seq_ == 0) ++seq_;  // 0 is what notifications carry; never use it
+  return seq_;
+}
+
+Napi::Value NlSocket::Request(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (closed_) throw errno_error(env, EBADF, "request (socket closed)");
+  uint16_t type = u16_arg(info, 0, "type");
+  uint16_t flags = u16_arg(info, 1, "flags");
+  uint32_t seq = next_seq();
+  rtnl::Writer w;
+  rtnl::encode_request(env, w, type, static_cast<uint16_t>(flags | NLM_F_REQUEST | NLM_F_ACK), seq, info[2]);
+  auto p = std::make_unique<Pending>();
+  p->bytes = std::move(w.bytes());
+  napi_value promise;
+  if (napi_create_promise(env, &p->deferred, &promise) != napi_ok) throw Napi::Error::New(env, "napi_create_promise failed");
+  enqueue(seq, std::move(p));
+  return Napi::Value(env, promise);
+}
+
+Napi::Value NlSocket::Dump(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (closed_) throw errno_error(env, EBADF, "dump (socket closed)");
+  uint16_t type = u16_arg(info, 0, "type");
+  uint16_t flags = u16_arg(info, 1, "flags");
+  if (info.Length() < 4 || !info[3].IsFunction()) throw_type_error(env, "dump(type, flags, msg, onBatch): onBatch must be a function");
+  uint32_t seq = next_seq();
+  rtnl::Writer w;
+  rtnl::encode_request(env, w, type, static_cast<uint16_t>(flags | NLM_F_REQUEST | NLM_F_DUMP), seq, info[2]);
+  auto p = std::make_unique<Pending>();
+  p->dump = true;
+  p->bytes = std::move(w.bytes());
+  p->on_batch = Napi::Persistent(info[3].As<Napi::Function>());
+  enqueue(seq, std::move(p));
+  return Napi::Number::New(env, seq);
+}
+
+Napi::Value NlSocket::Abandon(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsNumber()) throw_type_error(info.Env(), "abandon(seq): seq must be a number");
+  uint32_t seq = info[0].As<Napi::Number>().Uint32Value();
+  auto it = pending_.find(seq);
+  if (it != pending_.end() && it->second->dump) {
+    Pending& p = *it->second;
+    p.abandoned = true;
+    p.on_batch.Reset();
+    if (!p.sent) {  // never started: just forget it
+      for (auto q = dump_queue_.begin(); q != dump_queue_.end(); ++q)
+        if (*q == seq) {
+          dump_queue_.erase(q);
+          break;
+        }
+      pending_.erase(it);
+      update_poll();
+    }
+  }
+  return info.Env().Undefined();
+}
+
+void NlSocket::enqueue(uint32_t seq, std::unique_ptr<Pending> p) {
+  Pending& ref = *p;
+  pending_.emplace(seq, std::move(p));
+  if (ref.dump) dump_queue_.push_back(seq);
+  else backlog_.push_back(seq);
+  pump();
+  update_poll();
+}
+
+// Hand queued work to the sender while the window has room; dumps one at a time.
+void NlSocket::pump() {
+  while (!closed_ && in_flight_ < kWindow && !dump_active_ && !dump_queue_.empty()) {
+    uint32_t seq = dump_queue_.front();
+    dump_queue_.pop_front();
+    auto it = pending_.find(seq);
+    if (it == pending_.end()) continue;
+    dump_active_ = true;
+    submit(seq, *it->second);
+  }
+  while (!closed_ && in_flight_ < kWindow && !backlog_.empty()) {
+    uint32_t seq = backlog_.front();
+    backlog_.pop_front();
+    auto it = pending_.find(seq);
+    if (it == pending_.end()) continue;
+    submit(seq, *it->second);
+  }
+}
+
+void NlSocket::submit(uint32_t seq, Pending& p) {
+  p.sent = true;
+  in_flight_++;
+  int err = sender_->send(seq, std::move(p.bytes));
+  if (err != 0) {
+    // No send thread: answer the way a failed sendmsg would.
+    NlSender::Failure f{{seq}, err};
+    Napi::HandleScope hs(env_);
+    if (p.dump) {
+      Napi::Value e = errno_error(env_, err, "pthread_create").Value();
+      if (!p.on_batch.IsEmpty()) p.on_batch.Call({e, Napi::Array::New(env_), Napi::Boolean::New(env_, true)});
+    } else {
+      napi_reject_deferred(env_, p.deferred, errno_error(env_, err, "pthread_create").Value());
+      p.deferred = nullptr;
+    }
+    finish(seq);
+  }
+}
+
+void NlSocket::finish(uint32_t seq) {
+  auto it = pending_.find(seq);
+  if (it == pending_.end()) return;
+  if (it->second->sent) {
+    in_flight_--;
+    if (it->second->dump) dump_active_ = false;
+  }
+  pending_.erase(it);
+}
+
+void NlSocket::update_poll() {
+  if (closed_) return;
+  bool want = !pending_.empty();
+  if (want && !polling_) {
+    uv_poll_start(poll_, UV_READABLE, [](uv_poll_t* h, int status, int) {
+      auto* self = static_cast<NlSocket*>(h->data);
+      if (self == nullptr) return;
+      if (status < 0) {
+        Napi::HandleScope hs(self->env_);
+        Napi::CallbackScope scope(self->env_, *self->async_ctx_);
+        self->fail_in_flight(-status, "poll");
+        self->pump();
+        self->update_poll();
+        return;
+      }
+      self->on_readable();
+    });
+    if (!loop_ref_) uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
+    polling_ = true;
+  } else if (!want && polling_) {
+    uv_poll_stop(poll_);
+    polling_ = false;
+  }
+  // While anything is pending the JS object must not be collected: its
+  // callbacks and promises are still to be settled.
+  if (want && !js_ref_) {
+    Ref();
+    js_ref_ = true;
+  } else if (!want && js_ref_) {
+    Unref();
+    js_ref_ = false;
+  }
+}
+
+// ---------------------------------------------------------------- replies
+
+void NlSocket::on_readable() {
+  Napi::HandleScope hs(env_);
+  Napi::CallbackScope scope(env_, *async_ctx_);
+  std::unordered_map<uint32_t, Batch> batches;
+  for (int i = 0; i < kReadBudget && !closed_; i++) {
+    // Peek the datagram's true size first so nothing is ever truncated.
+    ssize_t size = ::recv(fd_.get(), nullptr, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+    if (size < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      if (errno == ENOBUFS) {
+        fail_in_flight(ENOBUFS, "receive buffer overrun: answers were lost; the requests may have been applied");
+        continue;
+      }
+      fail_in_flight(errno, "recv");
+      break;
+    }
+    if (rx_.size() < static_cast<size_t>(size)) rx_.resize(static_cast<size_t>(size));
+    ssize_t n = ::recv(fd_.get(), rx_.data(), rx_.size(), MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      fail_in_flight(errno, "recv");
+      break;
+    }
+    const uint8_t* p = rx_.data();
+    size_t len = static_cast<size_t>(n);
+    while (len >= NLMSG_HDRLEN) {
+      nlmsghdr h;
+      memcpy(&h, p, sizeof h);
+      if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len) break;
+      handle_message(p, h.nlmsg_len, batches);
+      size_t step = NLMSG_ALIGN(h.nlmsg_len);
+      if (step >= len) break;
+      p += step;
+      len -= step;
+    }
+  }
+  deliver(batches);
+  pump();
+  update_poll();
+}
+
+void NlSocket::handle_message(const uint8_t* msg, size_t len, std::unordered_map<uint32_t, Batch>& batches) {
+  nlmsghdr h;
+  memcpy(&h, msg, sizeof h);
+  auto it = pending_.find(h.nlmsg_seq);
+  if (it == pending_.end()) return;  // late answer to something already settled
+  Pending& p = *it->second;
+  if (h.nlmsg_type == NLMSG_NOOP || h.nlmsg_type == NLMSG_OVERRUN) return;
+
+  if (h.nlmsg_type == NLMSG_ERROR || h.nlmsg_type == NLMSG_DONE) {
+    rtnl::AckInfo ack;
+    bool ok = h.nlmsg_type == NLMSG_ERROR ? rtnl::parse_error(msg, len, ack) : rtnl::parse_done(msg, len, ack);
+    if (!ok) ack.error = EBADMSG;
+    if (p.dump && !p.abandoned) {
+      // Delivered (and finished) with this wakeup's batch, after its items.
+      Batch& b = batches[h.nlmsg_seq];
+      if (b.items.IsEmpty()) b.items = Napi::Array::New(env_);
+      b.done = true;
+      if (ack.error) b.error = nack_error(env_, ack.error, ack.msg, ack.offset).Value();
+      return;
+    }
+    if (!p.dump) settle_request(p, ack.error, ack.msg, ack.offset);
+    finish(h.nlmsg_seq);
+    return;
+  }
+
+  if (p.dump) {
+    if (p.abandoned) return;
+    Batch& b = batches[h.nlmsg_seq];
+    if (b.items.IsEmpty()) b.items = Napi::Array::New(env_);
+    b.items.Set(b.count++, rtnl::to_js(env_, msg, len));
+  } else {
+    p.replies.emplace_back(msg, msg + len);
+  }
+}
+
+void NlSocket::settle_request(Pending& p, int err, const std::string& extack, long offset) {
+  if (p.deferred == nullptr) return;
+  napi_deferred d = p.deferred;
+  p.deferred = nullptr;
+  if (err) {
+    napi_reject_deferred(env_, d, nack_error(env_, err, extack, offset).Value());
+    return;
+  }
+  Napi::Array out = Napi::Array::New(env_, p.replies.size());
+  for (uint32_t i = 0; i < p.replies.size(); i++) out.Set(i, rtnl::to_js(env_, p.replies[i].data(), p.replies[i].size()));
+  napi_resolve_deferred(env_, d, out);
+}
+
+void NlSocket::deliver(std::unordered_map<uint32_t, Batch>& batches) {
+  Napi::Value uncaught;
+  for (auto& [seq, b] : batches) {
+    auto it = pending_.find(seq);
+    if (it == pending_.end()) continue;
+    Pending& p = *it->second;
+    if (p.on_batch.IsEmpty() || p.abandoned) {
+      if (b.done) finish(seq);
+      continue;
+    }
+    Napi::Function cb = p.on_batch.Value();
+    if (b.done) finish(seq);  // before the call: the callback may start the next dump
+    Napi::Value err = b.error.IsEmpty() ? env_.Null() : b.error;
+    try {
+      cb.MakeCallback(Value(), {err, b.items, Napi::Boolean::New(env_, b.done)}, *async_ctx_);
+    } catch (const Napi::Error& e) {
+      if (uncaught.IsEmpty()) uncaught = e.Value();
+    }
+  }
+  // A throwing callback is the caller's bug: report it like any uncaught
+  // exception, after our own bookkeeping is consistent.
+  if (!uncaught.IsEmpty()) napi_fatal_exception(env_, uncaught);
+}
+
+void NlSocket::fail_in_flight(int err, const char* why) {
+  std::vector<uint32_t> seqs;
+  for (auto& [seq, p] : pending_)
+    if (p->sent) seqs.push_back(seq);
+  for (uint32_t seq : seqs) {
+    auto it = pending_.find(seq);
+    if (it == pending_.end()) continue;
+    Pending& p = *it->second;
+    Napi::Value e = errno_error(env_, err, why).Value();
+    Napi::FunctionReference cb = std::move(p.on_batch);
+    if (p.dump) {
+      finish(seq);
+      if (!cb.IsEmpty()) cb.MakeCallback(Value(), {e, Napi::Array::New(env_), Napi::Boolean::New(env_, true)}, *async_ctx_);
+    } else {
+      if (p.deferred) napi_reject_deferred(env_, p.deferred, e);
+      p.deferred = nullptr;
+      finish(seq);
+    }
+  }
+}
+
+void NlSocket::on_send_failure() {
+  if (closed_) return;
+  Napi::HandleScope hs(env_);
+  Napi::CallbackScope scope(env_, *async_ctx_);
+  for (auto& f : sender_->take_failures()) {
+    for (uint32_t seq : f.seqs) {
+      auto it = pending_.find(seq);
+      if (it == pending_.end()) continue;
+      Pending& p = *it->second;
+      Napi::Value e = errno_error(env_, f.err, "sendmsg").Value();
+      Napi::FunctionReference cb = std::move(p.on_batch);
+      if (p.dump) {
+        finish(seq);
+        if (!cb.IsEmpty() && !p.abandoned)
+          cb.MakeCallback(Value(), {e, Napi::Array::New(env_), Napi::Boolean::New(env_, true)}, *async_ctx_);
+      } else {
+        if (p.deferred) napi_reject_deferred(env_, p.deferred, e);
+        p.deferred = nullptr;
+        finish(seq);
+      }
+    }
+  }
+  pump();
+  update_poll();
+}
+
+// ---------------------------------------------------------------- closing
+
+Napi::Value NlSocket::Close(const Napi::CallbackInfo& info) {
+  if (!closed_) {
+    napi_remove_env_cleanup_hook(env_, cleanup_hook, this);
+    Napi::CallbackScope scope(env_, *async_ctx_);
+    shutdown(true);
+  }
+  return info.Env().Undefined();
+}
+
+void NlSocket::shutdown(bool notify) {
+  if (closed_) return;
+  closed_ = true;
+  if (sender_) sender_->shutdown();
+  if (poll_) {
+    if (polling_) uv_poll_stop(poll_);
+    polling_ = false;
+    poll_->data = nullptr;
+    uv_close(reinterpret_cast<uv_handle_t*>(poll_), [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
+    poll_ = nullptr;
+  }
+  fd_.reset();
+  auto pending = std::move(pending_);
+  pending_.clear();
+  backlog_.clear();
+  dump_queue_.clear();
+  in_flight_ = 0;
+  if (notify) {
+    Napi::HandleScope hs(env_);
+    for (auto& [seq, p] : pending) {
+      Napi::Value e = errno_error(env_, ECANCELED, "close").Value();
+      e.As<Napi::Object>().Set("message", "the netlink socket was closed with this request pending");
+      if (p->dump) {
+        if (!p->on_batch.IsEmpty() && !p->abandoned)
+          p->on_batch.MakeCallback(Value(), {e, Napi::Array::New(env_), Napi::Boolean::New(env_, true)}, *async_ctx_);
+      } else if (p->deferred) {
+        napi_reject_deferred(env_, p->deferred, e);
+      }
+    }
+  }
+  if (js_ref_) {
+    if (notify) Unref();
+    js_ref_ = false;
+  }
+}
+
+Napi::Value NlSocket::RefLoop(const Napi::CallbackInfo& info) {
+  loop_ref_ = true;
+  if (poll_) uv_ref(reinterpret_cast<uv_handle_t*>(poll_));
+  return info.Env().Undefined();
+}
+
+Napi::Value NlSocket::UnrefLoop(const Napi::CallbackInfo& info) {
+  loop_ref_ = false;
+  if (poll_) uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
+  return info.Env().Undefined();
+}
+
+Napi::Value NlSocket::GetPending(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(pending_.size()));
+}
+
+}  // namespace netloom

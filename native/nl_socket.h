@@ -1,0 +1,96 @@
+// A NETLINK_ROUTE socket owned by native code and driven by libuv: requests
+// matched to replies by sequence number, ACKs and NACKs with extended ACK
+// text, multi-part dumps to NLMSG_DONE, one dump at a time (the kernel allows
+// one per socket), a bounded window of requests in flight so ACKs can never
+// overrun the receive buffer, and the event loop never blocked (sends go
+// through NlSender, reads through uv_poll on the current env's loop).
+#pragma once
+
+#include <napi.h>
+#include <uv.h>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "nl_sender.h"
+#include "unique_fd.h"
+
+namespace netloom {
+
+class NlSocket : public Napi::ObjectWrap<NlSocket> {
+ public:
+  // Registers the class; returns the addon's openSocket(netnsFd) function.
+  static Napi::Function Init(Napi::Env env);
+
+  explicit NlSocket(const Napi::CallbackInfo& info);
+  ~NlSocket() override;
+
+ private:
+  struct Pending {
+    bool dump = false;
+    bool sent = false;
+    bool abandoned = false;            // dump whose consumer went away: drain silently
+    std::vector<uint8_t> bytes;        // encoded, until handed to the sender
+    napi_deferred deferred = nullptr;  // request
+    Napi::FunctionReference on_batch;  // dump
+    std::vector<std::vector<uint8_t>> replies;  // request: data messages before the ACK
+  };
+  // What one wakeup collected for a dump, delivered in one JS call.
+  struct Batch {
+    Napi::Array items;
+    uint32_t count = 0;
+    bool done = false;
+    Napi::Value error;
+  };
+
+  static Napi::Value Open(const Napi::CallbackInfo& info);
+
+  Napi::Value Request(const Napi::CallbackInfo& info);
+  Napi::Value Dump(const Napi::CallbackInfo& info);
+  Napi::Value Abandon(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value RefLoop(const Napi::CallbackInfo& info);
+  Napi::Value UnrefLoop(const Napi::CallbackInfo& info);
+  Napi::Value GetPending(const Napi::CallbackInfo& info);
+
+  uint32_t next_seq();
+  void enqueue(uint32_t seq, std::unique_ptr<Pending> p);
+  void submit(uint32_t seq, Pending& p);
+  void pump();
+  void finish(uint32_t seq);
+  void update_poll();
+
+  void on_readable();
+  void on_send_failure();
+  void handle_message(const uint8_t* msg, size_t len, std::unordered_map<uint32_t, Batch>& batches);
+  void settle_request(Pending& p, int err, const std::string& extack, long offset);
+  void fail_in_flight(int err, const char* why);
+  void deliver(std::unordered_map<uint32_t, Batch>& batches);
+
+  // Stops polling and sending and closes the fd. `notify`: reject what is
+  // pending with ECANCELED (false when the env is going away: no JS then).
+  void shutdown(bool notify);
+  static void cleanup_hook(void* arg);
+
+  Napi::Env env_;
+  UniqueFd fd_;
+  uv_poll_t* poll_ = nullptr;
+  bool polling_ = false;
+  bool loop_ref_ = true;
+  bool js_ref_ = false;
+  bool closed_ = false;
+  std::unique_ptr<NlSender> sender_;
+  std::unique_ptr<Napi::AsyncContext> async_ctx_;
+  uint32_t seq_ = 0;
+  size_t in_flight_ = 0;
+  bool dump_active_ = false;
+  std::unordered_map<uint32_t, std::unique_ptr<Pending>> pending_;
+  std::deque<uint32_t> backlog_;     // requests waiting for a window slot
+  std::deque<uint32_t> dump_queue_;  // dumps waiting for the running one
+  std::vector<uint8_t> rx_;
+};
+
+}  // namespace netloom

@@ -1,0 +1,488 @@
+#include "rtnl_napi.h"
+
+#include <endian.h>
+#include <linux/netlink.h>
+
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "errors.h"
+
+namespace netloom::rtnl {
+
+using schema::AttrSetSpec;
+using schema::AttrSpec;
+using schema::Kind;
+using schema::StructSpec;
+
+// ================================================================ decoding
+
+namespace {
+
+// Builds nested JS objects and arrays as the decoder walks the message.
+class NapiSink final : public Sink {
+ public:
+  explicit NapiSink(Napi::Env env) : env_(env) {}
+
+  Napi::Value result() const { return result_; }
+
+  void begin_object(const char* key) override { push(key, Napi::Object::New(env_), false); }
+  void end_object() override { stack_.pop_back(); }
+  void begin_array(const char* key) override { push(key, Napi::Array::New(env_), true); }
+  void end_array() override { stack_.pop_back(); }
+
+  void uint(const char* key, uint64_t v) override { put(key, Napi::Number::New(env_, static_cast<double>(v))); }
+  void sint(const char* key, int64_t v) override { put(key, Napi::Number::New(env_, static_cast<double>(v))); }
+  void text(const char* key, const char* s, size_t n) override { put(key, Napi::String::New(env_, s, n)); }
+  void bytes(const char* key, const uint8_t* p, size_t n) override { put(key, Napi::Buffer<uint8_t>::Copy(env_, p, n)); }
+  void flag(const char* key) override { put(key, Napi::Boolean::New(env_, true)); }
+
+  void unknown(uint16_t type, const uint8_t* p, size_t n) override {
+    if (stack_.empty() || stack_.back().is_array) return;
+    Frame& f = stack_.back();
+    if (f.unknown.IsEmpty()) {
+      f.unknown = Napi::Array::New(env_);
+      f.value.As<Napi::Object>().Set("$unknown", f.unknown);
+    }
+    Napi::Object u = Napi::Object::New(env_);
+    u.Set("type", Napi::Number::New(env_, type));
+    u.Set("data", Napi::Buffer<uint8_t>::Copy(env_, p, n));
+    f.unknown.As<Napi::Array>().Set(f.unknown.As<Napi::Array>().Length(), u);
+  }
+
+ private:
+  struct Frame {
+    Napi::Value value;
+    bool is_array;
+    uint32_t next = 0;
+    Napi::Value unknown;
+  };
+
+  void put(const char* key, Napi::Value v) {
+    if (stack_.empty()) {
+      result_ = v;
+      return;
+    }
+    Frame& f = stack_.back();
+    if (f.is_array) f.value.As<Napi::Array>().Set(f.next++, v);
+    else f.value.As<Napi::Object>().Set(key, v);
+  }
+
+  void push(const char* key, Napi::Value v, bool is_array) {
+    put(key, v);
+    stack_.push_back(Frame{v, is_array});
+  }
+
+  Napi::Env env_;
+  Napi::Value result_;
+  std::vector<Frame> stack_;
+};
+
+}  // namespace
+
+Napi::Value to_js(Napi::Env env, const uint8_t* msg, size_t len) {
+  NapiSink sink(env);
+  decode_message(msg, len, sink);
+  return sink.result();
+}
+
+// ================================================================ encoding
+
+namespace {
+
+// The dotted path of the field being encoded, for error messages.
+struct Path {
+  std::vector<std::string> parts;
+  std::string str(const std::string& leaf = "") const {
+    std::string s;
+    for (const auto& p : parts) s += (s.empty() ? "" : ".") + p;
+    if (!leaf.empty()) s += (s.empty() ? "" : ".") + leaf;
+    return s;
+  }
+};
+
+struct Scope {
+  Path& path;
+  Scope(Path& p, std::string part) : path(p) { path.parts.push_back(std::move(part)); }
+  ~Scope() { path.parts.pop_back(); }
+};
+
+const char* kind_name(Kind k) {
+  switch (k) {
+    case Kind::U8: return "u8";
+    case Kind::U16: return "u16";
+    case Kind::U32: return "u32";
+    case Kind::U64: return "u64";
+    case Kind::S8: return "s8";
+    case Kind::S16: return "s16";
+    case Kind::S32: return "s32";
+    case Kind::S64: return "s64";
+    case Kind::Uint: return "uint";
+    case Kind::Sint: return "sint";
+    default: return "integer";
+  }
+}
+
+// A JS number, bigint or boolean as an integer within [lo, hi].
+template <typename T>
+T read_int(Napi::Env env, Napi::Value v, const Path& path, Kind k, long double lo, long double hi) {
+  long double x;
+  if (v.IsNumber()) {
+    double d = v.As<Napi::Number>().DoubleValue();
+    if (!std::isfinite(d) || std::floor(d) != d) throw_type_error(env, path.str() + ": must be an integer, got " + v.ToString().Utf8Value());
+    x = d;
+  } else if (v.IsBigInt()) {
+    bool lossless = true;
+    if (lo < 0) x = static_cast<long double>(v.As<Napi::BigInt>().Int64Value(&lossless));
+    else x = static_cast<long double>(v.As<Napi::BigInt>().Uint64Value(&lossless));
+    if (!lossless) throw_range_error(env, path.str() + ": out of range for " + kind_name(k));
+  } else if (v.IsBoolean()) {
+    x = v.As<Napi::Boolean>().Value() ? 1 : 0;
+  } else {
+    throw_type_error(env, path.str() + ": must be a number, got " + v.ToString().Utf8Value());
+  }
+  if (x < lo || x > hi) throw_range_error(env, path.str() + ": " + v.ToString().Utf8Value() + " out of range for " + kind_name(k));
+  return static_cast<T>(x);
+}
+
+// Encodes an integer of kind `k` into out (host or network order); returns its width.
+size_t encode_int(Napi::Env env, Napi::Value v, const Path& path, Kind k, bool be, uint8_t* out) {
+  switch (k) {
+    case Kind::U8: out[0] = read_int<uint8_t>(env, v, path, k, 0, 0xff); return 1;
+    case Kind::S8: { int8_t x = read_int<int8_t>(env, v, path, k, -128, 127); memcpy(out, &x, 1); return 1; }
+    case Kind::U16: case Kind::S16: {
+      uint16_t x = k == Kind::U16 ? read_int<uint16_t>(env, v, path, k, 0, 0xffff)
+                                  : static_cast<uint16_t>(read_int<int16_t>(env, v, path, k, -32768, 32767));
+      if (be) x = htobe16(x);
+      memcpy(out, &x, 2);
+      return 2;
+    }
+    case Kind::U32: case Kind::S32: {
+      uint32_t x = k == Kind::U32 ? read_int<uint32_t>(env, v, path, k, 0, 4294967295.0L)
+                                  : static_cast<uint32_t>(read_int<int32_t>(env, v, path, k, -2147483648.0L, 2147483647.0L));
+      if (be) x = htobe32(x);
+      memcpy(out, &x, 4);
+      return 4;
+    }
+    case Kind::U64: case Kind::S64: case Kind::Uint: case Kind::Sint: {
+      bool sign = k == Kind::S64 || k == Kind::Sint;
+      uint64_t x = sign ? static_cast<uint64_t>(read_int<int64_t>(env, v, path, k, -9223372036854775808.0L, 9223372036854775807.0L))
+                        : read_int<uint64_t>(env, v, path, k, 0, 18446744073709551615.0L);
+      // uint/sint: the kernel takes 4 bytes when the value fits (as ynl does).
+      if ((k == Kind::Uint && x <= 0xffffffffULL) ||
+          (k == Kind::Sint && static_cast<int64_t>(x) >= INT32_MIN && static_cast<int64_t>(x) <= INT32_MAX)) {
+        uint32_t y = static_cast<uint32_t>(x);
+        if (be) y = htobe32(y);
+        memcpy(out, &y, 4);
+        return 4;
+      }
+      if (be) x = htobe64(x);
+      memcpy(out, &x, 8);
+      return 8;
+    }
+    default: return 0;
+  }
+}
+
+bool is_int_kind(Kind k) {
+  switch (k) {
+    case Kind::U8: case Kind::U16: case Kind::U32: case Kind::U64:
+    case Kind::S8: case Kind::S16: case Kind::S32: case Kind::S64:
+    case Kind::Uint: case Kind::Sint: return true;
+    default: return false;
+  }
+}
+
+std::string need_string(Napi::Env env, Napi::Value v, const Path& path, const char* what) {
+  if (!v.IsString()) throw_type_error(env, path.str() + ": must be " + what);
+  return v.As<Napi::String>().Utf8Value();
+}
+
+// Bytes of an address or opaque value. Returns the length written to out (cap bytes).
+size_t encode_bytes(Napi::Env env, Napi::Value v, const Path& path, Kind k, std::vector<uint8_t>& out) {
+  uint8_t buf[32];
+  switch (k) {
+    case Kind::Mac: {
+      if (v.IsBuffer()) break;
+      std::string s = need_string(env, v, path, "a MAC address string like '02:00:00:00:00:01'");
+      size_t n = parse_hwaddr(s, buf, sizeof buf);
+      if (n == 0) throw_type_error(env, path.str() + ": not a MAC address: '" + s + "'");
+      out.assign(buf, buf + n);
+      return n;
+    }
+    case Kind::Ipv4: case Kind::Ipv6: case Kind::IpAny: {
+      if (v.IsBuffer()) break;
+      std::string s = need_string(env, v, path, "an IP address string");
+      size_t n = parse_ip(s, buf);
+      if (n == 0 || (k == Kind::Ipv4 && n != 4) || (k == Kind::Ipv6 && n != 16))
+        throw_type_error(env, path.str() + ": not an " + (k == Kind::Ipv4 ? "IPv4" : k == Kind::Ipv6 ? "IPv6" : "IP") + " address: '" + s + "'");
+      out.assign(buf, buf + n);
+      return n;
+    }
+    case Kind::String: {
+      std::string s = need_string(env, v, path, "a string");
+      if (memchr(s.data(), 0, s.size())) throw_type_error(env, path.str() + ": must not contain NUL");
+      out.assign(s.begin(), s.end());
+      out.push_back(0);  // NUL-terminated, as iproute2 sends
+      return out.size();
+    }
+    default:
+      break;
+  }
+  if (v.IsBuffer()) {
+    auto b = v.As<Napi::Buffer<uint8_t>>();
+    out.assign(b.Data(), b.Data() + b.Length());
+    return out.size();
+  }
+  if (v.IsTypedArray()) {
+    auto ta = v.As<Napi::TypedArray>();
+    auto ab = ta.ArrayBuffer();
+    const uint8_t* p = static_cast<const uint8_t*>(ab.Data()) + ta.ByteOffset();
+    out.assign(p, p + ta.ByteLength());
+    return out.size();
+  }
+  throw_type_error(env, path.str() + ": must be a Buffer");
+}
+
+void encode_struct(Napi::Env env, const StructSpec& st, Napi::Value v, Path& path, uint8_t* out) {
+  if (!v.IsObject() || v.IsArray()) throw_type_error(env, path.str() + ": must be an object");
+  Napi::Object o = v.As<Napi::Object>();
+  Napi::Array keys = o.GetPropertyNames();
+  for (uint32_t i = 0; i < keys.Length(); i++) {
+    std::string key = keys.Get(i).ToString().Utf8Value();
+    const schema::StructField* f = nullptr;
+    for (uint16_t j = 0; j < st.nfields; j++)
+      if (st.fields[j].name && key == st.fields[j].name) f = &st.fields[j];
+    if (f == nullptr) throw_type_error(env, path.str(key) + ": unknown field of struct " + st.name);
+    Napi::Value fv = o.Get(key);
+    if (fv.IsUndefined()) continue;
+    Scope s(path, key);
+    if (is_int_kind(f->kind)) {
+      encode_int(env, fv, path, f->kind, f->big_endian, out + f->offset);
+    } else {
+      std::vector<uint8_t> b;
+      size_t n = encode_bytes(env, fv, path, f->kind, b);
+      if (n > f->len) throw_range_error(env, path.str() + ": longer than " + std::to_string(f->len) + " bytes");
+      memcpy(out + f->offset, b.data(), n);
+    }
+  }
+}
+
+void encode_attrs(Napi::Env env, Writer& w, const AttrSetSpec* set, Napi::Value v, Path& path);
+
+// A nest's body: an optional fixed header, then attributes.
+void encode_nest_body(Napi::Env env, Writer& w, const StructSpec* fixed, const AttrSetSpec* set, Napi::Value v, Path& path) {
+  if (fixed == nullptr) {
+    encode_attrs(env, w, set, v, path);
+    return;
+  }
+  if (!v.IsObject()) throw_type_error(env, path.str() + ": must be an object { header, attrs }");
+  Napi::Object o = v.As<Napi::Object>();
+  size_t off = w.reserve(fixed->size);
+  Napi::Value h = o.Get("header");
+  if (!h.IsUndefined()) {
+    Scope s(path, "header");
+    std::vector<uint8_t> tmp(fixed->size, 0);
+    encode_struct(env, *fixed, h, path, tmp.data());
+    memcpy(w.at(off), tmp.data(), tmp.size());
+  }
+  Napi::Value a = o.Get("attrs");
+  if (!a.IsUndefined()) {
+    Scope s(path, "attrs");
+    encode_attrs(env, w, set, a, path);
+  }
+}
+
+void encode_value(Napi::Env env, Writer& w, const AttrSetSpec& set, const AttrSpec& a, Napi::Object siblings,
+                  Napi::Value v, Path& path, Kind kind) {
+  switch (kind) {
+    case Kind::Flag:
+      if (!v.IsBoolean()) throw_type_error(env, path.str() + ": must be a boolean");
+      if (v.As<Napi::Boolean>().Value()) w.attr(a.type, nullptr, 0);
+      return;
+    case Kind::Nest: {
+      size_t nest = w.begin_nest(a.type);
+      encode_nest_body(env, w, a.fixed, a.nested, v, path);
+      w.end_nest(nest);
+      return;
+    }
+    case Kind::Struct: {
+      if (a.fixed == nullptr) break;
+      std::vector<uint8_t> tmp(a.fixed->size, 0);
+      encode_struct(env, *a.fixed, v, path, tmp.data());
+      w.attr(a.type, tmp.data(), tmp.size());
+      return;
+    }
+    case Kind::IndexedArray: {
+      if (!v.IsArray()) throw_type_error(env, path.str() + ": must be an array");
+      Napi::Array arr = v.As<Napi::Array>();
+      size_t nest = w.begin_nest(a.type);
+      for (uint32_t i = 0; i < arr.Length(); i++) {
+        Scope s(path, std::to_string(i));
+        AttrSpec elem = a;
+        elem.type = static_cast<uint16_t>(i);  // the index is the type, as the kernel's arrays number them
+        encode_value(env, w, set, elem, siblings, arr.Get(i), path, a.elem);
+      }
+      w.end_nest(nest);
+      return;
+    }
+    case Kind::SubMessage: {
+      const AttrSpec* sel = a.selector ? schema::find_attr(set, a.selector) : nullptr;
+      Napi::Value sv = sel ? siblings.Get(sel->name) : env.Undefined();
+      if (!sv.IsString()) throw_type_error(env, path.str() + ": needs its selector '" + (a.selector ? a.selector : "?") + "' set");
+      std::string sel_value = sv.As<Napi::String>().Utf8Value();
+      const schema::SubFormat* f = a.sub ? schema::find_format(*a.sub, sel_value.data(), sel_value.size()) : nullptr;
+      size_t nest = w.begin_nest(a.type);
+      if (f && f->set) {
+        encode_nest_body(env, w, f->fixed, f->set, v, path);
+      } else if (v.IsBuffer()) {  // a kind the tables do not know: raw bytes
+        auto b = v.As<Napi::Buffer<uint8_t>>();
+        size_t off = w.reserve(b.Length());
+        memcpy(w.at(off), b.Data(), b.Length());
+      } else if (f == nullptr) {
+        throw_type_error(env, path.str() + ": no attribute table for '" + sel_value + "'; pass the payload as a Buffer");
+      } else if (v.IsObject() && v.As<Napi::Object>().GetPropertyNames().Length() > 0) {
+        throw_type_error(env, path.str() + ": '" + sel_value + "' has no attributes");
+      }
+      w.end_nest(nest);
+      return;
+    }
+    case Kind::Bitfield32: {
+      if (!v.IsObject()) throw_type_error(env, path.str() + ": must be { value, selector }");
+      Napi::Object o = v.As<Napi::Object>();
+      uint8_t buf[8];
+      Scope s1(path, "value");
+      encode_int(env, o.Get("value"), path, Kind::U32, false, buf);
+      path.parts.back() = "selector";
+      encode_int(env, o.Get("selector"), path, Kind::U32, false, buf + 4);
+      w.attr(a.type, buf, 8);
+      return;
+    }
+    case Kind::Pad:
+      return;
+    default:
+      break;
+  }
+  if (is_int_kind(kind)) {
+    uint8_t buf[8];
+    size_t n = encode_int(env, v, path, kind, a.big_endian, buf);
+    w.attr(a.type, buf, n);
+    return;
+  }
+  std::vector<uint8_t> b;
+  encode_bytes(env, v, path, kind, b);
+  w.attr(a.type, b.data(), b.size());
+}
+
+void encode_unknown(Napi::Env env, Writer& w, Napi::Value v, Path& path) {
+  if (!v.IsArray()) throw_type_error(env, path.str() + ": must be an array of { type, data }");
+  Napi::Array arr = v.As<Napi::Array>();
+  for (uint32_t i = 0; i < arr.Length(); i++) {
+    Scope s(path, std::to_string(i));
+    Napi::Value e = arr.Get(i);
+    if (!e.IsObject()) throw_type_error(env, path.str() + ": must be { type, data }");
+    uint8_t t[2];
+    Scope st(path, "type");
+    encode_int(env, e.As<Napi::Object>().Get("type"), path, Kind::U16, false, t);
+    path.parts.back() = "data";
+    std::vector<uint8_t> b;
+    encode_bytes(env, e.As<Napi::Object>().Get("data"), path, Kind::Binary, b);
+    uint16_t type;
+    memcpy(&type, t, 2);
+    w.attr(type, b.data(), b.size());
+  }
+}
+
+void encode_attrs(Napi::Env env, Writer& w, const AttrSetSpec* set, Napi::Value v, Path& path) {
+  if (v.IsUndefined() || v.IsNull()) return;
+  if (!v.IsObject() || v.IsArray() || v.IsBuffer()) throw_type_error(env, path.str() + ": must be an object of attributes");
+  Napi::Object o = v.As<Napi::Object>();
+  Napi::Array keys = o.GetPropertyNames();
+  for (uint32_t i = 0; i < keys.Length(); i++) {
+    std::string key = keys.Get(i).ToString().Utf8Value();
+    Napi::Value val = o.Get(key);
+    if (val.IsUndefined()) continue;  // { mtu: undefined } means "not given"
+    Scope s(path, key);
+    if (key == "$unknown") {
+      encode_unknown(env, w, val, path);
+      continue;
+    }
+    const AttrSpec* a = set ? schema::find_attr(*set, key.c_str()) : nullptr;
+    if (a == nullptr) throw_type_error(env, path.str() + ": unknown attribute" + (set ? std::string(" of ") + set->name : ""));
+    if (a->multi && val.IsArray()) {
+      Napi::Array arr = val.As<Napi::Array>();
+      for (uint32_t j = 0; j < arr.Length(); j++) {
+        Scope sj(path, std::to_string(j));
+        encode_value(env, w, *set, *a, o, arr.Get(j), path, a->kind);
+      }
+    } else {
+      encode_value(env, w, *set, *a, o, val, path, a->kind);
+    }
+  }
+}
+
+}  // namespace
+
+void encode_request(Napi::Env env, Writer& w, uint16_t type, uint16_t flags, uint32_t seq, Napi::Value msg) {
+  size_t start = w.begin_message(type, flags, seq);
+  if (msg.IsBuffer()) {
+    auto b = msg.As<Napi::Buffer<uint8_t>>();
+    size_t off = w.reserve(b.Length());
+    memcpy(w.at(off), b.Data(), b.Length());
+    w.end_message(start);
+    return;
+  }
+  if (!msg.IsObject()) throw_type_error(env, "message: must be an object { header, attrs } or a Buffer");
+  const schema::MessageSpec* m = schema::find_message(type);
+  if (m == nullptr) throw_type_error(env, "message: no table for message type " + std::to_string(type) + "; pass the payload as a Buffer");
+  Napi::Object o = msg.As<Napi::Object>();
+  Path path;
+  if (m->header) {
+    size_t off = w.reserve(m->header->size);
+    Napi::Value h = o.Get("header");
+    if (!h.IsUndefined()) {
+      Scope s(path, "header");
+      std::vector<uint8_t> tmp(m->header->size, 0);
+      encode_struct(env, *m->header, h, path, tmp.data());
+      memcpy(w.at(off), tmp.data(), tmp.size());
+    }
+  }
+  Scope s(path, "attrs");
+  encode_attrs(env, w, m->attrs, o.Get("attrs"), path);
+  if (w.size() - start > 0xffff * 16) throw_range_error(env, "message: too large");
+  w.end_message(start);
+}
+
+Napi::Value Encode(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber())
+    throw_type_error(env, "encode(type, flags, msg): type and flags must be numbers");
+  Writer w;
+  encode_request(env, w, static_cast<uint16_t>(info[0].As<Napi::Number>().Uint32Value()),
+                 static_cast<uint16_t>(info[1].As<Napi::Number>().Uint32Value()), 0, info[2]);
+  return Napi::Buffer<uint8_t>::Copy(env, w.bytes().data(), w.size());
+}
+
+Napi::Value Decode(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsBuffer()) throw_type_error(env, "decode(buf): buf must be a Buffer");
+  auto b = info[0].As<Napi::Buffer<uint8_t>>();
+  const uint8_t* p = b.Data();
+  size_t len = b.Length();
+  Napi::Array out = Napi::Array::New(env);
+  uint32_t n = 0;
+  while (len >= NLMSG_HDRLEN) {
+    nlmsghdr h;
+    memcpy(&h, p, sizeof h);
+    if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len) break;
+    out.Set(n++, to_js(env, p, h.nlmsg_len));
+    size_t step = NLMSG_ALIGN(h.nlmsg_len);
+    if (step >= len) break;
+    p += step;
+    len -= step;
+  }
+  return out;
+}
+
+}  // namespace netloom::rtnl
