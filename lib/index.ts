@@ -3,7 +3,8 @@
  * @packageDocumentation
  */
 export { open, Netlink, type OpenOptions } from './handle.js';
-export { netns, NetNs, NETNS_RUN_DIR, type NetnsRef, type NetnsDirOptions } from './netns.js';
+export { netns, NetNs, NETNS_RUN_DIR, type NetnsRef, type NetnsDirOptions, type PingOptions, type PingResult } from './netns.js';
+export type { NetnsExecOptions, NetnsExecResult, NetnsSpawnOptions } from './exec.js';
 export { NetlinkError, AbortError } from './netlink/errors.js';
 export { RtnlSocket, type OperationOptions, type DumpOptions } from './netlink/socket.js';
 export * from './link.js';

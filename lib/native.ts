@@ -18,12 +18,12 @@ export interface RawAttrs {
 }
 
 /** An attribute the codec has no table entry for, kept verbatim. */
-export interface RawUnknownAttr {
+export type RawUnknownAttr = {
   /** The nla_type, without the NLA_F_NESTED / NLA_F_NET_BYTEORDER bits. */
   type: number;
   /** The payload, unparsed. */
   data: Buffer;
-}
+};
 
 /** A nest that starts with a fixed header (the veth peer: ifinfomsg + link attributes). */
 export interface RawHeaderNest {
@@ -137,6 +137,8 @@ export interface NativeAddon {
   /** Decode a buffer of one or more netlink messages (golden tests, fuzzing, raw users). */
   decode(buf: Buffer): RawReply[];
   netns: NativeNetns;
+  /** ICMP/ICMPv6 echo from inside the namespace behind `netnsFd` (-1: current), on a fresh thread. */
+  ping(netnsFd: number, address: string, count: number, timeoutMs: number, intervalMs: number, size: number): Promise<{ sent: number; received: number; rtts: number[] }>;
   /** Constants from the kernel UAPI headers the addon was compiled against. */
   constants: Readonly<Record<string, number>>;
 }
@@ -154,3 +156,10 @@ export function constant(name: string): number {
   if (v === undefined) throw new Error(`netloom: native constant ${name} missing (addon/library mismatch)`);
   return v;
 }
+
+/**
+ * The netloom-nsexec helper program built beside the addon (see
+ * native/nsexec_main.cc); NETLOOM_NSEXEC overrides it.
+ */
+export const nsexecPath: string =
+  process.env.NETLOOM_NSEXEC ?? new URL('../build/Release/netloom-nsexec', import.meta.url).pathname;

@@ -4,6 +4,9 @@
  * @module
  */
 import { readdir } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { execIn, spawnIn, type NetnsExecOptions, type NetnsExecResult, type NetnsSpawnOptions } from './exec.js';
 import { native } from './native.js';
 import { NetlinkError } from './netlink/errors.js';
 
@@ -14,6 +17,28 @@ export const NETNS_RUN_DIR = '/run/netns';
 export interface NetnsDirOptions {
   /** The directory of named namespaces. Default `/run/netns`, shared with iproute2. */
   runDir?: string;
+}
+
+/** Options of {@link NetNs.ping}. */
+export interface PingOptions {
+  /** Echo requests to send. Default 1. */
+  count?: number;
+  /** Milliseconds to wait for each reply. Default 1000. */
+  timeout?: number;
+  /** Milliseconds between requests. Default 200. */
+  interval?: number;
+  /** Payload bytes. Default 56. */
+  size?: number;
+}
+
+/** What a ping saw. */
+export interface PingResult {
+  sent: number;
+  received: number;
+  /** Fraction lost, 0..1. */
+  loss: number;
+  /** Round-trip time of each reply, in milliseconds. */
+  rtts: number[];
 }
 
 /** How to find an existing namespace. */
@@ -82,6 +107,49 @@ export class NetNs {
     this.#fd = -1;
     leaks.unregister(this.#token);
     native.netns.closeFd(fd);
+  }
+
+  /**
+   * Run a program inside this namespace to completion and collect its output.
+   * Like `ip netns exec`, the program also gets its own mount namespace with
+   * a fresh /sys, so /sys/class/net lists this namespace's links.
+   *
+   * Equivalent to: `ip netns exec NAME ARGV...`
+   * ```ts
+   * const { code, stdout } = await ns.exec(['ping', '-c1', '198.18.0.2']);
+   * ```
+   */
+  exec(argv: readonly string[], opts?: NetnsExecOptions): Promise<NetnsExecResult> {
+    return execIn(this.fd, argv, opts);
+  }
+
+  /** Start a program inside this namespace and return Node's ChildProcess (streams, events, kill). */
+  spawn(argv: readonly string[], opts?: NetnsSpawnOptions): ChildProcess {
+    return spawnIn(this.fd, argv, opts);
+  }
+
+  /**
+   * Send ICMP (or ICMPv6) echo requests from inside this namespace and count
+   * the replies: the proof that a topology carries traffic, without a ping
+   * binary. Needs CAP_NET_RAW (a raw socket).
+   *
+   * Equivalent to: `ip netns exec NAME ping -c COUNT -W TIMEOUT ADDRESS`
+   */
+  async ping(address: string, opts: PingOptions = {}): Promise<PingResult> {
+    const count = opts.count ?? 1;
+    const timeout = opts.timeout ?? 1000;
+    const interval = opts.interval ?? 200;
+    const size = opts.size ?? 56;
+    for (const [k, v, lo, hi] of [['count', count, 1, 1000], ['timeout', timeout, 1, 60000], ['interval', interval, 0, 60000], ['size', size, 0, 65000]] as const) {
+      if (!Number.isInteger(v) || v < lo || v > hi) throw new RangeError(`ping: ${k}: must be an integer ${lo}..${hi}, got ${String(v)}`);
+    }
+    if (typeof address !== 'string' || isIP(address) === 0) throw new TypeError(`ping: address: not an IP address: '${String(address)}'`);
+    try {
+      const r = await native.ping(this.fd, address, count, timeout, interval, size);
+      return { ...r, loss: (r.sent - r.received) / r.sent };
+    } catch (e) {
+      throw NetlinkError.from(e, 'ping');
+    }
   }
 
   /** `using ns = ...` support. */

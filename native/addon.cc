@@ -4,6 +4,7 @@
 #include "constants.h"
 #include "netns.h"
 #include "nl_socket.h"
+#include "ping.h"
 #include "rtnl_napi.h"
 
 namespace {
@@ -13,6 +14,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("encode", Napi::Function::New(env, netloom::rtnl::Encode, "encode"));
   exports.Set("decode", Napi::Function::New(env, netloom::rtnl::Decode, "decode"));
   exports.Set("netns", netloom::make_netns_exports(env));
+  exports.Set("ping", Napi::Function::New(env, netloom::Ping, "ping"));
   exports.Set("constants", netloom::make_constants(env));
   return exports;
 }

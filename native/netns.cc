@@ -51,7 +51,7 @@ bool is_netns(int fd, int& err) {
 // the new namespace. The namespace lives exactly as long as fds (or mounts,
 // or member processes) refer to it: anonymous, nothing to clean up.
 Napi::Value Create(const Napi::CallbackInfo& info) {
-  return run_on_fresh_thread(
+  return run_fd_on_fresh_thread(
       info.Env(),
       []() -> FdResult {
         if (::unshare(CLONE_NEWNET) != 0) return FdResult::fail(errno, "unshare");

@@ -106,7 +106,7 @@ Napi::Value NlSocket::Open(const Napi::CallbackInfo& info) {
   }
   int dup = ::fcntl(nsfd, F_DUPFD_CLOEXEC, 0);  // the thread holds its own fd: JS may close nsfd meanwhile
   if (dup < 0) throw errno_error(env, errno, "fcntl");
-  return run_on_fresh_thread(
+  return run_fd_on_fresh_thread(
       env,
       [dup]() -> FdResult {
         UniqueFd ns(dup);
