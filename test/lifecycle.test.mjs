@@ -1,0 +1,176 @@
+// Lifecycle and contract: closing, aborting, workers, process exit, fds and
+// threads. Each check runs against the real kernel in a throwaway namespace.
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { netns, open, NetlinkError, AbortError } from '../dist/index.js';
+import { sandbox } from './helpers/sandbox.mjs';
+
+const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+const fdCount = () => readdirSync('/proc/self/fd').length;
+const threadNamespaces = () =>
+  new Set(readdirSync('/proc/self/task').map((tid) => {
+    try {
+      return readlinkSync(`/proc/self/task/${tid}/ns/net`);
+    } catch {
+      return 'gone';
+    }
+  }).filter((x) => x !== 'gone'));
+
+t.test('close is idempotent; use after close is a typed error', async (t) => {
+  const ns = await netns.create();
+  t.teardown(() => ns.close());
+  const nl = await open({ netns: ns });
+  await nl.close();
+  await nl.close();
+  t.ok(nl.closed);
+  await t.rejects(nl.link.list(), { name: 'NetlinkError', code: 'EBADF' });
+  await t.rejects(nl.link.add({ kind: 'bridge', name: 'b0' }), { code: 'EBADF' });
+});
+
+t.test('close with requests in flight rejects them with ECANCELED', async (t) => {
+  const ns = await netns.create();
+  t.teardown(() => ns.close());
+  const nl = await open({ netns: ns });
+  const ops = [];
+  for (let i = 0; i < 50; i++) ops.push(nl.link.add({ kind: 'bridge', name: `b${i}` }));
+  await nl.close();
+  const results = await Promise.allSettled(ops);
+  const canceled = results.filter((r) => r.status === 'rejected');
+  t.ok(canceled.length > 0, `${canceled.length} of 50 were still pending at close`);
+  for (const r of canceled) t.equal(r.reason.code, 'ECANCELED');
+});
+
+t.test('breaking out of a dump leaves the socket in step', async (t) => {
+  const { nl } = await sandbox(t);
+  await Promise.all(Array.from({ length: 150 }, (_, i) => nl.link.add({ kind: 'bridge', name: `br${i}`, addrGenMode: 'none' })));
+  let seen = 0;
+  for await (const link of nl.link.dump()) {
+    t.ok(link.name);
+    if (++seen === 5) break;
+  }
+  t.equal(seen, 5);
+  // The rest of that dump is drained in the background; the next request
+  // and the next dump get their own answers.
+  t.equal((await nl.link.get('br7')).name, 'br7');
+  t.equal((await nl.link.list()).length, 151);
+});
+
+t.test('an AbortSignal stops a dump and a wait; the socket stays usable', async (t) => {
+  const { nl } = await sandbox(t);
+  await Promise.all(Array.from({ length: 100 }, (_, i) => nl.link.add({ kind: 'bridge', name: `br${i}`, addrGenMode: 'none' })));
+  const ac = new AbortController();
+  let n = 0;
+  await t.rejects(
+    (async () => {
+      for await (const _ of nl.link.dump(undefined, { signal: ac.signal })) if (++n === 3) ac.abort();
+    })(),
+    AbortError,
+  );
+  const pre = new AbortController();
+  pre.abort();
+  await t.rejects(nl.link.list(undefined, { signal: pre.signal }), AbortError, 'an aborted signal fails before any I/O');
+  await t.rejects(nl.link.add({ kind: 'bridge', name: 'never' }, { signal: pre.signal }), AbortError);
+  t.equal((await nl.link.list()).some((l) => l.name === 'never'), false, 'nothing was sent');
+  t.equal((await nl.link.list()).length, 101);
+});
+
+t.test('many requests in flight on one socket are all answered and matched', async (t) => {
+  const { nl } = await sandbox(t);
+  await Promise.all(Array.from({ length: 100 }, (_, i) => nl.link.add({ kind: 'bridge', name: `br${i}`, addrGenMode: 'none' })));
+  // 2000 requests at once: more than the in-flight window, so the rest queue.
+  const gets = await Promise.all(Array.from({ length: 2000 }, (_, i) => nl.link.get(`br${i % 100}`)));
+  gets.forEach((l, i) => {
+    if (l.name !== `br${i % 100}`) t.fail(`reply ${i} matched to the wrong request: ${l.name}`);
+  });
+  t.equal(gets.length, 2000);
+  t.equal(nl.socket.pending, 0);
+});
+
+t.test('no fd leaks and no thread left in a foreign namespace', async (t) => {
+  const before = fdCount();
+  const nsBefore = threadNamespaces();
+  for (let i = 0; i < 30; i++) {
+    const ns = await netns.create();
+    const nl = await open({ netns: ns });
+    await nl.link.list();
+    await nl.close();
+    ns.close();
+  }
+  // Sender threads close their fd dup as they exit; give them a moment.
+  let after = fdCount();
+  for (let i = 0; i < 50 && after > before; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    after = fdCount();
+  }
+  t.equal(after, before, `fds back to ${before}`);
+  t.same([...threadNamespaces()], [...nsBefore], 'every thread is in the namespace it started in');
+});
+
+t.test('works in a worker thread, and a worker can be terminated mid-operation', async (t) => {
+  const code = `
+    import { netns, open } from ${JSON.stringify(dist)};
+    import { parentPort } from 'node:worker_threads';
+    const ns = await netns.create();
+    const nl = await open({ netns: ns });
+    await nl.link.add({ kind: 'bridge', name: 'wbr' });
+    const names = (await nl.link.list()).map((l) => l.name).sort();
+    parentPort.postMessage(names);
+    if (process.env.NL_HANG) { for (let i = 0; i < 500; i++) nl.link.add({ kind: 'bridge', name: 'h' + i }); await new Promise(() => {}); }
+    await nl.close(); ns.close();
+  `;
+  const run = (env) =>
+    new Promise((resolve, reject) => {
+      const w = new Worker(code, { eval: true, env: { ...process.env, ...env }, type: 'module' });
+      let msg;
+      w.on('message', (m) => {
+        msg = m;
+        if (env.NL_HANG) setTimeout(() => w.terminate(), 5);
+      });
+      w.on('error', reject);
+      w.on('exit', (c) => resolve({ code: c, msg }));
+    });
+  const ok = await run({});
+  t.same(ok.msg, ['lo', 'wbr']);
+  t.equal(ok.code, 0);
+  const killed = await run({ NL_HANG: '1' });
+  t.same(killed.msg, ['lo', 'wbr'], 'the worker ran');
+  t.equal(killed.code, 1, 'terminated, and the main thread is fine');
+  t.ok((await netns.create()).close() === undefined, 'still working after a worker died with sockets open');
+});
+
+t.test('process exit without close, and idle handles do not keep it alive', async (t) => {
+  const script = (body) => `import { netns, open } from ${JSON.stringify(dist)};\n${body}`;
+  const run = (body) => spawnSync(process.execPath, ['--input-type=module', '-e', script(body)], { encoding: 'utf8', timeout: 20000 });
+  const exitMid = run(`const ns = await netns.create(); const nl = await open({ netns: ns });
+    for (let i = 0; i < 200; i++) nl.link.add({ kind: 'bridge', name: 'b' + i }).catch(() => {});
+    process.exit(0);`);
+  t.equal(exitMid.status, 0, `exit with requests in flight: ${exitMid.stderr}`);
+  const idle = run(`const ns = await netns.create(); const nl = await open({ netns: ns }); await nl.link.list(); console.log('done');`);
+  t.equal(idle.status, 0, idle.stderr);
+  t.match(idle.stdout, /done/, 'an idle handle and namespace let the process end');
+  const unref = run(`const ns = await netns.create(); const nl = await open({ netns: ns }); nl.unref();
+    nl.link.add({ kind: 'bridge', name: 'x' }).then(() => console.log('settled'));`);
+  t.equal(unref.status, 0, 'an unref’d handle does not hold the process open');
+});
+
+t.test('errors are typed NetlinkErrors with the kernel text', async (t) => {
+  const { nl } = await sandbox(t);
+  await nl.link.add({ kind: 'bridge', name: 'dup' });
+  const e = await nl.link.add({ kind: 'bridge', name: 'dup' }).catch((x) => x);
+  t.type(e, NetlinkError);
+  t.equal(e.code, 'EEXIST');
+  t.equal(e.errno, 17);
+  t.equal(e.operation, 'link.add');
+  t.match(e.message, /^link\.add: /);
+  const v = await nl.link.add({ kind: 'vlan', name: 'v10', parent: 'dup', id: 10 }).catch((x) => x);
+  t.equal(v.code, 'EOPNOTSUPP');
+  t.equal(v.message, "link.add: kernel does not support link kind 'vlan' (Unknown device type) (EOPNOTSUPP)");
+  t.equal(v.extack, 'Unknown device type');
+  const m = await nl.link.set('dup', { mtu: 100000 }).catch((x) => x);
+  t.type(m, RangeError, 'out-of-range MTU fails before the kernel');
+  const nodev = await nl.link.del('nope').catch((x) => x);
+  t.equal(nodev.code, 'ENODEV');
+});
