@@ -3,6 +3,7 @@
  * (`link`, ...) hanging off it.
  * @module
  */
+import { AddrApi } from './addr.js';
 import { LinkApi } from './link.js';
 import { RtnlSocket, type OperationOptions } from './netlink/socket.js';
 import { NetNs, netns as netnsApi, type NetnsRef } from './netns.js';
@@ -26,6 +27,8 @@ export interface OpenOptions extends OperationOptions {
 export class Netlink {
   /** Links: `ip link`. */
   readonly link: LinkApi;
+  /** Addresses: `ip addr`. */
+  readonly addr: AddrApi;
   /** The underlying socket, for raw requests (`request`, `dump`). */
   readonly socket: RtnlSocket;
 
@@ -33,6 +36,7 @@ export class Netlink {
   constructor(socket: RtnlSocket) {
     this.socket = socket;
     this.link = new LinkApi(socket);
+    this.addr = new AddrApi(socket, this.link);
   }
 
   /** True once `close()` was called. */

@@ -8,4 +8,5 @@ export type { NetnsExecOptions, NetnsExecResult, NetnsSpawnOptions } from './exe
 export { NetlinkError, AbortError } from './netlink/errors.js';
 export { RtnlSocket, type OperationOptions, type DumpOptions } from './netlink/socket.js';
 export * from './link.js';
+export { AddrApi, parseCidr, type Address, type AddrAddOptions, type AddrFilter, type AddrFlagOptions, type AddrScope } from './addr.js';
 export type { RawMessage, RawReply, RawAttrs, RawValue, RawUnknownAttr, RawHeaderNest } from './native.js';

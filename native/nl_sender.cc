@@ -39,7 +39,10 @@ struct NlSender::State {
       {
         std::unique_lock<std::mutex> lk(mu);
         cv.wait(lk, [&] { return stop || !queue.empty(); });
-        if (stop) return;
+        if (stop) {
+          fd.reset();  // the socket closes now, not when the JS object is collected
+          return;
+        }
         size_t bytes = 0;
         batch.clear();
         while (!queue.empty() && batch.size() < kMaxBatchMessages &&
@@ -113,12 +116,12 @@ void NlSender::shutdown() {
     state_->stop = true;
     state_->queue.clear();
     state_->async = nullptr;
+    if (!started_) state_->fd.reset();  // no thread to close it
   }
   state_->cv.notify_one();
   async_->data = nullptr;
   uv_close(reinterpret_cast<uv_handle_t*>(async_), [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
   async_ = nullptr;
-  // If the thread never started, the fd closes with the last State reference.
 }
 
 }  // namespace netloom

@@ -39,11 +39,13 @@ t.test('netns.open by name opens a namespace made by ip netns add', async (t) =>
   const ns = await netns.open(name);
   t.teardown(() => ns.close());
   t.equal(ns.name, name);
-  await using nl = await open({ netns: ns });
+  const nl = await open({ netns: ns });
+  t.teardown(() => nl.close());
   const names = (await nl.link.list()).map((l) => l.name).sort();
   t.same(names, ['br-ip', 'lo'], 'netloom sees the link ip made');
   // open({ netns: 'name' }) opens and releases the namespace itself.
-  await using nl2 = await open({ netns: name });
+  const nl2 = await open({ netns: name });
+  t.teardown(() => nl2.close());
   t.ok((await nl2.link.get('br-ip')).ifindex > 0);
 });
 

@@ -144,6 +144,7 @@ class DumpIterator implements AsyncIterableIterator<RawReply> {
   #done = false;
   #error: unknown = undefined;
   #interrupted = false;
+  #aborted = false;
   #wake: (() => void) | undefined;
   readonly #onAbort = (): void => {
     this.#finish(new AbortError(this.#operation, this.#signal?.reason));
@@ -189,6 +190,14 @@ class DumpIterator implements AsyncIterableIterator<RawReply> {
   }
 
   async next(): Promise<IteratorResult<RawReply>> {
+    // An abort stops the iteration even when the whole dump already arrived.
+    if (this.#signal?.aborted && this.#error === undefined && !this.#aborted) {
+      this.#aborted = true;
+      this.#finish(undefined);
+      this.#queue = [];
+      this.#head = 0;
+      throw new AbortError(this.#operation, this.#signal.reason);
+    }
     for (;;) {
       if (this.#head < this.#queue.length) {
         const value = this.#queue[this.#head++] as RawReply;
