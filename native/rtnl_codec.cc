@@ -88,7 +88,11 @@ bool emit_scalar(Kind kind, bool be, const char* key, const uint8_t* p, size_t n
       return true;
     }
     case Kind::Flag:
-      sink.flag(key);
+      // Some attributes are accepted as flags but reported with a value
+      // (IFLA_VXLAN_TTL_INHERIT comes back as a u8): give the value then.
+      if (n == 0) sink.flag(key);
+      else if (n == 1 || n == 2 || n == 4 || n == 8) sink.uint(key, load_uint(p, n, false));
+      else return false;
       return true;
     case Kind::Bitfield32:
       if (n < 8) return false;

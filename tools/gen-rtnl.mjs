@@ -179,6 +179,7 @@ function mergeExtras(family, extras) {
     if (taken(family.sets, set.name)) fail(`${EXTRAS_FILE}: attribute set ${set.name} already in ${family.file}`);
     family.sets.push(tag(set));
   }
+  for (const o of extras.overrides ?? []) applyOverride(family, o);
   for (const sub of extras['sub-messages'] ?? []) {
     let target = family.subs.find((s) => s.name === sub.name);
     if (!target) family.subs.push((target = { name: sub.name, formats: [] }));
@@ -186,6 +187,23 @@ function mergeExtras(family, extras) {
       if (target.formats.some((f) => f.yaml.value === format.value)) fail(`${EXTRAS_FILE}: ${sub.name} already has ${format.value}`);
       target.formats.push(tag(format));
     }
+  }
+}
+
+// An override corrects one attribute of a spec set (or one member of a spec
+// struct) where the spec disagrees with the kernel's netlink policy: its
+// `with` keys replace the spec's. Each override names what it changes, so a
+// stale one (the spec fixed or renamed it) fails loudly instead of silently.
+function applyOverride(family, o) {
+  const where = o.set ? `attribute set ${o.set}` : `definition ${o.definition}`;
+  const list = o.set ? family.sets : family.definitions;
+  const owner = list.find((d) => d.yaml.name === (o.set ?? o.definition));
+  if (!owner) fail(`${EXTRAS_FILE}: override: no ${where}`);
+  const items = o.set ? owner.yaml.attributes : owner.yaml.members;
+  for (const name of o.attributes ?? o.members ?? []) {
+    const item = (items ?? []).find((a) => a.name === name);
+    if (!item) fail(`${EXTRAS_FILE}: override: ${where} has no ${name}`);
+    Object.assign(item, o.with);
   }
 }
 

@@ -62,7 +62,7 @@ export interface LinkCommonAddOptions {
   /**
    * Interface alias, at most 254 bytes (`alias TEXT`). The kernel ignores
    * IFLA_IFALIAS in creation requests, so netloom sets it with a second
-   * request right after creating the link.
+   * request right after creating the link. Not combinable with `netns`.
    */
   alias?: string;
   /** Create the link directly inside this namespace (`ip link add ... netns NS`): cheaper than moving it later. */
@@ -71,7 +71,13 @@ export interface LinkCommonAddOptions {
   numTxQueues?: number;
   /** Number of receive queues, 1..4096 (`numrxqueues N`). */
   numRxQueues?: number;
-  /** IPv6 link-local address generation (`addrgenmode MODE`); `'none'` skips IPv6 set-up. */
+  /**
+   * IPv6 link-local address generation (`addrgenmode MODE`); `'none'` skips
+   * IPv6 set-up. The kernel refuses it in a creation request
+   * (EAFNOSUPPORT), so netloom sends it in a second request right after
+   * creating the link, and with `up` brings the link up only then, so no
+   * link-local work starts. Not combinable with `netns`.
+   */
   addrGenMode?: AddrGenMode;
 }
 
@@ -363,19 +369,6 @@ export function u8(b: boolean): number {
   return b ? 1 : 0;
 }
 
-/** Copy the set fields of `spec` listed in `map` ([option, attribute, convert?]) into `out`. */
-export function copyAttrs(
-  spec: Readonly<Record<string, unknown>>,
-  out: RawAttrs,
-  map: ReadonlyArray<readonly [option: string, attr: string, convert?: (v: never) => RawValue]>,
-): void {
-  for (const [option, attr, convert] of map) {
-    const v = spec[option];
-    if (v === undefined) continue;
-    out[attr] = convert ? convert(v as never) : (v as RawValue);
-  }
-}
-
 // ---------------------------------------------------------------------------
 // Decoding helpers: tolerant of a codec that hands numbers as bigint, flags as
 // `true`, or leaves attributes out.
@@ -559,4 +552,81 @@ export function decodeFields(data: RawAttrs, fields: readonly Field[], k: Consta
 /** The option names of a field table. */
 export function optionsOf(fields: readonly Field[]): string[] {
   return fields.map((f) => f.option);
+}
+
+// ---------------------------------------------------------------------------
+// The basic link attributes, shared by the link itself and a veth peer.
+
+/** The MTU range netloom accepts for the Ethernet-like kinds it knows. */
+export const MTU_RANGE: readonly [number, number] = [68, 65535];
+
+/** The basic fields {@link validateBasics} checks and {@link encodeBasics} encodes. */
+export const BASIC_FIELDS: readonly string[] = [
+  'name',
+  'mtu',
+  'mac',
+  'broadcast',
+  'txqlen',
+  'up',
+  'group',
+  'netns',
+  'numTxQueues',
+  'numRxQueues',
+  'addrGenMode',
+];
+
+/**
+ * Check the basic link fields of `spec` that are set: name, mtu, mac,
+ * broadcast, txqlen, up, group, netns, numTxQueues, numRxQueues, addrGenMode.
+ */
+export function validateBasics(
+  spec: Readonly<Record<string, unknown>>,
+  ctx: ValidateContext,
+  path: string,
+  mtu: readonly [number, number] = MTU_RANGE,
+): void {
+  if (spec.name !== undefined) checkIfname(ctx, join(path, 'name'), spec.name);
+  if (spec.mtu !== undefined) checkInt(ctx, join(path, 'mtu'), spec.mtu, mtu[0], mtu[1]);
+  if (spec.mac !== undefined) checkMac(ctx, join(path, 'mac'), spec.mac, true);
+  if (spec.broadcast !== undefined) checkMac(ctx, join(path, 'broadcast'), spec.broadcast, false);
+  if (spec.txqlen !== undefined) checkU32(ctx, join(path, 'txqlen'), spec.txqlen);
+  if (spec.up !== undefined) checkBool(ctx, join(path, 'up'), spec.up);
+  if (spec.group !== undefined) checkU32(ctx, join(path, 'group'), spec.group);
+  if (spec.netns !== undefined) checkNetns(ctx, join(path, 'netns'), spec.netns);
+  if (spec.numTxQueues !== undefined) checkInt(ctx, join(path, 'numTxQueues'), spec.numTxQueues, 1, 4096);
+  if (spec.numRxQueues !== undefined) checkInt(ctx, join(path, 'numRxQueues'), spec.numRxQueues, 1, 4096);
+  if (spec.addrGenMode !== undefined) checkOneOf(ctx, join(path, 'addrGenMode'), spec.addrGenMode, wordsOf(ADDR_GEN_MODES));
+}
+
+/** The ifinfomsg flag bits and attributes of validated basic fields. */
+export interface EncodedBasics {
+  /** ifi_flags: the bits to set. */
+  ifiFlags: number;
+  /** ifi_change: the bits to change. */
+  ifiChange: number;
+  /** The attributes. */
+  attrs: RawAttrs;
+}
+
+/** Encode the basic fields of a validated `spec` (see {@link validateBasics}). */
+export function encodeBasics(spec: Readonly<Record<string, unknown>>, k: ConstantLookup): EncodedBasics {
+  const attrs: RawAttrs = {};
+  let ifiFlags = 0;
+  let ifiChange = 0;
+  if (typeof spec.name === 'string') attrs.ifname = spec.name;
+  if (typeof spec.mtu === 'number') attrs.mtu = spec.mtu;
+  if (typeof spec.mac === 'string') attrs.address = spec.mac.toLowerCase();
+  if (typeof spec.broadcast === 'string') attrs.broadcast = spec.broadcast.toLowerCase();
+  if (typeof spec.txqlen === 'number') attrs.txqlen = spec.txqlen;
+  if (typeof spec.up === 'boolean') {
+    const up = k('IFF_UP');
+    ifiChange |= up;
+    if (spec.up) ifiFlags |= up;
+  }
+  if (typeof spec.group === 'number') attrs.group = spec.group;
+  if (spec.netns !== undefined) Object.assign(attrs, encodeNetns(spec.netns as NetnsTarget));
+  if (typeof spec.numTxQueues === 'number') attrs.numTxQueues = spec.numTxQueues;
+  if (typeof spec.numRxQueues === 'number') attrs.numRxQueues = spec.numRxQueues;
+  if (typeof spec.addrGenMode === 'string') attrs.afSpec = encodeAddrGenMode(spec.addrGenMode as AddrGenMode, k);
+  return { ifiFlags: ifiFlags >>> 0, ifiChange: ifiChange >>> 0, attrs };
 }

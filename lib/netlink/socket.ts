@@ -81,7 +81,13 @@ export class RtnlSocket {
   ): Promise<RawReply[]> {
     throwIfAborted(opts.signal, operation);
     const sock = this.#live(operation);
-    const sent = sock.request(type, flags, msg).catch((e: unknown) => {
+    let pending: Promise<RawReply[]>;
+    try {
+      pending = sock.request(type, flags, msg);
+    } catch (e) {
+      throw withOperation(e, operation);
+    }
+    const sent = pending.catch((e: unknown) => {
       throw NetlinkError.from(e, operation, request);
     });
     return opts.signal ? raceAbort(sent, opts.signal, operation) : sent;
@@ -157,7 +163,7 @@ class DumpIterator implements AsyncIterableIterator<RawReply> {
     try {
       this.#seq = sock.dump(type, 0, msg, (err, items, done) => this.#onBatch(err, items, done));
     } catch (e) {
-      throw NetlinkError.from(e, operation);
+      throw withOperation(e, operation);
     }
     signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
@@ -229,6 +235,17 @@ class DumpIterator implements AsyncIterableIterator<RawReply> {
   [Symbol.asyncIterator](): AsyncIterableIterator<RawReply> {
     return this;
   }
+}
+
+// The encoder's TypeError/RangeError names the raw field ("attrs.mtu: ...");
+// prefix the operation so the message says who asked. Kernel-side errors
+// become NetlinkError.
+function withOperation(e: unknown, operation: string): unknown {
+  if (e instanceof TypeError || e instanceof RangeError) {
+    e.message = `${operation}: ${e.message}`;
+    return e;
+  }
+  return NetlinkError.from(e, operation);
 }
 
 function throwIfAborted(signal: AbortSignal | undefined, operation: string): void {

@@ -1,0 +1,89 @@
+/**
+ * The registry of link kinds netloom has friendly options for. Adding a kind
+ * is one new file in this folder (see common.ts for the {@link KindModule}
+ * contract) and one line in {@link KINDS}; every public type below follows
+ * from that line. Any other kind string still works through the raw escape
+ * hatch ({@link GenericLinkAddOptions}).
+ * @module
+ */
+import type { RawAttrs } from '../native.js';
+import type { AnyKindModule, KindModule, LinkCommonAddOptions, LinkRef } from './common.js';
+import { bridgeKind } from './bridge.js';
+import { dummyKind } from './dummy.js';
+import { ifbKind } from './ifb.js';
+import { ipvlanKind, ipvtapKind } from './ipvlan.js';
+import { macvlanKind, macvtapKind } from './macvlan.js';
+import { vethKind } from './veth.js';
+import { vlanKind } from './vlan.js';
+import { vxlanKind } from './vxlan.js';
+
+/** The kinds with friendly options, by IFLA_INFO_KIND. */
+export const KINDS = {
+  bridge: bridgeKind,
+  veth: vethKind,
+  macvlan: macvlanKind,
+  macvtap: macvtapKind,
+  vxlan: vxlanKind,
+  vlan: vlanKind,
+  ipvlan: ipvlanKind,
+  ipvtap: ipvtapKind,
+  ifb: ifbKind,
+  dummy: dummyKind,
+} as const;
+
+/** A kind netloom has friendly options for. */
+export type KnownKind = keyof typeof KINDS;
+
+type AddOf<M> = M extends KindModule<string, infer A, object, object> ? A : never;
+type SetOf<M> = M extends KindModule<string, object, infer S, object> ? S : never;
+type InfoOf<M> = M extends KindModule<string, object, object, infer I> ? I : never;
+
+/** `add` options by kind. */
+export type KindAddOptionsMap = { [K in KnownKind]: AddOf<(typeof KINDS)[K]> };
+/** The kind options `set` may change, by kind. */
+export type KindSetOptionsMap = { [K in KnownKind]: SetOf<(typeof KINDS)[K]> };
+/** Decoded kind fields, by kind. */
+export type KindInfoMap = { [K in KnownKind]: InfoOf<(typeof KINDS)[K]> };
+
+/**
+ * `add` options for a kind netloom has no friendly table for (gre, ipip,
+ * wireguard, ...): the common options, an optional `parent` (IFLA_LINK), and
+ * the kind's IFLA_INFO_DATA passed through raw, with attribute names as the
+ * native codec knows them (camelCase spec names).
+ * Equivalent to: `ip link add NAME type KIND ...`.
+ */
+export interface GenericLinkAddOptions extends LinkCommonAddOptions {
+  /** The IFLA_INFO_KIND string. */
+  kind: string;
+  /** The parent link (IFLA_LINK), for kinds that have one. */
+  parent?: LinkRef;
+  /** IFLA_INFO_DATA, raw. */
+  data?: RawAttrs;
+}
+
+/**
+ * The options of `nl.link.add` for kind `K`: the kind's own interface for a
+ * known kind, {@link GenericLinkAddOptions} for any other.
+ */
+export type LinkAddOptions<K extends string = KnownKind> = K extends KnownKind ? KindAddOptionsMap[K] : GenericLinkAddOptions & { kind: K };
+
+/** Any `add` options: the union over the known kinds plus the generic form. */
+export type AnyLinkAddOptions = KindAddOptionsMap[KnownKind] | GenericLinkAddOptions;
+
+/** The module of a known kind, or undefined for any other kind. */
+export function kindModule(kind: string): AnyKindModule | undefined {
+  return Object.prototype.hasOwnProperty.call(KINDS, kind) ? (KINDS[kind as KnownKind] as unknown as AnyKindModule) : undefined;
+}
+
+/** The known kinds, in registry order. */
+export const KNOWN_KINDS: readonly KnownKind[] = Object.keys(KINDS) as KnownKind[];
+
+export type { BridgeAddOptions, BridgeInfo, BridgeOptions, BridgePortInfo, BridgePortOptions, BridgePortState, BridgeVlanProtocol, BridgeId } from './bridge.js';
+export type { VethAddOptions, VethInfo, VethPeerOptions } from './veth.js';
+export type { MacvlanAddOptions, MacvtapAddOptions, MacvlanInfo, MacvlanMode, MacvlanOptions } from './macvlan.js';
+export type { VxlanAddOptions, VxlanDf, VxlanInfo, VxlanOptions, VxlanSetOptions, PortRange } from './vxlan.js';
+export type { VlanAddOptions, VlanFlags, VlanInfo, VlanProtocol, VlanQosMapping, VlanSetOptions } from './vlan.js';
+export type { IpvlanAddOptions, IpvtapAddOptions, IpvlanFlags, IpvlanInfo, IpvlanMode, IpvlanOptions } from './ipvlan.js';
+export type { IfbAddOptions } from './ifb.js';
+export type { DummyAddOptions } from './dummy.js';
+export type { AddrGenMode, LinkCommonAddOptions, LinkRef, NetnsTarget } from './common.js';
