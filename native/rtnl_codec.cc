@@ -325,8 +325,12 @@ void Writer::attr(uint16_t type, const void* data, size_t len) {
 }
 
 size_t Writer::begin_nest(uint16_t type) {
+  // NLA_F_NESTED on every nest: strictly parsed attributes require it (the
+  // kernel refuses IFLA_PROP_LIST without it), and the legacy parsers mask it
+  // off, so it is right everywhere.
   size_t off = reserve(NLA_HDRLEN);
-  memcpy(at(off + 2), &type, 2);
+  uint16_t t = static_cast<uint16_t>(type | NLA_F_NESTED);
+  memcpy(at(off + 2), &t, 2);
   return off;
 }
 

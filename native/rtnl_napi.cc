@@ -328,6 +328,11 @@ void encode_value(Napi::Env env, Writer& w, const AttrSetSpec& set, const AttrSp
       return;
     }
     case Kind::SubMessage: {
+      if (v.IsBuffer()) {  // raw payload (a format the decoder could not pick): no selector needed
+        auto b = v.As<Napi::Buffer<uint8_t>>();
+        w.attr(a.type, b.Data(), b.Length());
+        return;
+      }
       const AttrSpec* sel = a.selector ? schema::find_attr(set, a.selector) : nullptr;
       Napi::Value sv = sel ? siblings.Get(sel->name) : env.Undefined();
       if (!sv.IsString()) throw_type_error(env, path.str() + ": needs its selector '" + (a.selector ? a.selector : "?") + "' set");
@@ -336,10 +341,6 @@ void encode_value(Napi::Env env, Writer& w, const AttrSetSpec& set, const AttrSp
       size_t nest = w.begin_nest(a.type);
       if (f && f->set) {
         encode_nest_body(env, w, f->fixed, f->set, v, path);
-      } else if (v.IsBuffer()) {  // a kind the tables do not know: raw bytes
-        auto b = v.As<Napi::Buffer<uint8_t>>();
-        size_t off = w.reserve(b.Length());
-        memcpy(w.at(off), b.Data(), b.Length());
       } else if (f == nullptr) {
         throw_type_error(env, path.str() + ": no attribute table for '" + sel_value + "'; pass the payload as a Buffer");
       } else if (v.IsObject() && v.As<Napi::Object>().GetPropertyNames().Length() > 0) {

@@ -181,8 +181,17 @@ t.test('errors are typed NetlinkErrors with the kernel text', async (t) => {
   t.equal(v.code, 'EOPNOTSUPP');
   t.equal(v.message, "link.add: kernel does not support link kind 'vlan' (Unknown device type) (EOPNOTSUPP)");
   t.equal(v.extack, 'Unknown device type');
-  const m = await nl.link.set('dup', { mtu: 100000 }).catch((x) => x);
-  t.type(m, RangeError, 'out-of-range MTU fails before the kernel');
+  for (const mtu of [-1, 2 ** 32, 1.5]) {
+    const m = await nl.link.set('dup', { mtu }).catch((x) => x);
+    t.ok(m instanceof RangeError || m instanceof TypeError, `mtu ${mtu} fails before the kernel`);
+    t.match(m.message, /^link\.set: mtu: /, 'naming the field');
+  }
+  // Within the integer range, the device's own limits are the kernel's to judge.
+  await nl.link.add({ kind: 'veth', name: 'vm0', peer: { name: 'vm1' } });
+  const big = await nl.link.set('vm0', { mtu: 100000 }).catch((x) => x);
+  t.type(big, NetlinkError, 'too large for a veth: the kernel says so');
+  t.equal(big.code, 'EINVAL');
+  t.match(big.extack ?? '', /MTU/i, `with its reason: ${big.extack}`);
   const nodev = await nl.link.del('nope').catch((x) => x);
   t.equal(nodev.code, 'ENODEV');
 });

@@ -180,6 +180,10 @@ function mergeExtras(family, extras) {
     family.sets.push(tag(set));
   }
   for (const o of extras.overrides ?? []) applyOverride(family, o);
+  for (const op of extras.operations?.list ?? []) {
+    if (family.spec.operations.list.some((o) => o.name === op.name)) fail(`${EXTRAS_FILE}: operation ${op.name} already in ${family.file}`);
+    family.spec.operations.list.push(op);
+  }
   for (const sub of extras['sub-messages'] ?? []) {
     let target = family.subs.find((s) => s.name === sub.name);
     if (!target) family.subs.push((target = { name: sub.name, formats: [] }));

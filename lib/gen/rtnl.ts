@@ -382,6 +382,8 @@ export const rtm = Object.freeze({
   setneightbl: 67,
   newstats: 92,
   getstats: 94,
+  newlinkprop: 108,
+  dellinkprop: 109,
 } as const);
 
 /** Link kinds (IFLA_INFO_KIND) the codec tables describe. Generated from the kernel YNL spec rt-link.yaml and tools/rtnl-extras.yaml (merged into rt-link); do not edit. */
