@@ -5,10 +5,10 @@
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { nsexecPath } from './native.js';
 
-/** Options of {@link spawnIn}: Node's spawn options, minus what we must control. */
+/** Options of `NetNs.spawn`: Node's spawn options, minus what netloom must control. */
 export type NetnsSpawnOptions = Omit<SpawnOptions, 'argv0' | 'detached' | 'shell'>;
 
-/** Options of {@link execIn}. */
+/** Options of `NetNs.exec`. */
 export interface NetnsExecOptions {
   /** Working directory. */
   cwd?: string;

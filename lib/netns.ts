@@ -276,10 +276,16 @@ function current(): NetNs {
 
 /** Namespace operations, named like `ip netns`. */
 export const netns = {
+  /** Create a named namespace, like `ip netns add NAME`. */
   add,
+  /** Delete a named namespace, like `ip netns delete NAME`. */
   del,
+  /** The named namespaces, like `ip netns list`. */
   list,
+  /** Open an existing namespace by name, `{ pid }` or `{ path }`. */
   open: openNs,
+  /** Create an anonymous namespace that lives as long as its handle. */
   create,
+  /** A handle on the calling thread's current namespace. */
   current,
 } as const;

@@ -53,7 +53,7 @@ export interface PortRange {
   high: number;
 }
 
-/** vxlan options (see {@link VXLAN_SET_OPTIONS} for the ones `set` may change). */
+/** vxlan options (`VxlanSetOptions` lists the ones `set` may change). */
 export interface VxlanOptions {
   /** The VNI, 0..16777215 (`id VNI`). Required by `add` unless `collectMetadata`. */
   id?: number;
