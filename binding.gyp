@@ -13,7 +13,8 @@
         "native/ping.cc",
         "native/rtnl_codec.cc",
         "native/rtnl_napi.cc",
-        "native/rtnl_tables.cc"
+        "native/rtnl_tables.cc",
+        "native/tape_sink.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

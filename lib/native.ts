@@ -9,6 +9,7 @@
  * @module
  */
 import { createRequire } from 'node:module';
+import { materialize, type Tape } from './netlink/tape.js';
 
 /** A decoded attribute set: camelCase spec names to values. */
 export interface RawAttrs {
@@ -78,8 +79,8 @@ export interface NativeError extends Error {
   extackOffset?: number;
 }
 
-/** Called once per event-loop wakeup with the dump messages that arrived. */
-export type DumpBatchCallback = (err: NativeError | null, items: RawReply[], done: boolean) => void;
+/** Called once per event-loop wakeup with the dump messages that arrived (as a tape; null with an error). */
+export type DumpBatchCallback = (err: NativeError | null, items: Tape | null, done: boolean) => void;
 
 /** An rtnetlink socket owned by native code and driven by libuv. */
 export interface NativeSocket {
@@ -88,7 +89,7 @@ export interface NativeSocket {
    * its ACK with the data messages that came before it (an RTM_GETLINK reply,
    * NLM_F_ECHO copies). Rejects with a NativeError on NLMSG_ERROR.
    */
-  request(type: number, flags: number, msg: RawMessage | Buffer): Promise<RawReply[]>;
+  request(type: number, flags: number, msg: RawMessage | Buffer): Promise<Tape>;
   /**
    * Start a dump (NLM_F_DUMP is added). Batches arrive through `onBatch`
    * until `done`. Dumps on one socket run one at a time (the kernel allows one
@@ -136,6 +137,8 @@ export interface NativeAddon {
   encode(type: number, flags: number, msg: RawMessage): Buffer;
   /** Decode a buffer of one or more netlink messages (golden tests, fuzzing, raw users). */
   decode(buf: Buffer): RawReply[];
+  /** Build the messages of a tape the socket handed over. */
+  materialize(tape: Tape): RawReply[];
   netns: NativeNetns;
   /** ICMP/ICMPv6 echo from inside the namespace behind `netnsFd` (-1: current), on a fresh thread. */
   ping(netnsFd: number, address: string, count: number, timeoutMs: number, intervalMs: number, size: number): Promise<{ sent: number; received: number; rtts: number[] }>;
@@ -145,10 +148,25 @@ export interface NativeAddon {
 
 const require = createRequire(import.meta.url);
 
+/** What the compiled addon exports; `native` wraps decoding into objects. */
+interface RawAddon extends Omit<NativeAddon, 'decode' | 'materialize'> {
+  decode(buf: Buffer): Tape;
+  keyNames(from: number): (string | null)[];
+}
+
+const addon = (process.env.NETLOOM_ADDON ? require(process.env.NETLOOM_ADDON) : require('bindings')('netloom')) as RawAddon;
+const keyNames = (from: number): (string | null)[] => addon.keyNames(from);
+
 /** The loaded addon (build/Release/netloom.node, or NETLOOM_ADDON for the sanitizer build). */
-export const native: NativeAddon = (
-  process.env.NETLOOM_ADDON ? require(process.env.NETLOOM_ADDON) : require('bindings')('netloom')
-) as NativeAddon;
+export const native: NativeAddon = {
+  openSocket: (fd) => addon.openSocket(fd),
+  encode: (type, flags, msg) => addon.encode(type, flags, msg),
+  decode: (buf) => materialize<RawReply>(addon.decode(buf), keyNames),
+  materialize: (tape) => materialize<RawReply>(tape, keyNames),
+  netns: addon.netns,
+  ping: (fd, address, count, timeout, interval, size) => addon.ping(fd, address, count, timeout, interval, size),
+  constants: addon.constants,
+};
 
 /** A UAPI constant by name; throws if the addon does not export it (a build mismatch). */
 export function constant(name: string): number {

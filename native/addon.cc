@@ -13,6 +13,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("openSocket", netloom::NlSocket::Init(env));
   exports.Set("encode", Napi::Function::New(env, netloom::rtnl::Encode, "encode"));
   exports.Set("decode", Napi::Function::New(env, netloom::rtnl::Decode, "decode"));
+  exports.Set("keyNames", Napi::Function::New(env, netloom::rtnl::KeyNames, "keyNames"));
   exports.Set("netns", netloom::make_netns_exports(env));
   exports.Set("ping", Napi::Function::New(env, netloom::Ping, "ping"));
   exports.Set("constants", netloom::make_constants(env));

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "addon_data.h"
 #include "errors.h"
 #include "fresh_thread.h"
 #include "rtnl_codec.h"
@@ -29,10 +30,6 @@ constexpr int kRcvBuf = 8 * 1024 * 1024;
 constexpr int kSndBuf = 1024 * 1024;
 // Datagrams read per wakeup before yielding to the rest of the loop.
 constexpr int kReadBudget = 512;
-
-struct AddonData {
-  Napi::FunctionReference ctor;
-};
 
 void set_buf(int fd, int force_opt, int opt, int size) {
   // SO_*BUFFORCE lifts the sysctl cap when we have CAP_NET_ADMIN; otherwise
@@ -83,8 +80,7 @@ Napi::Function NlSocket::Init(Napi::Env env) {
                                         InstanceMethod("unref", &NlSocket::UnrefLoop),
                                         InstanceAccessor("pending", &NlSocket::GetPending, nullptr),
                                     });
-  auto* data = new AddonData{Napi::Persistent(ctor)};
-  env.SetInstanceData<AddonData>(data);
+  AddonData::of(env).socket_ctor = Napi::Persistent(ctor);
   return Napi::Function::New(env, Open, "openSocket");
 }
 
@@ -95,7 +91,7 @@ Napi::Value NlSocket::Open(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsNumber()) throw_type_error(env, "openSocket(netnsFd): netnsFd must be a number");
   int nsfd = info[0].As<Napi::Number>().Int32Value();
   auto make = [](Napi::Env e, int fd) -> Napi::Value {
-    return e.GetInstanceData<AddonData>()->ctor.New({Napi::Number::New(e, fd)});
+    return AddonData::of(e).socket_ctor.New({Napi::Number::New(e, fd)});
   };
   if (nsfd < 0) {
     auto d = Napi::Promise::Deferred::New(env);
@@ -253,7 +249,7 @@ void NlSocket::submit(uint32_t seq, Pending& p) {
     Napi::HandleScope hs(env_);
     if (p.dump) {
       Napi::Value e = errno_error(env_, err, "pthread_create").Value();
-      if (!p.on_batch.IsEmpty()) p.on_batch.Call({e, Napi::Array::New(env_), Napi::Boolean::New(env_, true)});
+      if (!p.on_batch.IsEmpty()) p.on_batch.Call({e, env_.Null(), Napi::Boolean::New(env_, true)});
     } else {
       napi_reject_deferred(env_, p.deferred, errno_error(env_, err, "pthread_create").Value());
       p.deferred = nullptr;
@@ -309,6 +305,21 @@ void NlSocket::update_poll() {
 // ---------------------------------------------------------------- replies
 
 void NlSocket::on_readable() {
+  try {
+    read_and_dispatch();
+  } catch (const std::exception& e) {
+    // Decoding and JS calls should not throw; if N-API fails anyway (the env
+    // going away, out of memory) fail what is in flight rather than crash.
+    try {
+      Napi::HandleScope hs(env_);
+      fail_in_flight(EIO, e.what());
+      update_poll();
+    } catch (...) {
+    }
+  }
+}
+
+void NlSocket::read_and_dispatch() {
   Napi::HandleScope hs(env_);
   Napi::CallbackScope scope(env_, *async_ctx_);
   std::unordered_map<uint32_t, Batch> batches;
@@ -365,7 +376,6 @@ void NlSocket::handle_message(const uint8_t* msg, size_t len, std::unordered_map
     if (p.dump && !p.abandoned) {
       // Delivered (and finished) with this wakeup's batch, after its items.
       Batch& b = batches[h.nlmsg_seq];
-      if (b.items.IsEmpty()) b.items = Napi::Array::New(env_);
       b.done = true;
       if (ack.error) b.error = nack_error(env_, ack.error, ack.msg, ack.offset).Value();
       return;
@@ -377,9 +387,7 @@ void NlSocket::handle_message(const uint8_t* msg, size_t len, std::unordered_map
 
   if (p.dump) {
     if (p.abandoned) return;
-    Batch& b = batches[h.nlmsg_seq];
-    if (b.items.IsEmpty()) b.items = Napi::Array::New(env_);
-    b.items.Set(b.count++, rtnl::to_js(env_, msg, len));
+    rtnl::decode_message(msg, len, batches[h.nlmsg_seq].tape);
   } else {
     p.replies.emplace_back(msg, msg + len);
   }
@@ -393,9 +401,9 @@ void NlSocket::settle_request(Pending& p, int err, const std::string& extack, lo
     napi_reject_deferred(env_, d, nack_error(env_, err, extack, offset).Value());
     return;
   }
-  Napi::Array out = Napi::Array::New(env_, p.replies.size());
-  for (uint32_t i = 0; i < p.replies.size(); i++) out.Set(i, rtnl::to_js(env_, p.replies[i].data(), p.replies[i].size()));
-  napi_resolve_deferred(env_, d, out);
+  rtnl::TapeSink tape;
+  for (const auto& r : p.replies) rtnl::decode_message(r.data(), r.size(), tape);
+  napi_resolve_deferred(env_, d, rtnl::tape_to_js(env_, tape));
 }
 
 void NlSocket::deliver(std::unordered_map<uint32_t, Batch>& batches) {
@@ -412,7 +420,7 @@ void NlSocket::deliver(std::unordered_map<uint32_t, Batch>& batches) {
     if (b.done) finish(seq);  // before the call: the callback may start the next dump
     Napi::Value err = b.error.IsEmpty() ? env_.Null() : b.error;
     try {
-      cb.MakeCallback(Value(), {err, b.items, Napi::Boolean::New(env_, b.done)}, *async_ctx_);
+      cb.MakeCallback(Value(), {err, rtnl::tape_to_js(env_, b.tape), Napi::Boolean::New(env_, b.done)}, *async_ctx_);
     } catch (const Napi::Error& e) {
       if (uncaught.IsEmpty()) uncaught = e.Value();
     }
@@ -434,7 +442,7 @@ void NlSocket::fail_in_flight(int err, const char* why) {
     Napi::FunctionReference cb = std::move(p.on_batch);
     if (p.dump) {
       finish(seq);
-      if (!cb.IsEmpty()) cb.MakeCallback(Value(), {e, Napi::Array::New(env_), Napi::Boolean::New(env_, true)}, *async_ctx_);
+      if (!cb.IsEmpty()) cb.MakeCallback(Value(), {e, env_.Null(), Napi::Boolean::New(env_, true)}, *async_ctx_);
     } else {
       if (p.deferred) napi_reject_deferred(env_, p.deferred, e);
       p.deferred = nullptr;
@@ -444,6 +452,13 @@ void NlSocket::fail_in_flight(int err, const char* why) {
 }
 
 void NlSocket::on_send_failure() {
+  try {
+    dispatch_send_failures();
+  } catch (...) {  // see on_readable: never let an exception reach libuv
+  }
+}
+
+void NlSocket::dispatch_send_failures() {
   if (closed_) return;
   Napi::HandleScope hs(env_);
   Napi::CallbackScope scope(env_, *async_ctx_);
@@ -457,7 +472,7 @@ void NlSocket::on_send_failure() {
       if (p.dump) {
         finish(seq);
         if (!cb.IsEmpty() && !p.abandoned)
-          cb.MakeCallback(Value(), {e, Napi::Array::New(env_), Napi::Boolean::New(env_, true)}, *async_ctx_);
+          cb.MakeCallback(Value(), {e, env_.Null(), Napi::Boolean::New(env_, true)}, *async_ctx_);
       } else {
         if (p.deferred) napi_reject_deferred(env_, p.deferred, e);
         p.deferred = nullptr;
@@ -504,7 +519,7 @@ void NlSocket::shutdown(bool notify) {
       e.As<Napi::Object>().Set("message", "the netlink socket was closed with this request pending");
       if (p->dump) {
         if (!p->on_batch.IsEmpty() && !p->abandoned)
-          p->on_batch.MakeCallback(Value(), {e, Napi::Array::New(env_), Napi::Boolean::New(env_, true)}, *async_ctx_);
+          p->on_batch.MakeCallback(Value(), {e, env_.Null(), Napi::Boolean::New(env_, true)}, *async_ctx_);
       } else if (p->deferred) {
         napi_reject_deferred(env_, p->deferred, e);
       }

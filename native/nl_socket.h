@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "nl_sender.h"
+#include "tape_sink.h"
 #include "unique_fd.h"
 
 namespace netloom {
@@ -40,8 +41,7 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
   };
   // What one wakeup collected for a dump, delivered in one JS call.
   struct Batch {
-    Napi::Array items;
-    uint32_t count = 0;
+    rtnl::TapeSink tape;
     bool done = false;
     Napi::Value error;
   };
@@ -64,7 +64,9 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
   void update_poll();
 
   void on_readable();
+  void read_and_dispatch();
   void on_send_failure();
+  void dispatch_send_failures();
   void handle_message(const uint8_t* msg, size_t len, std::unordered_map<uint32_t, Batch>& batches);
   void settle_request(Pending& p, int err, const std::string& extack, long offset);
   void fail_in_flight(int err, const char* why);

@@ -18,73 +18,20 @@ using schema::StructSpec;
 
 // ================================================================ decoding
 
-namespace {
-
-// Builds nested JS objects and arrays as the decoder walks the message.
-class NapiSink final : public Sink {
- public:
-  explicit NapiSink(Napi::Env env) : env_(env) {}
-
-  Napi::Value result() const { return result_; }
-
-  void begin_object(const char* key) override { push(key, Napi::Object::New(env_), false); }
-  void end_object() override { stack_.pop_back(); }
-  void begin_array(const char* key) override { push(key, Napi::Array::New(env_), true); }
-  void end_array() override { stack_.pop_back(); }
-
-  void uint(const char* key, uint64_t v) override { put(key, Napi::Number::New(env_, static_cast<double>(v))); }
-  void sint(const char* key, int64_t v) override { put(key, Napi::Number::New(env_, static_cast<double>(v))); }
-  void text(const char* key, const char* s, size_t n) override { put(key, Napi::String::New(env_, s, n)); }
-  void bytes(const char* key, const uint8_t* p, size_t n) override { put(key, Napi::Buffer<uint8_t>::Copy(env_, p, n)); }
-  void flag(const char* key) override { put(key, Napi::Boolean::New(env_, true)); }
-
-  void unknown(uint16_t type, const uint8_t* p, size_t n) override {
-    if (stack_.empty() || stack_.back().is_array) return;
-    Frame& f = stack_.back();
-    if (f.unknown.IsEmpty()) {
-      f.unknown = Napi::Array::New(env_);
-      f.value.As<Napi::Object>().Set("$unknown", f.unknown);
-    }
-    Napi::Object u = Napi::Object::New(env_);
-    u.Set("type", Napi::Number::New(env_, type));
-    u.Set("data", Napi::Buffer<uint8_t>::Copy(env_, p, n));
-    f.unknown.As<Napi::Array>().Set(f.unknown.As<Napi::Array>().Length(), u);
-  }
-
- private:
-  struct Frame {
-    Napi::Value value;
-    bool is_array;
-    uint32_t next = 0;
-    Napi::Value unknown;
-  };
-
-  void put(const char* key, Napi::Value v) {
-    if (stack_.empty()) {
-      result_ = v;
-      return;
-    }
-    Frame& f = stack_.back();
-    if (f.is_array) f.value.As<Napi::Array>().Set(f.next++, v);
-    else f.value.As<Napi::Object>().Set(key, v);
-  }
-
-  void push(const char* key, Napi::Value v, bool is_array) {
-    put(key, v);
-    stack_.push_back(Frame{v, is_array});
-  }
-
-  Napi::Env env_;
-  Napi::Value result_;
-  std::vector<Frame> stack_;
-};
-
-}  // namespace
-
-Napi::Value to_js(Napi::Env env, const uint8_t* msg, size_t len) {
-  NapiSink sink(env);
-  decode_message(msg, len, sink);
-  return sink.result();
+Napi::Value tape_to_js(Napi::Env env, const TapeSink& tape) {
+  Napi::Object o = Napi::Object::New(env);
+  const auto& ops = tape.ops();
+  const auto& nums = tape.nums();
+  const auto& blob = tape.blob();
+  auto ops_ab = Napi::ArrayBuffer::New(env, ops.size() * sizeof(uint32_t));
+  if (!ops.empty()) memcpy(ops_ab.Data(), ops.data(), ops.size() * sizeof(uint32_t));
+  auto nums_ab = Napi::ArrayBuffer::New(env, nums.size() * sizeof(double));
+  if (!nums.empty()) memcpy(nums_ab.Data(), nums.data(), nums.size() * sizeof(double));
+  o.Set("ops", Napi::Uint32Array::New(env, ops.size(), ops_ab, 0));
+  o.Set("nums", Napi::Float64Array::New(env, nums.size(), nums_ab, 0));
+  o.Set("blob", Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t*>(blob.data()), blob.size()));
+  o.Set("keys", Napi::Number::New(env, static_cast<double>(key_names(0).size())));
+  return o;
 }
 
 // ================================================================ encoding
@@ -471,18 +418,26 @@ Napi::Value Decode(const Napi::CallbackInfo& info) {
   auto b = info[0].As<Napi::Buffer<uint8_t>>();
   const uint8_t* p = b.Data();
   size_t len = b.Length();
-  Napi::Array out = Napi::Array::New(env);
-  uint32_t n = 0;
+  TapeSink tape;
   while (len >= NLMSG_HDRLEN) {
     nlmsghdr h;
     memcpy(&h, p, sizeof h);
     if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len) break;
-    out.Set(n++, to_js(env, p, h.nlmsg_len));
+    decode_message(p, h.nlmsg_len, tape);
     size_t step = NLMSG_ALIGN(h.nlmsg_len);
     if (step >= len) break;
     p += step;
     len -= step;
   }
+  return tape_to_js(env, tape);
+}
+
+Napi::Value KeyNames(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint32_t from = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Uint32Value() : 0;
+  auto names = key_names(from);
+  Napi::Array out = Napi::Array::New(env, names.size());
+  for (uint32_t i = 0; i < names.size(); i++) out.Set(i, names[i] ? Napi::Value(Napi::String::New(env, names[i])) : env.Null());
   return out;
 }
 

@@ -8,11 +8,13 @@
 #include <vector>
 
 #include "rtnl_codec.h"
+#include "tape_sink.h"
 
 namespace netloom::rtnl {
 
-// Decode one netlink message (nlmsghdr included) into a JS object.
-Napi::Value to_js(Napi::Env env, const uint8_t* msg, size_t len);
+// A decoded batch as { ops: Uint32Array, nums: Float64Array, blob: Buffer,
+// keys: number of key names so far }; lib/netlink/tape.ts materializes it.
+Napi::Value tape_to_js(Napi::Env env, const TapeSink& tape);
 
 // Append one request message to `w`: nlmsghdr(type, flags, seq) followed by
 // the encoded `msg` — a RawMessage object, or a Buffer holding the payload
@@ -20,8 +22,10 @@ Napi::Value to_js(Napi::Env env, const uint8_t* msg, size_t len);
 // naming the offending field.
 void encode_request(Napi::Env env, Writer& w, uint16_t type, uint16_t flags, uint32_t seq, Napi::Value msg);
 
-// addon exports: encode(type, flags, msg) → Buffer; decode(buf) → RawReply[].
+// addon exports: encode(type, flags, msg) → Buffer; decode(buf) → tape;
+// keyNames(from) → the names of key ids from, from + 1, ...
 Napi::Value Encode(const Napi::CallbackInfo& info);
 Napi::Value Decode(const Napi::CallbackInfo& info);
+Napi::Value KeyNames(const Napi::CallbackInfo& info);
 
 }  // namespace netloom::rtnl

@@ -6,6 +6,7 @@
  */
 import { native, constant, type NativeSocket, type RawMessage, type RawReply, type NativeError } from '../native.js';
 import { AbortError, NetlinkError } from './errors.js';
+import type { Tape } from './tape.js';
 
 /** Options every async operation accepts. */
 export interface OperationOptions {
@@ -81,15 +82,18 @@ export class RtnlSocket {
   ): Promise<RawReply[]> {
     throwIfAborted(opts.signal, operation);
     const sock = this.#live(operation);
-    let pending: Promise<RawReply[]>;
+    let pending: Promise<Tape>;
     try {
       pending = sock.request(type, flags, msg);
     } catch (e) {
       throw withOperation(e, operation);
     }
-    const sent = pending.catch((e: unknown) => {
-      throw NetlinkError.from(e, operation, request);
-    });
+    const sent = pending.then(
+      (tape) => native.materialize(tape),
+      (e: unknown) => {
+        throw NetlinkError.from(e, operation, request);
+      },
+    );
     return opts.signal ? raceAbort(sent, opts.signal, operation) : sent;
   }
 
@@ -168,9 +172,9 @@ class DumpIterator implements AsyncIterableIterator<RawReply> {
     signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
-  #onBatch(err: NativeError | null, items: RawReply[], done: boolean): void {
+  #onBatch(err: NativeError | null, tape: Tape | null, done: boolean): void {
     if (this.#done) return;
-    for (const m of items) {
+    for (const m of tape ? native.materialize(tape) : []) {
       if (m.flags & NLM_F_DUMP_INTR) this.#interrupted = true;
       this.#queue.push(m);
     }
