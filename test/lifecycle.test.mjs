@@ -168,6 +168,25 @@ t.test('process exit without close, and idle handles do not keep it alive', asyn
   t.equal(unref.status, 0, 'an unref’d handle does not hold the process open');
 });
 
+t.test('a handle collected without close() is closed and warned about', async (t) => {
+  const body = `import { open, netns } from ${JSON.stringify(dist)};
+    process.on('warning', (w) => console.log(w.name + ': ' + w.message));
+    const { readdirSync, readlinkSync } = await import('node:fs');
+    // Only sockets and namespaces: node opens /dev/null and pipes of its own for the warning output.
+    const ours = () => readdirSync('/proc/self/fd').filter((f) => { try { return /^(socket|net):/.test(readlinkSync('/proc/self/fd/' + f)); } catch { return false; } }).length;
+    const before = ours();
+    await (async () => { const ns = await netns.create(); await open({ netns: ns }); })();
+    for (let i = 0; i < 5; i++) { await new Promise((r) => setTimeout(r, 20)); globalThis.gc(); }
+    await new Promise((r) => setTimeout(r, 100));
+    console.log('fds', before, ours());`;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', body], { encoding: 'utf8', timeout: 20000 });
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.stdout, /NetloomLeakWarning: netloom: a netlink handle was garbage-collected without close\(\)/);
+  t.match(r.stdout, /NetloomLeakWarning: netloom: NetNs\(anonymous\) was garbage-collected without close\(\); closed its fd now/);
+  const [, before, after] = /fds (\d+) (\d+)/.exec(r.stdout) ?? [];
+  t.equal(after, before, 'the socket and namespace fds were closed');
+});
+
 t.test('errors are typed NetlinkErrors with the kernel text', async (t) => {
   const { nl } = await sandbox(t);
   await nl.link.add({ kind: 'bridge', name: 'dup' });

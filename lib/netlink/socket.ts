@@ -27,12 +27,20 @@ export interface DumpOptions extends OperationOptions {
 
 const NLM_F_DUMP_INTR = constant('NLM_F_DUMP_INTR');
 
+// A handle dropped without close(): the native side closes the socket when
+// it is collected; this says so, since the caller meant to hold it.
+const leaks = new FinalizationRegistry<string>((what) => {
+  process.emitWarning(`netloom: ${what} was garbage-collected without close()`, 'NetloomLeakWarning');
+});
+
 /** One rtnetlink socket, bound to the namespace it was opened in. */
 export class RtnlSocket {
   #sock: NativeSocket | undefined;
+  readonly #token = {};
 
   private constructor(sock: NativeSocket) {
     this.#sock = sock;
+    leaks.register(this, 'a netlink handle', this.#token);
   }
 
   /** Open NETLINK_ROUTE in the namespace behind `netnsFd` (-1 for the current one). */
@@ -128,6 +136,7 @@ export class RtnlSocket {
   close(): void {
     const s = this.#sock;
     this.#sock = undefined;
+    if (s !== undefined) leaks.unregister(this.#token);
     s?.close();
   }
 
