@@ -131,6 +131,23 @@ export interface KindModule<K extends string, A extends object, S extends object
   readonly __set?: S;
 }
 
+/**
+ * The module of a kind with no options and no IFLA_INFO_DATA (ifb, dummy):
+ * nothing to check, send or decode.
+ */
+export function optionlessKind<K extends string, A extends object>(kind: K): KindModule<K, A, Record<never, never>, Record<never, never>> {
+  return {
+    kind,
+    options: [],
+    setOptions: [],
+    parent: 'none',
+    refs: [],
+    validate: () => undefined,
+    encode: () => ({}),
+    decode: () => ({}),
+  };
+}
+
 /** A kind module with its type parameters erased, as the registry stores them. */
 export type AnyKindModule = KindModule<string, object, object, object>;
 
