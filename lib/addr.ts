@@ -274,7 +274,7 @@ export class AddrApi {
     }
     if (typeof dev !== 'string' || dev.length === 0) throw new TypeError(`${op}: dev: must be a link name or ifindex`);
     try {
-      return (await this.#link.get(dev, opts)).ifindex;
+      return await this.#link.index(dev, opts);
     } catch (e) {
       if (e instanceof Error && 'code' in e) Object.defineProperty(e, 'message', { value: `${op}: dev: no link '${dev}' (${String((e as { code: unknown }).code)})` });
       throw e;

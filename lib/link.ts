@@ -217,6 +217,23 @@ export class LinkApi {
   }
 
   /**
+   * The ifindex of a link given by name (one RTM_GETLINK, of which only the
+   * header is read); a number is checked and returned as is. Rejects with
+   * 'ENODEV' if there is no such link.
+   *
+   * Equivalent to: `cat /sys/class/net/NAME/ifindex`.
+   */
+  async index(link: LinkRef, opts: OperationOptions = {}): Promise<number> {
+    const op = 'link.index';
+    validateLinkRef(op, link);
+    if (typeof link === 'number') return link;
+    const get = buildGetMessage(link, constant);
+    const ifindex = ifindexOfReply(await this.#sock.requestRaw(op, get.type, get.flags, get.msg, opts));
+    if (ifindex === undefined || ifindex <= 0) throw new Error(`netloom: ${op}: the kernel answered RTM_GETLINK without a link`);
+    return ifindex;
+  }
+
+  /**
    * All links passing `filter`, as an array (dumped again, up to
    * `opts.retries` times, if the kernel flags the dump as interrupted).
    *
@@ -303,19 +320,35 @@ export class LinkApi {
           out[path] = ref;
           return;
         }
-        let replies: RawReply[];
+        let replies: Buffer;
         try {
-          replies = await this.#send(op, buildGetMessage(ref, constant), opts, request);
+          const get = buildGetMessage(ref, constant);
+          replies = await this.#sock.requestRaw(op, get.type, get.flags, get.msg, opts);
         } catch (e) {
           throw unresolvedRefError(e, path, ref, request);
         }
-        const ifindex = firstLink(replies)?.header.ifiIndex;
-        if (typeof ifindex !== 'number' || ifindex <= 0) throw new Error(`netloom: ${op}: the kernel answered RTM_GETLINK for ${path} without a link`);
+        const ifindex = ifindexOfReply(replies);
+        if (ifindex === undefined || ifindex <= 0) throw new Error(`netloom: ${op}: the kernel answered RTM_GETLINK for ${path} without a link`);
         out[path] = ifindex;
       }),
     );
     return out;
   }
+}
+
+// The ifi_index of the first RTM_NEWLINK in raw reply bytes: nlmsghdr
+// (16 bytes), then struct ifinfomsg { u8 family; u8 pad; u16 type; s32 index; ... }.
+const NLMSG_HDRLEN = 16;
+const IFI_INDEX_OFFSET = 4;
+function ifindexOfReply(bytes: Buffer): number | undefined {
+  const newlink = constant('RTM_NEWLINK');
+  for (let off = 0; off + NLMSG_HDRLEN <= bytes.length; ) {
+    const len = bytes.readUInt32LE(off);
+    if (len < NLMSG_HDRLEN || off + len > bytes.length) return undefined;
+    if (bytes.readUInt16LE(off + 4) === newlink && len >= NLMSG_HDRLEN + 8) return bytes.readInt32LE(off + NLMSG_HDRLEN + IFI_INDEX_OFFSET);
+    off += (len + 3) & ~3;
+  }
+  return undefined;
 }
 
 function firstLink(replies: RawReply[]): RawReply | undefined {

@@ -90,6 +90,8 @@ export interface NativeSocket {
    * NLM_F_ECHO copies). Rejects with a NativeError on NLMSG_ERROR.
    */
   request(type: number, flags: number, msg: RawMessage | Buffer): Promise<Tape>;
+  /** The same, resolving with the reply messages' bytes, undecoded (for callers that need one field). */
+  request(type: number, flags: number, msg: RawMessage | Buffer, raw: true): Promise<Buffer>;
   /**
    * Start a dump (NLM_F_DUMP is added). Batches arrive through `onBatch`
    * until `done`. Dumps on one socket run one at a time (the kernel allows one

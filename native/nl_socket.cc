@@ -167,6 +167,9 @@ Napi::Value NlSocket::Request(const Napi::CallbackInfo& info) {
   rtnl::encode_request(env, w, type, static_cast<uint16_t>(flags | NLM_F_REQUEST | NLM_F_ACK), seq, info[2]);
   auto p = std::make_unique<Pending>();
   p->bytes = std::move(w.bytes());
+  // request(type, flags, msg, raw): raw callers (name → ifindex look-ups)
+  // want one field of the answer; skip decoding the rest.
+  p->raw = info.Length() > 3 && info[3].IsBoolean() && info[3].As<Napi::Boolean>().Value();
   napi_value promise;
   if (napi_create_promise(env, &p->deferred, &promise) != napi_ok) throw Napi::Error::New(env, "napi_create_promise failed");
   enqueue(seq, std::move(p));
@@ -399,6 +402,12 @@ void NlSocket::settle_request(Pending& p, int err, const std::string& extack, lo
   p.deferred = nullptr;
   if (err) {
     napi_reject_deferred(env_, d, nack_error(env_, err, extack, offset).Value());
+    return;
+  }
+  if (p.raw) {
+    std::vector<uint8_t> all;
+    for (const auto& r : p.replies) all.insert(all.end(), r.begin(), r.end());
+    napi_resolve_deferred(env_, d, Napi::Buffer<uint8_t>::Copy(env_, all.data(), all.size()));
     return;
   }
   rtnl::TapeSink tape;

@@ -32,6 +32,7 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
  private:
   struct Pending {
     bool dump = false;
+    bool raw = false;                  // request: resolve with the reply bytes, undecoded
     bool sent = false;
     bool abandoned = false;            // dump whose consumer went away: drain silently
     std::vector<uint8_t> bytes;        // encoded, until handed to the sender

@@ -212,3 +212,16 @@ t.test('move a link between namespaces by handle and by pid', async (t) => {
   const there = execFileSync('nsenter', ['-t', String(child.pid), '-n', 'ip', '-j', 'link', 'show', 'm0'], { encoding: 'utf8' });
   t.equal(JSON.parse(there)[0].ifname, 'm0', 'moved into the namespace of the process (IFLA_NET_NS_PID)');
 });
+
+t.test('index resolves names to ifindexes; a missing name is ENODEV', async (t) => {
+  const { ns, nl } = await sandbox(t);
+  await nl.link.add({ kind: 'bridge', name: 'brz' });
+  t.equal(await nl.link.index('brz'), ipLink(ns, 'brz').ifindex);
+  t.equal(await nl.link.index(1), 1, 'a number is returned as is');
+  await t.rejects(nl.link.index('nope'), { code: 'ENODEV', operation: 'link.index' });
+  await t.rejects(nl.link.index('x'.repeat(16)), TypeError, 'a name too long fails before the kernel');
+  // A master given by name is looked up the same way.
+  await nl.link.add({ kind: 'veth', name: 'vz', master: 'brz', peer: { name: 'vzp' } });
+  t.equal(ipLink(ns, 'vz').master, 'brz');
+  await t.rejects(nl.link.add({ kind: 'veth', name: 'vy', master: 'br-missing', peer: { name: 'vyp' } }), { code: 'ENODEV', message: /master/ });
+});

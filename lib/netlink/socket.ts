@@ -106,6 +106,26 @@ export class RtnlSocket {
   }
 
   /**
+   * Like {@link RtnlSocket.request}, resolving with the reply messages as
+   * bytes (nlmsghdr included, back to back), undecoded: for callers that need
+   * one field, such as a name → ifindex look-up.
+   */
+  async requestRaw(operation: string, type: number, flags: number, msg: RawMessage | Buffer, opts: OperationOptions = {}): Promise<Buffer> {
+    throwIfAborted(opts.signal, operation);
+    const sock = this.#live(operation);
+    let pending: Promise<Buffer>;
+    try {
+      pending = sock.request(type, flags, msg, true);
+    } catch (e) {
+      throw withOperation(e, operation);
+    }
+    const sent = pending.catch((e: unknown) => {
+      throw NetlinkError.from(e, operation, msg);
+    });
+    return opts.signal ? raceAbort(sent, opts.signal, operation) : sent;
+  }
+
+  /**
    * Stream a dump. Breaking out of the loop, or aborting, stops delivery; the
    * socket drains the rest of the dump in the background so it stays in step.
    * Throws NetlinkError EINTR at the end if the kernel flagged the dump as
