@@ -11,9 +11,13 @@
 // netloom-steps, netloom-fast; default all), IPV6 (on,off | on | off; default
 // both), REPEAT (runs per tool and setting, default 1; the tables show the
 // median), TIMEOUT (seconds per run, default 900), OUT (results directory,
-// default bench/results).
+// default bench/results), NETLOOM_SNAPSHOT (default 1: netloom's dist/ and
+// addon are copied to a temporary directory first and every netloom run
+// loads that copy, so a rebuild during the run cannot change what is
+// measured; 0: load them in place).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { cpus, release, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,9 +69,47 @@ function sh(cmd, args) {
 const TOOL_DEFS = {
   'ip-batch': { cmd: ['sh', join(ANCHORS, 'ip/w1.sh')], env: {} },
   pyroute2: { cmd: [PY, join(ANCHORS, 'pyroute2/w1.py')], env: {} },
-  'netloom-steps': { cmd: [process.execPath, join(BENCH, 'w1-netloom.mjs')], env: { STYLE: 'steps' } },
-  'netloom-fast': { cmd: [process.execPath, join(BENCH, 'w1-netloom.mjs')], env: { STYLE: 'fast' } },
+  'netloom-steps': { cmd: [process.execPath, join(BENCH, 'w1-netloom.mjs')], env: { STYLE: 'steps' }, netloom: true },
+  'netloom-fast': { cmd: [process.execPath, join(BENCH, 'w1-netloom.mjs')], env: { STYLE: 'fast' }, netloom: true },
 };
+
+// The netloom build under test: a private copy of dist/ and the addon (see
+// NETLOOM_SNAPSHOT above), and where it came from.
+const ADDON = process.env.NETLOOM_ADDON ? resolve(process.env.NETLOOM_ADDON) : join(ROOT, 'build/Release/netloom.node');
+let netloomEnv = {};
+let snapshotDir;
+function snapshotNetloom() {
+  const info = {
+    commit: sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']) ?? null,
+    uncommitted: (spawnSync('git', ['-C', ROOT, 'status', '--porcelain', '--', 'lib', 'native'], { encoding: 'utf8' }).stdout ?? '')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(3)),
+    addon: ADDON,
+  };
+  if (!existsSync(ADDON) || !existsSync(join(ROOT, 'dist/index.js'))) return info;
+  info.addonBuilt = statSync(ADDON).mtime.toISOString();
+  info.distBuilt = statSync(join(ROOT, 'dist/index.js')).mtime.toISOString();
+  info.addonSha256 = createHash('sha256').update(readFileSync(ADDON)).digest('hex').slice(0, 16);
+  if (process.env.NETLOOM_SNAPSHOT === '0') {
+    if (process.env.NETLOOM_ADDON) netloomEnv = { NETLOOM_ADDON: ADDON };
+    return info;
+  }
+  snapshotDir = mkdtempSync(join(tmpdir(), 'w1-netloom-'));
+  process.on('exit', () => rmSync(snapshotDir, { recursive: true, force: true }));
+  cpSync(join(ROOT, 'dist'), join(snapshotDir, 'dist'), { recursive: true });
+  mkdirSync(join(snapshotDir, 'build/Release'), { recursive: true });
+  copyFileSync(ADDON, join(snapshotDir, 'build/Release/netloom.node'));
+  const nsexec = join(dirname(ADDON), 'netloom-nsexec');
+  if (existsSync(nsexec)) copyFileSync(nsexec, join(snapshotDir, 'build/Release/netloom-nsexec'));
+  netloomEnv = {
+    NETLOOM_DIST: join(snapshotDir, 'dist/index.js'),
+    NETLOOM_ADDON: join(snapshotDir, 'build/Release/netloom.node'),
+    NETLOOM_NSEXEC: join(snapshotDir, 'build/Release/netloom-nsexec'),
+  };
+  info.snapshot = true;
+  return info;
+}
 
 function availability(tool) {
   if (tool === 'ip-batch') return sh('ip', ['-V']) ? { ok: true } : { ok: false, why: 'ip (iproute2) not found' };
@@ -81,8 +123,8 @@ function availability(tool) {
   // netloom: the compiled API and the native addon must both load.
   const probe = spawnSync(
     process.execPath,
-    ['--input-type=module', '-e', "const m = await import('./dist/index.js'); const nl = await m.open(); const ok = typeof nl.link?.add === 'function' && typeof nl.link?.delGroup === 'function' && typeof nl.link?.list === 'function'; await nl.close(); if (!ok) { console.error('dist/index.js: open() has no link.add/list/delGroup'); process.exit(1); }"],
-    { cwd: ROOT, encoding: 'utf8' },
+    ['--input-type=module', '-e', "const m = await import(process.env.NETLOOM_DIST ? 'file://' + process.env.NETLOOM_DIST : './dist/index.js'); const nl = await m.open(); const ok = typeof nl.link?.add === 'function' && typeof nl.link?.delGroup === 'function' && typeof nl.link?.list === 'function'; if (ok) await nl.link.list(); await nl.close(); if (!ok) { console.error('dist/index.js: open() has no link.add/list/delGroup'); process.exit(1); }"],
+    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...netloomEnv } },
   );
   if (probe.status !== 0) {
     const err = (probe.stderr || '').trim().split('\n').slice(-3).join(' | ');
@@ -107,6 +149,19 @@ function hostState() {
 // ---------------------------------------------------------------------------
 // One run.
 
+// Ctrl-C / SIGTERM: end the running tool's process group too (it runs detached).
+let currentChild;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    if (currentChild) {
+      try {
+        process.kill(-currentChild.pid, 'SIGKILL');
+      } catch {}
+    }
+    process.exit(130);
+  });
+}
+
 const PHASE = /^W1 (\S+) ok: (\d+) links dumped; build ([\d.]+)s dump ([\d.]+)s teardown ([\d.]+)s$/m;
 
 function runOnce(tool, ipv6) {
@@ -124,10 +179,11 @@ function runOnce(tool, ipv6) {
   return new Promise((done) => {
     const child = spawn(TIME, args, {
       cwd: ROOT,
-      env: { ...process.env, ...def.env, N: String(N) },
+      env: { ...process.env, ...(def.netloom ? netloomEnv : {}), ...def.env, N: String(N) },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // own process group, so a timeout can end the whole tree
     });
+    currentChild = child;
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -141,6 +197,7 @@ function runOnce(tool, ipv6) {
     }, TIMEOUT * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      currentChild = undefined;
       let time;
       try {
         // /usr/bin/time writes "Command exited with non-zero status N" first on failure.
@@ -157,7 +214,9 @@ function runOnce(tool, ipv6) {
       else if (!m) error = 'no phase line';
       else if (Number(m[2]) !== expect) error = `dumped ${m[2]} links, expected ${expect}`;
       if (error) {
-        done({ tool, ipv6, ok: false, error, stderr: stderr.trim().split('\n').slice(-5).join('\n'), ...time });
+        const lines = stderr.trim().split('\n');
+        const tail = lines.length > 10 ? [...lines.slice(0, 4), '...', ...lines.slice(-5)] : lines;
+        done({ tool, ipv6, ok: false, error, stderr: tail.join('\n'), ...time });
         return;
       }
       done({
@@ -267,6 +326,7 @@ const machine = {
   pyroute2: sh('dpkg-query', ['-W', '-f', '${Version}', 'python3-pyroute2']) ?? null,
   netloom: JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version,
 };
+const netloomBuild = TOOLS.some((t) => TOOL_DEFS[t].netloom) ? snapshotNetloom() : undefined;
 
 const avail = {};
 for (const tool of TOOLS) {
@@ -281,6 +341,13 @@ console.log(
   `W1 N=${N} pairs (${2 * N + 2} links), tools ${runnable.join(', ') || '(none)'}, IPv6 ${IPV6.join(', ')}, repeat ${REPEAT}; ` +
     `${machine.cpus} CPUs (${machine.cpuModel}), kernel ${machine.kernel}, node ${machine.node}`,
 );
+if (netloomBuild) {
+  console.log(
+    `netloom ${netloomBuild.commit ?? '?'}${netloomBuild.uncommitted.length ? ` + uncommitted ${netloomBuild.uncommitted.join(' ')}` : ''}, ` +
+      `addon built ${netloomBuild.addonBuilt ?? '?'} (sha256 ${netloomBuild.addonSha256 ?? '?'}), dist built ${netloomBuild.distBuilt ?? '?'}` +
+      (netloomBuild.snapshot ? ', run from a snapshot copy' : ''),
+  );
+}
 
 const settings = [];
 for (const ipv6 of IPV6) {
@@ -327,7 +394,8 @@ const mdParts = [
   `# W1 results, ${date}`,
   '',
   `N=${N} veth pairs (${2 * N + 2} links dumped), repeat ${REPEAT} (median shown), ${machine.cpus} CPUs (${machine.cpuModel}), ` +
-    `kernel ${machine.kernel}, node ${machine.node}, ${machine.iproute2}, python3-pyroute2 ${machine.pyroute2 ?? 'not installed'}, netloom ${machine.netloom}.`,
+    `kernel ${machine.kernel}, node ${machine.node}, ${machine.iproute2}, python3-pyroute2 ${machine.pyroute2 ?? 'not installed'}, ` +
+    `netloom ${machine.netloom}${netloomBuild ? ` (commit ${netloomBuild.commit ?? '?'}${netloomBuild.uncommitted.length ? ' + uncommitted ' + netloomBuild.uncommitted.join(' ') : ''}, addon sha256 ${netloomBuild.addonSha256 ?? '?'})` : ''}.`,
   'Ratios are the other tool\'s time divided by this tool\'s: above 1 means this tool is faster.',
 ];
 for (const s of settings) {
@@ -338,7 +406,7 @@ for (const s of settings) {
 }
 
 mkdirSync(OUT, { recursive: true });
-const json = { workload: 'W1', date, N, repeat: REPEAT, machine, settings };
+const json = { workload: 'W1', date, N, repeat: REPEAT, machine, netloomBuild, settings };
 writeFileSync(join(OUT, 'w1-latest.json'), JSON.stringify(json, null, 2) + '\n');
 writeFileSync(join(OUT, 'w1-latest.md'), mdParts.join('\n') + '\n');
 console.log(`\nwrote ${join(OUT, 'w1-latest.json')} and ${join(OUT, 'w1-latest.md')}`);
