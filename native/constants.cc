@@ -74,6 +74,11 @@ Napi::Object make_constants(Napi::Env env) {
   C(RTNLGRP_IPV6_IFADDR); C(RTNLGRP_IPV6_ROUTE); C(RTNLGRP_IPV6_RULE); C(RTNLGRP_NSID);
   // limits
   C(IFNAMSIZ); C(IFALIASZ);
+  // routes (lib/route.ts): RTA_MULTIPATH entries are struct rtnexthop + attributes, built in TypeScript
+  C(RTA_GATEWAY); C(RTA_VIA); C(RTAX_MTU); C(RTAX_ADVMSS); C(RTNH_ALIGNTO);
+  C(RTM_F_NOTIFY); C(RTM_F_CLONED); C(RTM_F_LOOKUP_TABLE); C(RTM_F_FIB_MATCH);
+  C(RTPROT_REDIRECT); C(RTPROT_RA); C(RTPROT_DHCP);
+  o.Set("NETLOOM_SIZEOF_RTNEXTHOP", Napi::Number::New(env, static_cast<double>(sizeof(struct rtnexthop))));
 #undef C
   o.Freeze();
   return o;

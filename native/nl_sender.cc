@@ -104,6 +104,12 @@ int NlSender::send(uint32_t seq, std::vector<uint8_t> bytes) {
   return 0;
 }
 
+void NlSender::report(Failure f) {
+  std::lock_guard<std::mutex> lk(state_->mu);
+  state_->failures.push_back(std::move(f));
+  if (state_->async) uv_async_send(state_->async);
+}
+
 std::vector<NlSender::Failure> NlSender::take_failures() {
   std::lock_guard<std::mutex> lk(state_->mu);
   return std::move(state_->failures);

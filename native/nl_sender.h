@@ -28,6 +28,7 @@ class NlSender {
   struct Failure {
     std::vector<uint32_t> seqs;
     int err;
+    const char* syscall = "sendmsg";
   };
 
   // `fd` is a dup this object takes over. `on_failure` runs on the loop
@@ -41,6 +42,9 @@ class NlSender {
   // the errno if no thread could be started (the request is not queued).
   int send(uint32_t seq, std::vector<uint8_t> bytes);
   std::vector<Failure> take_failures();
+  // Queue a failure found on the loop thread, delivered like a failed send
+  // (asynchronously: never inside the JS call that made the request).
+  void report(Failure f);
   // Stop: the thread exits after its current sendmsg, dropping the queue.
   void shutdown();
 

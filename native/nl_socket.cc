@@ -246,19 +246,8 @@ void NlSocket::submit(uint32_t seq, Pending& p) {
   p.sent = true;
   in_flight_++;
   int err = sender_->send(seq, std::move(p.bytes));
-  if (err != 0) {
-    // No send thread: answer the way a failed sendmsg would.
-    NlSender::Failure f{{seq}, err};
-    Napi::HandleScope hs(env_);
-    if (p.dump) {
-      Napi::Value e = errno_error(env_, err, "pthread_create").Value();
-      if (!p.on_batch.IsEmpty()) p.on_batch.Call({e, env_.Null(), Napi::Boolean::New(env_, true)});
-    } else {
-      napi_reject_deferred(env_, p.deferred, errno_error(env_, err, "pthread_create").Value());
-      p.deferred = nullptr;
-    }
-    finish(seq);
-  }
+  // No send thread could start: answered like a failed sendmsg, later.
+  if (err != 0) sender_->report(NlSender::Failure{{seq}, err, "pthread_create"});
 }
 
 void NlSocket::finish(uint32_t seq) {
@@ -476,7 +465,7 @@ void NlSocket::dispatch_send_failures() {
       auto it = pending_.find(seq);
       if (it == pending_.end()) continue;
       Pending& p = *it->second;
-      Napi::Value e = errno_error(env_, f.err, "sendmsg").Value();
+      Napi::Value e = errno_error(env_, f.err, f.syscall).Value();
       Napi::FunctionReference cb = std::move(p.on_batch);
       if (p.dump) {
         finish(seq);
