@@ -8,6 +8,7 @@
         "native/errors.cc",
         "native/fresh_thread.cc",
         "native/netns.cc",
+        "native/netns_run.cc",
         "native/nl_sender.cc",
         "native/nl_socket.cc",
         "native/ping.cc",

@@ -144,6 +144,12 @@ export interface NativeAddon {
   netns: NativeNetns;
   /** ICMP/ICMPv6 echo from inside the namespace behind `netnsFd` (-1: current), on a fresh thread. */
   ping(netnsFd: number, address: string, count: number, timeoutMs: number, intervalMs: number, size: number): Promise<{ sent: number; received: number; rtts: number[] }>;
+  /** Call `fn` with the calling thread switched into the namespace behind `netnsFd`; always switches back. */
+  runIn<T>(netnsFd: number, fn: () => T): T;
+  /** Read /proc/sys/net/`path` as the namespace behind `netnsFd` sees it (on a fresh thread). */
+  sysctlRead(netnsFd: number, path: string): Promise<string>;
+  /** Write /proc/sys/net/`path` in the namespace behind `netnsFd` (on a fresh thread). */
+  sysctlWrite(netnsFd: number, path: string, value: string): Promise<void>;
   /** Constants from the kernel UAPI headers the addon was compiled against. */
   constants: Readonly<Record<string, number>>;
 }
@@ -167,6 +173,9 @@ export const native: NativeAddon = {
   materialize: (tape) => materialize<RawReply>(tape, keyNames),
   netns: addon.netns,
   ping: (fd, address, count, timeout, interval, size) => addon.ping(fd, address, count, timeout, interval, size),
+  runIn: (fd, fn) => addon.runIn(fd, fn),
+  sysctlRead: (fd, path) => addon.sysctlRead(fd, path),
+  sysctlWrite: (fd, path, value) => addon.sysctlWrite(fd, path, value),
   constants: addon.constants,
 };
 

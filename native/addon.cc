@@ -3,6 +3,7 @@
 
 #include "constants.h"
 #include "netns.h"
+#include "netns_run.h"
 #include "nl_socket.h"
 #include "ping.h"
 #include "rtnl_napi.h"
@@ -16,6 +17,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("keyNames", Napi::Function::New(env, netloom::rtnl::KeyNames, "keyNames"));
   exports.Set("netns", netloom::make_netns_exports(env));
   exports.Set("ping", Napi::Function::New(env, netloom::Ping, "ping"));
+  exports.Set("runIn", Napi::Function::New(env, netloom::RunIn, "runIn"));
+  exports.Set("sysctlRead", Napi::Function::New(env, netloom::SysctlRead, "sysctlRead"));
+  exports.Set("sysctlWrite", Napi::Function::New(env, netloom::SysctlWrite, "sysctlWrite"));
   exports.Set("constants", netloom::make_constants(env));
   return exports;
 }
