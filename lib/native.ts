@@ -63,6 +63,8 @@ export interface RawReply {
   flags: number;
   header: Record<string, number | string | Buffer>;
   attrs: RawAttrs;
+  /** For notifications heard with NETLINK_LISTEN_ALL_NSID: the id of the namespace they came from. */
+  netnsid?: number;
 }
 
 /**
@@ -111,6 +113,14 @@ export interface NativeSocket {
   unref(): void;
   /** Number of requests and dumps not yet answered. */
   readonly pending: number;
+  /**
+   * Join rtnetlink multicast groups (RTNLGRP_*) and receive notifications:
+   * `onEvent` is called once per wakeup with the messages that arrived (a
+   * tape, or null) and whether the kernel dropped some (ENOBUFS) since the
+   * last call. With `allNsid`, notifications from every namespace that has an
+   * id here arrive too, each with `netnsid`.
+   */
+  subscribe(groups: number[], allNsid: boolean, onEvent: (err: NativeError | null, events: Tape | null, overrun: boolean) => void): void;
 }
 
 /** Namespace primitives; fds are owned by the JS NetNs handle that holds them. */

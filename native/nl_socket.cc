@@ -78,6 +78,7 @@ Napi::Function NlSocket::Init(Napi::Env env) {
                                         InstanceMethod("close", &NlSocket::Close),
                                         InstanceMethod("ref", &NlSocket::RefLoop),
                                         InstanceMethod("unref", &NlSocket::UnrefLoop),
+                                        InstanceMethod("subscribe", &NlSocket::Subscribe),
                                         InstanceAccessor("pending", &NlSocket::GetPending, nullptr),
                                     });
   AddonData::of(env).socket_ctor = Napi::Persistent(ctor);
@@ -125,6 +126,9 @@ NlSocket::NlSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NlSocket>(
     throw errno_error(env_, -r, "uv_poll_init");
   }
   poll_->data = this;
+  sockaddr_nl local{};
+  socklen_t local_len = sizeof local;
+  if (::getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&local), &local_len) == 0) portid_ = local.nl_pid;
   int dup = ::fcntl(fd_.get(), F_DUPFD_CLOEXEC, 0);
   if (dup < 0) {
     int e = errno;
@@ -262,7 +266,7 @@ void NlSocket::finish(uint32_t seq) {
 
 void NlSocket::update_poll() {
   if (closed_) return;
-  bool want = !pending_.empty();
+  bool want = !pending_.empty() || !on_event_.IsEmpty();
   if (want && !polling_) {
     uv_poll_start(poll_, UV_READABLE, [](uv_poll_t* h, int status, int) {
       auto* self = static_cast<NlSocket*>(h->data);
@@ -322,18 +326,38 @@ void NlSocket::read_and_dispatch() {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) break;
       if (errno == ENOBUFS) {
-        fail_in_flight(ENOBUFS, "receive buffer overrun: answers were lost; the requests may have been applied");
+        // Notifications were dropped (a monitor that fell behind), or
+        // answers: tell the monitor, fail what may have lost its answer.
+        if (!on_event_.IsEmpty()) overrun_ = true;
+        if (in_flight_ > 0) fail_in_flight(ENOBUFS, "receive buffer overrun: answers were lost; the requests may have been applied");
         continue;
       }
       fail_in_flight(errno, "recv");
       break;
     }
     if (rx_.size() < static_cast<size_t>(size)) rx_.resize(static_cast<size_t>(size));
-    ssize_t n = ::recv(fd_.get(), rx_.data(), rx_.size(), MSG_DONTWAIT);
+    // recvmsg for the control message NETLINK_LISTEN_ALL_NSID attaches:
+    // the id of the namespace a notification comes from.
+    iovec iov{rx_.data(), rx_.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    msghdr mh{};
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = control;
+    mh.msg_controllen = sizeof control;
+    ssize_t n = ::recvmsg(fd_.get(), &mh, MSG_DONTWAIT);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
       fail_in_flight(errno, "recv");
       break;
+    }
+    int64_t netnsid = rtnl::kNoNetnsid;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c != nullptr; c = CMSG_NXTHDR(&mh, c)) {
+      if (c->cmsg_level == SOL_NETLINK && c->cmsg_type == NETLINK_LISTEN_ALL_NSID && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+        int id;
+        memcpy(&id, CMSG_DATA(c), sizeof id);
+        netnsid = id;
+      }
     }
     const uint8_t* p = rx_.data();
     size_t len = static_cast<size_t>(n);
@@ -341,7 +365,7 @@ void NlSocket::read_and_dispatch() {
       nlmsghdr h;
       memcpy(&h, p, sizeof h);
       if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len) break;
-      handle_message(p, h.nlmsg_len, batches);
+      handle_message(p, h.nlmsg_len, netnsid, batches);
       size_t step = NLMSG_ALIGN(h.nlmsg_len);
       if (step >= len) break;
       p += step;
@@ -349,15 +373,35 @@ void NlSocket::read_and_dispatch() {
     }
   }
   deliver(batches);
+  deliver_events();
   pump();
   update_poll();
 }
 
-void NlSocket::handle_message(const uint8_t* msg, size_t len, std::unordered_map<uint32_t, Batch>& batches) {
+void NlSocket::deliver_events() {
+  if (on_event_.IsEmpty() || (events_.empty() && !overrun_)) return;
+  Napi::Value tape = events_.empty() ? env_.Null() : rtnl::tape_to_js(env_, events_);
+  bool overrun = overrun_;
+  events_ = rtnl::TapeSink();
+  overrun_ = false;
+  try {
+    on_event_.MakeCallback(Value(), {env_.Null(), tape, Napi::Boolean::New(env_, overrun)}, *async_ctx_);
+  } catch (const Napi::Error& e) {
+    napi_fatal_exception(env_, e.Value());
+  }
+}
+
+void NlSocket::handle_message(const uint8_t* msg, size_t len, int64_t netnsid, std::unordered_map<uint32_t, Batch>& batches) {
   nlmsghdr h;
   memcpy(&h, msg, sizeof h);
-  auto it = pending_.find(h.nlmsg_seq);
-  if (it == pending_.end()) return;  // late answer to something already settled
+  // Replies are addressed to our port id; a notification carries whoever
+  // caused it (0: the kernel), possibly with a sequence number like ours.
+  bool ours = portid_ == 0 || h.nlmsg_pid == portid_;  // 0: address unknown, match by seq alone
+  auto it = ours ? pending_.find(h.nlmsg_seq) : pending_.end();
+  if (it == pending_.end()) {
+    if (!on_event_.IsEmpty() && h.nlmsg_type >= NLMSG_MIN_TYPE) rtnl::decode_message(msg, len, events_, netnsid);
+    return;  // otherwise: a late answer to something already settled
+  }
   Pending& p = *it->second;
   if (h.nlmsg_type == NLMSG_NOOP || h.nlmsg_type == NLMSG_OVERRUN) return;
 
@@ -507,6 +551,7 @@ void NlSocket::shutdown(bool notify) {
   fd_.reset();
   auto pending = std::move(pending_);
   pending_.clear();
+  Napi::FunctionReference on_event = std::move(on_event_);
   backlog_.clear();
   dump_queue_.clear();
   in_flight_ = 0;
@@ -539,6 +584,27 @@ Napi::Value NlSocket::UnrefLoop(const Napi::CallbackInfo& info) {
   loop_ref_ = false;
   if (poll_) uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
   return info.Env().Undefined();
+}
+
+Napi::Value NlSocket::Subscribe(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (closed_) throw errno_error(env, EBADF, "subscribe (socket closed)");
+  if (info.Length() < 3 || !info[0].IsArray() || !info[1].IsBoolean() || !info[2].IsFunction())
+    throw_type_error(env, "subscribe(groups, allNsid, onEvent): expected an array, a boolean and a function");
+  Napi::Array groups = info[0].As<Napi::Array>();
+  for (uint32_t i = 0; i < groups.Length(); i++) {
+    Napi::Value g = groups.Get(i);
+    if (!g.IsNumber()) throw_type_error(env, "subscribe: groups must be numbers");
+    int group = g.As<Napi::Number>().Int32Value();
+    if (::setsockopt(fd_.get(), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group) != 0) throw errno_error(env, errno, "setsockopt");
+  }
+  if (info[1].As<Napi::Boolean>().Value()) {
+    int one = 1;
+    if (::setsockopt(fd_.get(), SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, &one, sizeof one) != 0) throw errno_error(env, errno, "setsockopt");
+  }
+  on_event_ = Napi::Persistent(info[2].As<Napi::Function>());
+  update_poll();
+  return env.Undefined();
 }
 
 Napi::Value NlSocket::GetPending(const Napi::CallbackInfo& info) {

@@ -56,6 +56,9 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
   Napi::Value RefLoop(const Napi::CallbackInfo& info);
   Napi::Value UnrefLoop(const Napi::CallbackInfo& info);
   Napi::Value GetPending(const Napi::CallbackInfo& info);
+  // subscribe(groups: number[], allNsid: boolean, onEvent(err, tape|null, overrun)):
+  // join multicast groups and deliver notifications, one call per wakeup.
+  Napi::Value Subscribe(const Napi::CallbackInfo& info);
 
   uint32_t next_seq();
   void enqueue(uint32_t seq, std::unique_ptr<Pending> p);
@@ -68,10 +71,11 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
   void read_and_dispatch();
   void on_send_failure();
   void dispatch_send_failures();
-  void handle_message(const uint8_t* msg, size_t len, std::unordered_map<uint32_t, Batch>& batches);
+  void handle_message(const uint8_t* msg, size_t len, int64_t netnsid, std::unordered_map<uint32_t, Batch>& batches);
   void settle_request(Pending& p, int err, const std::string& extack, long offset);
   void fail_in_flight(int err, const char* why);
   void deliver(std::unordered_map<uint32_t, Batch>& batches);
+  void deliver_events();
 
   // Stops polling and sending and closes the fd. `notify`: reject what is
   // pending with ECANCELED (false when the env is going away: no JS then).
@@ -94,6 +98,10 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
   std::deque<uint32_t> backlog_;     // requests waiting for a window slot
   std::deque<uint32_t> dump_queue_;  // dumps waiting for the running one
   std::vector<uint8_t> rx_;
+  uint32_t portid_ = 0;                // our netlink address: replies carry it
+  Napi::FunctionReference on_event_;  // set while subscribed to multicast groups
+  rtnl::TapeSink events_;             // notifications of the current wakeup
+  bool overrun_ = false;              // ENOBUFS seen in the current wakeup
 };
 
 }  // namespace netloom

@@ -258,11 +258,15 @@ void decode_attrs(const AttrSetSpec* set, const uint8_t* p, size_t len, Sink& si
   });
 }
 
-void decode_message(const uint8_t* msg, size_t len, Sink& sink) {
+void decode_message(const uint8_t* msg, size_t len, Sink& sink, int64_t netnsid) {
+  const auto close = [&] {
+    if (netnsid != kNoNetnsid) sink.sint("netnsid", netnsid);
+    sink.end_object();
+  };
   sink.begin_object(nullptr);
   if (len < NLMSG_HDRLEN) {
     sink.bytes("payload", msg, len);
-    sink.end_object();
+    close();
     return;
   }
   nlmsghdr h;
@@ -280,7 +284,7 @@ void decode_message(const uint8_t* msg, size_t len, Sink& sink) {
     sink.begin_object("attrs");
     sink.end_object();
     sink.bytes("payload", p, n);
-    sink.end_object();
+    close();
     return;
   }
   sink.begin_object("header");
@@ -290,7 +294,7 @@ void decode_message(const uint8_t* msg, size_t len, Sink& sink) {
   sink.begin_object("attrs");
   if (n > skip) decode_attrs(m->attrs, p + skip, n - skip, sink, 0);
   sink.end_object();
-  sink.end_object();
+  close();
 }
 
 // ---------------------------------------------------------------- writer

@@ -65,7 +65,10 @@ class Sink {
 // not know get an empty header and the payload as `payload` bytes.
 // Malformed input is decoded as far as it is well formed, never read past
 // `len`, never an error: the kernel is trusted but a fuzzer is not.
-void decode_message(const uint8_t* msg, size_t len, Sink& sink);
+// `netnsid` (for notifications heard with NETLINK_LISTEN_ALL_NSID): when
+// not kNoNetnsid it is added to the message object as `netnsid`.
+constexpr int64_t kNoNetnsid = INT64_MIN;
+void decode_message(const uint8_t* msg, size_t len, Sink& sink, int64_t netnsid = kNoNetnsid);
 
 // The attributes of `set` in [p, p+len) into the current object of `sink`.
 void decode_attrs(const schema::AttrSetSpec* set, const uint8_t* p, size_t len, Sink& sink, int depth);
