@@ -4,6 +4,11 @@
  * @module
  */
 import { AddrApi } from './addr.js';
+import { RouteApi } from './route.js';
+import { FdbApi } from './fdb.js';
+import { NeighApi } from './neigh.js';
+import { RuleApi } from './rule.js';
+import { NsidApi } from './nsid.js';
 import { LinkApi } from './link.js';
 import { RtnlSocket, type OperationOptions } from './netlink/socket.js';
 import { NetNs, netns as netnsApi, type NetnsRef } from './netns.js';
@@ -29,6 +34,16 @@ export class Netlink {
   readonly link: LinkApi;
   /** Addresses: `ip addr`. */
   readonly addr: AddrApi;
+  /** Routes: `ip route`. */
+  readonly route: RouteApi;
+  /** Neighbours (ARP and NDP entries): `ip neigh`. */
+  readonly neigh: NeighApi;
+  /** The bridge forwarding database (bridges, ports, VXLAN): `bridge fdb`. */
+  readonly fdb: FdbApi;
+  /** Policy routing rules: `ip rule`. */
+  readonly rule: RuleApi;
+  /** Namespace ids: `ip netns set`, `ip netns list-id`. */
+  readonly nsid: NsidApi;
   /** The underlying socket, for raw requests (`request`, `dump`). */
   readonly socket: RtnlSocket;
 
@@ -37,6 +52,11 @@ export class Netlink {
     this.socket = socket;
     this.link = new LinkApi(socket);
     this.addr = new AddrApi(socket, this.link);
+    this.route = new RouteApi(socket, this.link);
+    this.neigh = new NeighApi(socket, this.link);
+    this.fdb = new FdbApi(socket, this.link);
+    this.rule = new RuleApi(socket, this.link);
+    this.nsid = new NsidApi(socket, this.link);
   }
 
   /** True once `close()` was called. */

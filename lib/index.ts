@@ -3,10 +3,16 @@
  * @packageDocumentation
  */
 export { open, Netlink, type OpenOptions } from './handle.js';
-export { netns, NetNs, NETNS_RUN_DIR, type NetnsRef, type NetnsDirOptions, type PingOptions, type PingResult } from './netns.js';
+export { netns, NetNs, NETNS_RUN_DIR, type NetnsRef, type NetnsDirOptions, type PingOptions, type PingResult, type NetnsSysctl } from './netns.js';
 export type { NetnsExecOptions, NetnsExecResult, NetnsSpawnOptions } from './exec.js';
 export { NetlinkError, AbortError } from './netlink/errors.js';
 export { RtnlSocket, type OperationOptions, type DumpOptions } from './netlink/socket.js';
 export * from './link.js';
 export { AddrApi, parseCidr, type Address, type AddrAddOptions, type AddrFilter, type AddrFlagOptions, type AddrScope } from './addr.js';
+export { NeighApi, decodeNeighbour, checkMac, type Neighbour, type NeighEntry, type NeighDelEntry, type NeighFilter, type NeighState } from './neigh.js';
+export { FdbApi, decodeFdbEntry, type FdbEntry, type FdbRecord, type FdbFilter, type FdbEntryState } from './fdb.js';
+export { RuleApi, decodeRule, type Rule, type RuleSpec, type RuleFilter, type RuleAction, type RouteTable, type PortRange, type UidRange } from './rule.js';
+export { NsidApi, decodeNsid, type NsidEntry, type NsidPeer } from './nsid.js';
+export { RouteApi, decodeRoute, type Route, type RouteSpec, type RouteFilter, type RouteGetOptions, type Nexthop, type NexthopSpec, type RouteScope, type RouteType, type RouteProtocol } from './route.js';
 export type { RawMessage, RawReply, RawAttrs, RawValue, RawUnknownAttr, RawHeaderNest } from './native.js';
+export { monitor, Monitor, type MonitorEvent, type MonitorGroup, type MonitorOptions, type MonitorAction, type LinkEvent, type AddrEvent, type RouteEvent, type NeighEvent, type RuleEvent, type NsidEvent, type OverrunEvent } from './monitor.js';

@@ -120,7 +120,7 @@ export interface NativeSocket {
    * last call. With `allNsid`, notifications from every namespace that has an
    * id here arrive too, each with `netnsid`.
    */
-  subscribe(groups: number[], allNsid: boolean, onEvent: (err: NativeError | null, events: Tape | null, overrun: boolean) => void): void;
+  subscribe(groups: number[], allNsid: boolean, onEvent: (err: NativeError | null, events: Tape | null, overrun: boolean) => void, receiveBuffer?: number): void;
 }
 
 /** Namespace primitives; fds are owned by the JS NetNs handle that holds them. */

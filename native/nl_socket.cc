@@ -272,11 +272,11 @@ void NlSocket::update_poll() {
       auto* self = static_cast<NlSocket*>(h->data);
       if (self == nullptr) return;
       if (status < 0) {
-        Napi::HandleScope hs(self->env_);
-        Napi::CallbackScope scope(self->env_, *self->async_ctx_);
-        self->fail_in_flight(-status, "poll");
-        self->pump();
-        self->update_poll();
+        // libuv turns POLLERR (a pending socket error, such as ENOBUFS after
+        // an overrun) into an error status and stops the handle. Take the
+        // error, handle it, and poll again: the socket itself is fine.
+        self->polling_ = false;
+        self->on_socket_error();
         return;
       }
       self->on_readable();
@@ -312,6 +312,25 @@ void NlSocket::on_readable() {
       update_poll();
     } catch (...) {
     }
+  }
+}
+
+void NlSocket::on_socket_error() {
+  try {
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (::getsockopt(fd_.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    Napi::HandleScope hs(env_);
+    Napi::CallbackScope scope(env_, *async_ctx_);
+    if (err == ENOBUFS) {
+      if (!on_event_.IsEmpty()) overrun_ = true;
+      if (in_flight_ > 0) fail_in_flight(ENOBUFS, "receive buffer overrun: answers were lost; the requests may have been applied");
+    } else if (err != 0) {
+      fail_in_flight(err, "poll");
+    }
+    update_poll();      // re-arm (libuv stopped the handle)
+    read_and_dispatch();  // and read what is queued behind the error
+  } catch (...) {  // never let an exception reach libuv
   }
 }
 
@@ -601,6 +620,15 @@ Napi::Value NlSocket::Subscribe(const Napi::CallbackInfo& info) {
   if (info[1].As<Napi::Boolean>().Value()) {
     int one = 1;
     if (::setsockopt(fd_.get(), SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, &one, sizeof one) != 0) throw errno_error(env, errno, "setsockopt");
+  }
+  // Optional 4th argument: the receive buffer size in bytes (the default is
+  // large; a small one makes overruns easy to provoke and to test).
+  if (info.Length() > 3 && info[3].IsNumber()) {
+    int size = info[3].As<Napi::Number>().Int32Value();
+    if (size <= 0) throw_range_error(env, "subscribe: receiveBuffer must be > 0");
+    if (::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0 &&
+        ::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size) != 0)
+      throw errno_error(env, errno, "setsockopt");
   }
   on_event_ = Napi::Persistent(info[2].As<Napi::Function>());
   update_poll();

@@ -68,6 +68,7 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
   void update_poll();
 
   void on_readable();
+  void on_socket_error();
   void read_and_dispatch();
   void on_send_failure();
   void dispatch_send_failures();
