@@ -210,6 +210,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     return { value: undefined, done: true };
   }
 
+  /** The monitor is its own iterator: `for await (const ev of m)`. */
   [Symbol.asyncIterator](): AsyncIterableIterator<MonitorEvent> {
     return this;
   }
