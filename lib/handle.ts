@@ -12,6 +12,7 @@ import { NsidApi } from './nsid.js';
 import { LinkApi } from './link.js';
 import { RtnlSocket, type OperationOptions } from './netlink/socket.js';
 import { NetNs, netns as netnsApi, type NetnsRef } from './netns.js';
+import { monitor, type Monitor, type MonitorGroup, type MonitorOptions } from './monitor.js';
 
 /** Options of {@link open}. */
 export interface OpenOptions extends OperationOptions {
@@ -48,8 +49,13 @@ export class Netlink {
   readonly socket: RtnlSocket;
 
   /** @internal Use {@link open}. */
-  constructor(socket: RtnlSocket) {
+  /** @internal An fd on the handle's namespace, for sockets opened later (monitors). */
+  readonly #netns: NetNs;
+
+  /** @internal Use {@link open}. */
+  constructor(socket: RtnlSocket, ns: NetNs) {
     this.socket = socket;
+    this.#netns = ns;
     this.link = new LinkApi(socket);
     this.addr = new AddrApi(socket, this.link);
     this.route = new RouteApi(socket, this.link);
@@ -64,9 +70,20 @@ export class Netlink {
     return this.socket.closed;
   }
 
+  /**
+   * Watch this namespace's links, addresses, routes, neighbours, rules and
+   * namespace ids change, as typed events (a socket of its own).
+   *
+   * Equivalent to: `ip monitor link address route ...`
+   */
+  monitor(groups: readonly MonitorGroup[], opts: Omit<MonitorOptions, 'netns'> = {}): Promise<Monitor> {
+    return monitor(groups, { ...opts, netns: this.#netns });
+  }
+
   /** Close the socket; operations still pending reject with ECANCELED. Idempotent. */
   async close(): Promise<void> {
     this.socket.close();
+    this.#netns.close();
   }
 
   /** `await using nl = await open()` support. */
@@ -97,12 +114,18 @@ export class Netlink {
  */
 export async function open(opts: OpenOptions = {}): Promise<Netlink> {
   const { netns, ...rest } = opts;
-  if (netns === undefined) return new Netlink(await RtnlSocket.open(-1, rest));
-  if (netns instanceof NetNs) return new Netlink(await RtnlSocket.open(netns.fd, rest));
-  const ns = await netnsApi.open(netns);
+  // The handle keeps its own fd on the namespace (the caller's NetNs stays
+  // the caller's to close).
+  const ns =
+    netns === undefined
+      ? netnsApi.current()
+      : netns instanceof NetNs
+        ? await netnsApi.open({ path: `/proc/self/fd/${netns.fd}` })
+        : await netnsApi.open(netns);
   try {
-    return new Netlink(await RtnlSocket.open(ns.fd, rest));
-  } finally {
+    return new Netlink(await RtnlSocket.open(netns === undefined ? -1 : ns.fd, rest), ns);
+  } catch (e) {
     ns.close();
+    throw e;
   }
 }

@@ -94,6 +94,18 @@ t.test('a kernel-side overrun (ENOBUFS) is an event, and the monitor goes on', a
   t.equal(seen.at(-1).link?.name, 'marker', 'events after the overrun keep coming');
 });
 
+t.test('nl.monitor watches the handle\'s own namespace, even after the caller closed its NetNs', async (t) => {
+  const ns = await netns.create();
+  const nl = await open({ netns: ns });
+  t.teardown(() => nl.close());
+  ns.close(); // the handle keeps its own reference to the namespace
+  const m = await nl.monitor(['link']);
+  t.teardown(() => m.close());
+  await nl.link.add({ kind: 'bridge', name: 'own' });
+  const seen = await collect(m, (s) => s.some((e) => e.kind === 'link' && e.link.name === 'own'));
+  t.ok(seen.some((e) => e.kind === 'link' && e.link.name === 'own'), 'the event from the handle\'s namespace');
+});
+
 t.test('abort and bad input', async (t) => {
   const { ns } = await sandbox(t);
   const ac = new AbortController();
