@@ -172,16 +172,23 @@ export class AddrApi {
   }
 
   /**
-   * Remove an address from a link.
+   * Remove an address from a link. A point-to-point address is named with
+   * its `peer`, as the kernel matches it.
    *
-   * Equivalent to: `ip addr del CIDR dev DEV`
+   * Equivalent to: `ip addr del CIDR [peer P] dev DEV`
    */
-  async del(dev: LinkRef, cidr: string, opts: OperationOptions = {}): Promise<void> {
+  async del(dev: LinkRef, cidr: string, opts: { peer?: string } & OperationOptions = {}): Promise<void> {
     const op = 'addr.del';
     const c = parseCidr(cidr, `${op}: cidr`);
     const ifindex = await this.#ifindex(op, dev, opts);
     const attrs: RawAttrs = { local: c.address };
-    if (c.family === 'inet') attrs.address = c.address;
+    if (opts.peer !== undefined) {
+      const p = parseCidr(opts.peer, `${op}: peer`);
+      if (p.family !== c.family) throw new TypeError(`${op}: peer: family differs from the address`);
+      attrs.address = p.address;
+    } else if (c.family === 'inet') {
+      attrs.address = c.address;
+    }
     await this.#sock.request(op, constant('RTM_DELADDR'), 0, { header: this.#header(c, ifindex, 0), attrs }, opts, { dev, cidr });
   }
 
@@ -214,7 +221,7 @@ export class AddrApi {
     list.sort((a, b) => Number(b.flags.includes('secondary')) - Number(a.flags.includes('secondary')));
     for (const a of list) {
       try {
-        await this.del(a.ifindex, a.cidr, opts);
+        await this.del(a.ifindex, a.cidr, a.peer === undefined ? opts : { ...opts, peer: a.peer });
       } catch (e) {
         if ((e as { code?: string }).code !== 'EADDRNOTAVAIL') throw e;
       }
