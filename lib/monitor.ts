@@ -9,6 +9,12 @@ import { decodeNeighbour, type Neighbour } from './neigh.js';
 import { decodeRoute, type Route } from './route.js';
 import { decodeRule, type Rule } from './rule.js';
 import { AbortError, NetlinkError } from './netlink/errors.js';
+import { RtnlSocket } from './netlink/socket.js';
+import { AddrApi } from './addr.js';
+import { LinkApi } from './link.js';
+import { NeighApi } from './neigh.js';
+import { RouteApi } from './route.js';
+import { RuleApi } from './rule.js';
 import { NetNs, netns as netnsApi, type NetnsRef } from './netns.js';
 import type { Tape } from './netlink/tape.js';
 
@@ -34,6 +40,15 @@ export interface MonitorOptions {
    * `overrun` event.
    */
   receiveBuffer?: number;
+  /**
+   * After an overrun, dump the watched objects again and emit the
+   * differences from what the monitor knew (objects that appeared, changed
+   * or went away meanwhile) as ordinary events with `resync: true`. The
+   * monitor then keeps a snapshot of the watched objects (one dump at the
+   * start). Counters and other volatile fields do not count as changes.
+   * Not with `allNsid`. Default false.
+   */
+  resync?: boolean;
 }
 
 /** Whether the object appeared (or changed) or went away. */
@@ -41,6 +56,8 @@ export type MonitorAction = 'new' | 'del';
 
 interface EventBase {
   action: MonitorAction;
+  /** True for events made up by a resync after an overrun (see {@link MonitorOptions.resync}). */
+  resync?: boolean;
   /** The namespace id the event came from, with `allNsid`. */
   netnsid: number | undefined;
   /** The message as the kernel sent it. */
@@ -85,8 +102,103 @@ export interface OverrunEvent {
   kind: 'overrun';
 }
 
+/**
+ * With `resync`: the resync after an overrun is complete. Applying every
+ * event received so far (the resync's included) gives what the kernel has.
+ */
+export interface ResyncedEvent {
+  kind: 'resynced';
+}
+
 /** One event of the live monitor. */
-export type MonitorEvent = LinkEvent | AddrEvent | RouteEvent | NeighEvent | RuleEvent | NsidEvent | OverrunEvent;
+export type MonitorEvent = LinkEvent | AddrEvent | RouteEvent | NeighEvent | RuleEvent | NsidEvent | OverrunEvent | ResyncedEvent;
+
+// ---------------------------------------------------------------------------
+// Resync: a snapshot of the watched objects, by identity, with a fingerprint
+// of what counts as a change.
+
+type Keyed = Exclude<MonitorEvent, OverrunEvent | ResyncedEvent | NsidEvent>;
+
+function identity(ev: Keyed): string {
+  switch (ev.kind) {
+    case 'link':
+      return `link ${ev.link.ifindex}`;
+    case 'addr':
+      return `addr ${ev.addr.ifindex} ${ev.addr.cidr} ${ev.addr.peer ?? ''}`;
+    case 'route': {
+      const r = ev.route;
+      return `route ${r.family} ${String(r.table)} ${r.dst} ${r.metric ?? ''} ${String(r.type)} ${r.dev ?? ''}`;
+    }
+    case 'neigh':
+      return `neigh ${String(ev.neigh.family)} ${ev.neigh.ifindex} ${ev.neigh.dst ?? ''} ${ev.neigh.lladdr ?? ''} ${ev.neigh.proxy}`;
+    case 'rule': {
+      const r = ev.rule;
+      return `rule ${String(r.family)} ${r.priority} ${r.from ?? ''} ${r.to ?? ''} ${r.table} ${String(r.action)} ${r.fwmark ?? ''} ${r.iif ?? ''} ${r.oif ?? ''}`;
+    }
+  }
+}
+
+// What must match for an object to count as unchanged: the decoded object
+// without counters, timers and the raw message.
+const VOLATILE = new Set(['raw', 'stats', 'carrierChanges', 'validLft', 'preferredLft', 'probes', 'state']);
+function fingerprint(ev: Keyed): string {
+  const obj = ev.kind === 'link' ? ev.link : ev.kind === 'addr' ? ev.addr : ev.kind === 'route' ? ev.route : ev.kind === 'neigh' ? ev.neigh : ev.rule;
+  return JSON.stringify(obj, (k, v: unknown) => (VOLATILE.has(k) ? undefined : Buffer.isBuffer(v) ? v.toString('hex') : v));
+}
+
+// Right after an overrun the tables are usually still changing, so a resync
+// dump is retried more patiently than an ordinary list() (still bounded).
+const RESYNC_RETRIES = { retries: 25 };
+
+async function dumpAll(sock: RtnlSocket, groups: readonly MonitorGroup[]): Promise<Keyed[]> {
+  const link = new LinkApi(sock);
+  const out: Keyed[] = [];
+  const base = { action: 'new' as const, netnsid: undefined };
+  if (groups.includes('link')) for (const l of await link.list({}, RESYNC_RETRIES)) out.push({ kind: 'link', link: l, raw: l.raw, ...base });
+  if (groups.includes('addr')) for (const a of await new AddrApi(sock, link).list({}, RESYNC_RETRIES)) out.push({ kind: 'addr', addr: a, raw: a.raw, ...base });
+  if (groups.includes('route')) for (const r of await new RouteApi(sock, link).list({ table: 'all' }, RESYNC_RETRIES)) out.push({ kind: 'route', route: r, raw: r.raw, ...base });
+  if (groups.includes('neigh')) for (const n of await new NeighApi(sock, link).list({}, RESYNC_RETRIES)) out.push({ kind: 'neigh', neigh: n, raw: n.raw, ...base });
+  if (groups.includes('rule')) for (const r of await new RuleApi(sock, link).list({}, RESYNC_RETRIES)) out.push({ kind: 'rule', rule: r, raw: r.raw, ...base });
+  return out;
+}
+
+class Snapshot {
+  readonly #known = new Map<string, { fp: string; ev: Keyed }>();
+
+  constructor(initial: Keyed[]) {
+    for (const ev of initial) this.#known.set(identity(ev), { fp: fingerprint(ev), ev });
+  }
+
+  /** Keep the snapshot current with a live event. */
+  apply(ev: MonitorEvent): void {
+    if (ev.kind === 'overrun' || ev.kind === 'resynced' || ev.kind === 'nsid') return;
+    const id = identity(ev);
+    if (ev.action === 'del') this.#known.delete(id);
+    else this.#known.set(id, { fp: fingerprint(ev), ev });
+  }
+
+  /** The events that turn the snapshot into `now`, and adopt `now`. */
+  diff(now: Keyed[]): Keyed[] {
+    const out: Keyed[] = [];
+    const seen = new Set<string>();
+    for (const ev of now) {
+      const id = identity(ev);
+      seen.add(id);
+      const was = this.#known.get(id);
+      const fp = fingerprint(ev);
+      if (was === undefined || was.fp !== fp) {
+        out.push({ ...ev, action: 'new', resync: true });
+        this.#known.set(id, { fp, ev });
+      }
+    }
+    for (const [id, { ev }] of this.#known) {
+      if (seen.has(id)) continue;
+      out.push({ ...ev, action: 'del', resync: true });
+      this.#known.delete(id);
+    }
+    return out;
+  }
+}
 
 function groupsOf(names: readonly MonitorGroup[]): number[] {
   const map: Record<MonitorGroup, string[]> = {
@@ -133,14 +245,23 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
   #wake: (() => void) | undefined;
   readonly #limit: number;
   readonly #signal: AbortSignal | undefined;
+  readonly #groups: readonly MonitorGroup[];
+  #snapshot: Snapshot | undefined;
+  #resyncing = false;
+  #resyncAgain = false; // an overrun arrived during a resync: do another after it
+  // Resync dumps go through a socket of their own: the monitor's may be the
+  // one overflowing (notifications keep arriving while it dumps).
+  #dumpSock: NativeSocket | undefined;
   readonly #onAbort = (): void => {
     this.#error ??= new AbortError('monitor', this.#signal?.reason);
     this.close();
   };
 
   /** @internal Use {@link monitor}. */
-  constructor(sock: NativeSocket, groups: number[], opts: MonitorOptions) {
+  constructor(sock: NativeSocket, groups: number[], opts: MonitorOptions, names: readonly MonitorGroup[] = [], dumpSock?: NativeSocket) {
     this.#sock = sock;
+    this.#groups = names;
+    this.#dumpSock = dumpSock;
     this.#limit = opts.highWaterMark ?? 100000;
     this.#signal = opts.signal;
     try {
@@ -152,18 +273,62 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     opts.signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
+  /** @internal Take the first snapshot (resync mode); called by {@link monitor} once subscribed. */
+  async snapshot(): Promise<void> {
+    const sock = this.#dumpSock;
+    if (sock === undefined) return;
+    this.#snapshot = new Snapshot(await dumpAll(RtnlSocket.borrow(sock), this.#groups));
+  }
+
   #onEvents(err: unknown, tape: Tape | null, overrun: boolean): void {
     if (err) this.#error = NetlinkError.from(err, 'monitor');
-    if (overrun) this.#push({ kind: 'overrun' });
+    if (overrun) {
+      this.#push({ kind: 'overrun' });
+      if (this.#snapshot !== undefined) void this.#resync();
+    }
     if (tape) {
       for (const m of native.materialize(tape)) {
         const ev = toEvent(m);
-        if (ev) this.#push(ev);
+        if (!ev) continue;
+        this.#snapshot?.apply(ev);
+        this.#push(ev);
       }
     }
     const w = this.#wake;
     this.#wake = undefined;
     w?.();
+  }
+
+  // Dump again and emit what differs from the snapshot. Events that arrive
+  // meanwhile are queued before the differences; both are consistent with
+  // the kernel afterwards, since the dump is at least as new as they are.
+  async #resync(): Promise<void> {
+    const sock = this.#dumpSock;
+    if (this.#sock === undefined || sock === undefined || this.#snapshot === undefined) return;
+    if (this.#resyncing) {
+      this.#resyncAgain = true;
+      return;
+    }
+    this.#resyncing = true;
+    try {
+      do {
+        this.#resyncAgain = false;
+        const now = await dumpAll(RtnlSocket.borrow(sock), this.#groups);
+        if (this.#sock === undefined) return;
+        for (const ev of this.#snapshot.diff(now)) this.#push(ev);
+        if (!this.#resyncAgain) this.#push({ kind: 'resynced' });
+        const w = this.#wake;
+        this.#wake = undefined;
+        w?.();
+      } while (this.#resyncAgain);
+    } catch (e) {
+      this.#error ??= NetlinkError.from(e, 'monitor.resync');
+    } finally {
+      this.#resyncing = false;
+      const w = this.#wake;
+      this.#wake = undefined;
+      w?.();
+    }
   }
 
   #push(ev: MonitorEvent): void {
@@ -222,6 +387,8 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     this.#sock = undefined;
     this.#signal?.removeEventListener('abort', this.#onAbort);
     s.close();
+    this.#dumpSock?.close();
+    this.#dumpSock = undefined;
     const w = this.#wake;
     this.#wake = undefined;
     w?.();
@@ -259,6 +426,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
  */
 export async function monitor(groups: readonly MonitorGroup[], opts: MonitorOptions = {}): Promise<Monitor> {
   const nums = groupsOf(groups);
+  if (opts.resync && opts.allNsid) throw new TypeError('monitor: resync: not with allNsid (a dump sees one namespace)');
   if (opts.receiveBuffer !== undefined && (!Number.isInteger(opts.receiveBuffer) || opts.receiveBuffer < 1024 || opts.receiveBuffer > 2 ** 30)) {
     throw new RangeError(`monitor: receiveBuffer: must be an integer 1024..${2 ** 30}, got ${String(opts.receiveBuffer)}`);
   }
@@ -270,7 +438,22 @@ export async function monitor(groups: readonly MonitorGroup[], opts: MonitorOpti
     const sock = await native.openSocket(nsFd).catch((e: unknown) => {
       throw NetlinkError.from(e, 'monitor');
     });
-    return new Monitor(sock, nums, opts);
+    const dumpSock = opts.resync
+      ? await native.openSocket(nsFd).catch((e: unknown) => {
+          sock.close();
+          throw NetlinkError.from(e, 'monitor');
+        })
+      : undefined;
+    const m = new Monitor(sock, nums, opts, groups, dumpSock);
+    if (opts.resync) {
+      try {
+        await m.snapshot();
+      } catch (e) {
+        m.close();
+        throw NetlinkError.from(e, 'monitor');
+      }
+    }
+    return m;
   } finally {
     owned?.close();
   }

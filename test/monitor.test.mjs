@@ -3,7 +3,7 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { monitor, netns, open } from '../dist/index.js';
-import { sandbox } from './helpers/sandbox.mjs';
+import { ipJson, sandbox } from './helpers/sandbox.mjs';
 
 // Collect events until `until` returns true (bounded by time).
 async function collect(m, until, ms = 5000) {
@@ -106,6 +106,53 @@ t.test('nl.monitor watches the handle\'s own namespace, even after the caller cl
   t.ok(seen.some((e) => e.kind === 'link' && e.link.name === 'own'), 'the event from the handle\'s namespace');
 });
 
+t.test('resync: after an overrun the events bring the caller back to what the kernel has', async (t) => {
+  const { ns, nl } = await sandbox(t);
+  await Promise.all(Array.from({ length: 50 }, (_, i) => nl.link.add({ kind: 'bridge', name: `old${i}` })));
+  const m = await monitor(['link'], { netns: ns, receiveBuffer: 4096, resync: true });
+  t.teardown(() => m.close());
+  // The caller's view, built from events only, starting from the kernel's state.
+  const view = new Set((await nl.link.list()).map((l) => l.name));
+  // Another process deletes the 50 and makes 300 while this thread cannot read.
+  const lines = [...Array.from({ length: 50 }, (_, i) => `link del old${i}`), ...Array.from({ length: 300 }, (_, i) => `link add new${i} type bridge`)];
+  const storm = spawn('nsenter', [`--net=/proc/${process.pid}/fd/${ns.fd}`, 'ip', '-batch', '-'], { stdio: ['pipe', 'ignore', 'inherit'] });
+  storm.stdin.end(lines.join('\n') + '\n');
+  const done = new Promise((r) => storm.on('exit', r));
+  const until = Date.now() + 1500;
+  while (Date.now() < until) {
+    /* keep the event loop from reading */
+  }
+  await done;
+  let overruns = 0;
+  let resynced = 0;
+  let markerSeen = false;
+  let pendingResync = false; // an overrun whose resync has not finished yet
+  // The storm is over: a marker made now arrives after everything it caused.
+  const markerAdded = nl.link.add({ kind: 'bridge', name: 'marker' });
+  const timer = setTimeout(() => m.close(), 15000);
+  for await (const ev of m) {
+    if (ev.kind === 'overrun') {
+      overruns++;
+      pendingResync = true;
+    }
+    if (ev.kind === 'resynced') pendingResync = false;
+    if (ev.kind === 'link') {
+      if (ev.resync) resynced++;
+      if (ev.action === 'del') view.delete(ev.link.name);
+      else view.add(ev.link.name);
+      if (ev.link.name === 'marker') markerSeen = true;
+    }
+    // Consistent once the marker came through and no resync is outstanding.
+    if (markerSeen && !pendingResync) break;
+  }
+  clearTimeout(timer);
+  await markerAdded;
+  t.ok(overruns > 0, 'the overrun was reported');
+  t.ok(resynced > 0, `${resynced} events came from the resync`);
+  const kernel = ipJson(ns, 'link').map((l) => l.ifname).sort();
+  t.same([...view].sort(), kernel, 'the view built from events equals what the kernel has (352 links checked)');
+});
+
 t.test('abort and bad input', async (t) => {
   const { ns } = await sandbox(t);
   const ac = new AbortController();
@@ -116,4 +163,5 @@ t.test('abort and bad input', async (t) => {
   await t.rejects(monitor([]), TypeError);
   await t.rejects(monitor(['links']), { name: 'TypeError', message: /unknown group 'links'/ });
   await t.rejects(monitor(['link'], { receiveBuffer: 10 }), { name: 'RangeError', message: /^monitor: receiveBuffer/ });
+  await t.rejects(monitor(['link'], { resync: true, allNsid: true }), { name: 'TypeError', message: /^monitor: resync/ });
 });

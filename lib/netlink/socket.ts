@@ -43,6 +43,13 @@ export class RtnlSocket {
     leaks.register(this, 'a netlink handle', this.#token);
   }
 
+  /** @internal Wrap a native socket someone else owns and closes (the monitor's, for its resync dumps). */
+  static borrow(sock: NativeSocket): RtnlSocket {
+    const s = new RtnlSocket(sock);
+    leaks.unregister(s.#token);
+    return s;
+  }
+
   /** Open NETLINK_ROUTE in the namespace behind `netnsFd` (-1 for the current one). */
   static async open(netnsFd: number, opts: OperationOptions = {}): Promise<RtnlSocket> {
     throwIfAborted(opts.signal, 'open');
