@@ -10,10 +10,11 @@
 // STYLE=steps (default): the requests anchors/ip/w2.sh sends, per namespace:
 //   netns add; veth h<i>/c<i> made here; c<i> moved into ns<i>; inside (a
 //   socket opened in ns<i>): c<i> renamed eth0, its address, lo up, eth0 up;
-//   h<i> master br0, h<i> up. Teardown: del h<i> (eth0 goes with it), netns
-//   del, then br0. Each namespace's chain runs in order (each step needs the
-//   one before; lo up and the address go together); the N chains run at
-//   once, so requests are pipelined.
+//   h<i> master br0, h<i> up. Each namespace's chain runs in order (each
+//   step needs the one before; lo up and the address go together); the N
+//   chains run at once, so requests are pipelined. Teardown: the same
+//   requests as ip, del h<i> (eth0 goes with it) for every i first, then
+//   every netns del, then br0.
 // STYLE=fast: the end state of anchors/ip/w2-fastpath.sh: netns add; one
 //   link.add makes h<i> with master br0 and up, its peer made directly inside
 //   ns<i> as eth0 and brought up (the library finishes the peer from inside);
@@ -97,12 +98,12 @@ try {
   t2 = now();
 
   if (STYLE === 'steps') {
-    await Promise.all(
-      range.map(async (i) => {
-        await nl.link.del(`h${i}`); // eth0 inside ns<i> goes with it
-        await netns.del(`ns${i}`);
-      }),
-    );
+    // The same requests as ip (del h<i>, netns del ns<i>), but every link
+    // delete first and then the namespace deletes: interleaving them makes
+    // the kernel's namespace cleanup (which takes the rtnl lock) run between
+    // the link deletes (measured at N=100: 2.0 s interleaved vs 1.65 s split).
+    await Promise.all(range.map((i) => nl.link.del(`h${i}`))); // eth0 inside ns<i> goes with it
+    await Promise.all(range.map((i) => netns.del(`ns${i}`)));
     await nl.link.del('br0');
     t3 = now();
   } else {

@@ -429,14 +429,14 @@ export class RouteApi {
    */
   async flush(filter: RouteFilter = {}, opts: OperationOptions = {}): Promise<number> {
     const list = await this.list(filter, opts);
+    // All deletes at once, as `ip route flush` does: the socket keeps a
+    // bounded window in flight, so this pipelines without flooding. A route
+    // already gone (ESRCH: removed with another, or by someone else) is fine.
+    const results = await Promise.allSettled(list.map((r) => this.del(r, opts)));
     let n = 0;
-    for (const r of list) {
-      try {
-        await this.del(r, opts);
-        n++;
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'ESRCH') throw e;
-      }
+    for (const r of results) {
+      if (r.status === 'fulfilled') n++;
+      else if ((r.reason as { code?: string }).code !== 'ESRCH') throw r.reason;
     }
     return n;
   }
