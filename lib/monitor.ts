@@ -16,6 +16,7 @@ import { NeighApi } from './neigh.js';
 import { RouteApi } from './route.js';
 import { RuleApi } from './rule.js';
 import { NetNs, netns as netnsApi, type NetnsRef } from './netns.js';
+import { AsyncQueue } from './netlink/queue.js';
 import type { Tape } from './netlink/tape.js';
 
 /** What to watch: the rtnetlink multicast groups, by object. */
@@ -239,10 +240,7 @@ function toEvent(m: RawReply): MonitorEvent | undefined {
  */
 export class Monitor implements AsyncIterableIterator<MonitorEvent> {
   #sock: NativeSocket | undefined;
-  #queue: MonitorEvent[] = [];
-  #head = 0;
-  #error: unknown;
-  #wake: (() => void) | undefined;
+  readonly #queue = new AsyncQueue<MonitorEvent>();
   readonly #limit: number;
   readonly #signal: AbortSignal | undefined;
   readonly #groups: readonly MonitorGroup[];
@@ -253,8 +251,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
   // one overflowing (notifications keep arriving while it dumps).
   #dumpSock: NativeSocket | undefined;
   readonly #onAbort = (): void => {
-    this.#error ??= new AbortError('monitor', this.#signal?.reason);
-    this.close();
+    this.#fail(new AbortError('monitor', this.#signal?.reason));
   };
 
   /** @internal Use {@link monitor}. */
@@ -281,7 +278,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
   }
 
   #onEvents(err: unknown, tape: Tape | null, overrun: boolean): void {
-    if (err) this.#error = NetlinkError.from(err, 'monitor');
+    if (err) this.#fail(NetlinkError.from(err, 'monitor'));
     if (overrun) {
       this.#push({ kind: 'overrun' });
       if (this.#snapshot !== undefined) void this.#resync();
@@ -294,9 +291,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
         this.#push(ev);
       }
     }
-    const w = this.#wake;
-    this.#wake = undefined;
-    w?.();
+    this.#queue.wake();
   }
 
   // Dump again and emit what differs from the snapshot. Events that arrive
@@ -317,25 +312,19 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
         if (this.#sock === undefined) return;
         for (const ev of this.#snapshot.diff(now)) this.#push(ev);
         if (!this.#resyncAgain) this.#push({ kind: 'resynced' });
-        const w = this.#wake;
-        this.#wake = undefined;
-        w?.();
+        this.#queue.wake();
       } while (this.#resyncAgain);
     } catch (e) {
-      this.#error ??= NetlinkError.from(e, 'monitor.resync');
+      this.#fail(NetlinkError.from(e, 'monitor.resync'));
     } finally {
       this.#resyncing = false;
-      const w = this.#wake;
-      this.#wake = undefined;
-      w?.();
     }
   }
 
   #push(ev: MonitorEvent): void {
-    if (this.#queue.length - this.#head >= this.#limit) {
+    if (this.#queue.length >= this.#limit) {
       // Nobody is reading: drop the backlog and say so, rather than grow without bound.
-      this.#queue = [];
-      this.#head = 0;
+      this.#queue.clear();
       this.#queue.push({ kind: 'overrun' });
       return;
     }
@@ -347,26 +336,16 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     return this.#sock === undefined;
   }
 
-  /** The next event (waits for one). */
-  async next(): Promise<IteratorResult<MonitorEvent>> {
-    for (;;) {
-      if (this.#head < this.#queue.length) {
-        const value = this.#queue[this.#head++] as MonitorEvent;
-        if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-          this.#queue = this.#queue.slice(this.#head);
-          this.#head = 0;
-        }
-        return { value, done: false };
-      }
-      if (this.#error !== undefined) {
-        const e = this.#error;
-        this.#error = undefined;
-        this.close();
-        throw e;
-      }
-      if (this.#sock === undefined) return { value: undefined, done: true };
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-    }
+  /** The next event (waits for one). After an error, the events queued before it, then the error. */
+  next(): Promise<IteratorResult<MonitorEvent>> {
+    return this.#queue.next();
+  }
+
+  // A failure ends the monitor: the events already queued are still read,
+  // then the iteration throws `error`.
+  #fail(error: unknown): void {
+    this.#queue.end(error);
+    this.close();
   }
 
   /** Stop (what `break` in a for-await loop calls). */
@@ -389,9 +368,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     s.close();
     this.#dumpSock?.close();
     this.#dumpSock = undefined;
-    const w = this.#wake;
-    this.#wake = undefined;
-    w?.();
+    this.#queue.end();
   }
 
   /** `await using m = await monitor(...)` support. */

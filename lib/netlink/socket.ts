@@ -6,6 +6,7 @@
  */
 import { native, constant, type NativeSocket, type RawMessage, type RawReply, type NativeError } from '../native.js';
 import { AbortError, NetlinkError } from './errors.js';
+import { AsyncQueue } from './queue.js';
 import type { Tape } from './tape.js';
 
 /** Options every async operation accepts. */
@@ -185,13 +186,9 @@ class DumpIterator implements AsyncIterableIterator<RawReply> {
   readonly #operation: string;
   readonly #signal: AbortSignal | undefined;
   readonly #seq: number;
-  #queue: RawReply[] = [];
-  #head = 0;
-  #done = false;
-  #error: unknown = undefined;
+  readonly #queue = new AsyncQueue<RawReply>();
   #interrupted = false;
   #aborted = false;
-  #wake: (() => void) | undefined;
   readonly #onAbort = (): void => {
     this.#finish(new AbortError(this.#operation, this.#signal?.reason));
   };
@@ -209,7 +206,7 @@ class DumpIterator implements AsyncIterableIterator<RawReply> {
   }
 
   #onBatch(err: NativeError | null, tape: Tape | null, done: boolean): void {
-    if (this.#done) return;
+    if (this.#queue.ended) return;
     for (const m of tape ? native.materialize(tape) : []) {
       if (m.flags & NLM_F_DUMP_INTR) this.#interrupted = true;
       this.#queue.push(m);
@@ -217,58 +214,32 @@ class DumpIterator implements AsyncIterableIterator<RawReply> {
     if (err) this.#finish(NetlinkError.from(err, this.#operation));
     else if (done) {
       this.#finish(this.#interrupted ? new NetlinkError(this.#operation, 'EINTR', 4, { message: 'the dump was interrupted by a concurrent change; dump again' }) : undefined, false);
-    } else this.#poke();
+    } else this.#queue.wake();
   }
 
+  // End the iteration; unless the dump completed, tell the socket to drain
+  // the rest of it in the background (so it stays in step).
   #finish(error: unknown, abandon = true): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.#error = error;
+    if (this.#queue.ended) return;
     this.#signal?.removeEventListener('abort', this.#onAbort);
     if (abandon) this.#sock.abandon(this.#seq);
-    this.#poke();
-  }
-
-  #poke(): void {
-    const w = this.#wake;
-    this.#wake = undefined;
-    w?.();
+    this.#queue.end(error);
   }
 
   async next(): Promise<IteratorResult<RawReply>> {
     // An abort stops the iteration even when the whole dump already arrived.
-    if (this.#signal?.aborted && this.#error === undefined && !this.#aborted) {
+    if (this.#signal?.aborted && !this.#aborted) {
       this.#aborted = true;
       this.#finish(undefined);
-      this.#queue = [];
-      this.#head = 0;
+      this.#queue.clear();
       throw new AbortError(this.#operation, this.#signal.reason);
     }
-    for (;;) {
-      if (this.#head < this.#queue.length) {
-        const value = this.#queue[this.#head++] as RawReply;
-        if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-          this.#queue = this.#queue.slice(this.#head);
-          this.#head = 0;
-        }
-        return { value, done: false };
-      }
-      if (this.#done) {
-        if (this.#error !== undefined) {
-          const e = this.#error;
-          this.#error = undefined;
-          throw e;
-        }
-        return { value: undefined, done: true };
-      }
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-    }
+    return this.#queue.next();
   }
 
   async return(): Promise<IteratorResult<RawReply>> {
     this.#finish(undefined);
-    this.#queue = [];
-    this.#head = 0;
+    this.#queue.clear();
     return { value: undefined, done: true };
   }
 
