@@ -7,6 +7,7 @@
  */
 import type { RawAttrs } from '../native.js';
 import {
+  BASIC_FIELDS,
   type AddrGenMode,
   type ConstantLookup,
   type EncodeEnv,
@@ -85,20 +86,11 @@ export interface VethInfo {
 /** The veth's own option names. */
 export const VETH_OPTIONS: readonly string[] = ['peer'];
 
-/** The option names a veth peer accepts. */
-export const VETH_PEER_OPTIONS: readonly string[] = [
-  'name',
-  'mac',
-  'broadcast',
-  'mtu',
-  'txqlen',
-  'up',
-  'group',
-  'netns',
-  'numTxQueues',
-  'numRxQueues',
-  'addrGenMode',
-];
+/**
+ * The option names a veth peer accepts: exactly the basic fields of a link
+ * (the peer is a link made in the same request, with its own ifinfomsg).
+ */
+export const VETH_PEER_OPTIONS: readonly string[] = BASIC_FIELDS;
 const PEER_SET = new Set(VETH_PEER_OPTIONS);
 
 /** Check veth options: the peer's fields, and that the two ends' names do not clash. */
