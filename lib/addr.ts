@@ -142,6 +142,53 @@ function lifetime(v: number | 'forever' | undefined, field: string): number {
 
 const ADD_KEYS = new Set<string>(['peer', 'broadcast', 'label', 'scope', 'validLft', 'preferredLft', 'metric', ...Object.keys(FLAG_OPTIONS)]);
 
+/**
+ * Every check of an address to add or replace, and its message without the
+ * link's ifindex, without any I/O. Errors are TypeError/RangeError starting
+ * 'OP: FIELD: '. (Exported for declarations checked as a whole before
+ * anything is touched: topologies.)
+ */
+export function draftAddr(op: string, cidr: string, opts: AddrAddOptions & OperationOptions): { header: Record<string, number>; attrs: RawAttrs } {
+  for (const k of Object.keys(opts)) if (!ADD_KEYS.has(k) && k !== 'signal') throw new TypeError(`${op}: ${k}: unknown option`);
+  const c = parseCidr(cidr, `${op}: cidr`);
+  let ifaFlags = 0;
+  for (const [k, name] of Object.entries(FLAG_OPTIONS)) {
+    const v = opts[k as keyof AddrFlagOptions];
+    if (v !== undefined && typeof v !== 'boolean') throw new TypeError(`${op}: ${k}: must be a boolean`);
+    if (v) ifaFlags |= constant(name);
+  }
+  const attrs: RawAttrs = { local: c.address, address: c.address };
+  if (opts.peer !== undefined) {
+    const p = parseCidr(opts.peer, `${op}: peer`);
+    if (p.family !== c.family) throw new TypeError(`${op}: peer: family differs from the address`);
+    attrs.address = p.address;
+    if (opts.peer.includes('/')) c.prefixlen = p.prefixlen;
+  }
+  if (opts.broadcast !== undefined) {
+    if (c.family !== 'inet') throw new TypeError(`${op}: broadcast: IPv4 only`);
+    attrs.broadcast = opts.broadcast === '+' ? broadcastOf(c) : parseCidr(opts.broadcast, `${op}: broadcast`).address;
+  }
+  if (opts.label !== undefined) {
+    if (typeof opts.label !== 'string' || opts.label.length === 0 || Buffer.byteLength(opts.label) > 15) throw new TypeError(`${op}: label: must be 1..15 bytes`);
+    attrs.label = opts.label;
+  }
+  const valid = lifetime(opts.validLft, `${op}: validLft`);
+  const preferred = lifetime(opts.preferredLft, `${op}: preferredLft`);
+  if (preferred > valid) throw new RangeError(`${op}: preferredLft: must not exceed validLft`);
+  if (valid !== INFINITY || preferred !== INFINITY) attrs.cacheinfo = { ifaPrefered: preferred, ifaValid: valid };
+  if (opts.metric !== undefined) {
+    if (!Number.isInteger(opts.metric) || opts.metric < 0 || opts.metric > INFINITY) throw new RangeError(`${op}: metric: must be 0..4294967295`);
+    attrs.rtPriority = opts.metric;
+  }
+  // IFA_FLAGS carries all flag bits; the header's u8 keeps the low ones, as ip does.
+  if (ifaFlags > 0xff) attrs.flags = ifaFlags;
+  let scope = 0;
+  if (opts.scope !== undefined) scope = scopeNumber(opts.scope, `${op}: scope`);
+  else if (c.family === 'inet' && c.address.startsWith('127.')) scope = constant('RT_SCOPE_HOST');
+  const header = { ifaFamily: constant(c.family === 'inet' ? 'AF_INET' : 'AF_INET6'), ifaPrefixlen: c.prefixlen, ifaFlags: ifaFlags & 0xff, ifaScope: scope };
+  return { header, attrs };
+}
+
 /** The typed address operations of one rtnetlink handle. */
 export class AddrApi {
   readonly #sock: RtnlSocket;
@@ -229,46 +276,11 @@ export class AddrApi {
   }
 
   async #change(op: string, flags: number, dev: LinkRef, cidr: string, opts: AddrAddOptions & OperationOptions): Promise<void> {
-    for (const k of Object.keys(opts)) if (!ADD_KEYS.has(k) && k !== 'signal') throw new TypeError(`${op}: ${k}: unknown option`);
-    const c = parseCidr(cidr, `${op}: cidr`);
-    let ifaFlags = 0;
-    for (const [k, name] of Object.entries(FLAG_OPTIONS)) {
-      const v = opts[k as keyof AddrFlagOptions];
-      if (v !== undefined && typeof v !== 'boolean') throw new TypeError(`${op}: ${k}: must be a boolean`);
-      if (v) ifaFlags |= constant(name);
-    }
-    const attrs: RawAttrs = { local: c.address, address: c.address };
-    if (opts.peer !== undefined) {
-      const p = parseCidr(opts.peer, `${op}: peer`);
-      if (p.family !== c.family) throw new TypeError(`${op}: peer: family differs from the address`);
-      attrs.address = p.address;
-      if (opts.peer.includes('/')) c.prefixlen = p.prefixlen;
-    }
-    if (opts.broadcast !== undefined) {
-      if (c.family !== 'inet') throw new TypeError(`${op}: broadcast: IPv4 only`);
-      attrs.broadcast = opts.broadcast === '+' ? broadcastOf(c) : parseCidr(opts.broadcast, `${op}: broadcast`).address;
-    }
-    if (opts.label !== undefined) {
-      if (typeof opts.label !== 'string' || opts.label.length === 0 || Buffer.byteLength(opts.label) > 15) throw new TypeError(`${op}: label: must be 1..15 bytes`);
-      attrs.label = opts.label;
-    }
-    const valid = lifetime(opts.validLft, `${op}: validLft`);
-    const preferred = lifetime(opts.preferredLft, `${op}: preferredLft`);
-    if (preferred > valid) throw new RangeError(`${op}: preferredLft: must not exceed validLft`);
-    if (valid !== INFINITY || preferred !== INFINITY) attrs.cacheinfo = { ifaPrefered: preferred, ifaValid: valid };
-    if (opts.metric !== undefined) {
-      if (!Number.isInteger(opts.metric) || opts.metric < 0 || opts.metric > INFINITY) throw new RangeError(`${op}: metric: must be 0..4294967295`);
-      attrs.rtPriority = opts.metric;
-    }
-    // IFA_FLAGS carries all flag bits; the header's u8 keeps the low ones, as ip does.
-    if (ifaFlags > 0xff) attrs.flags = ifaFlags;
-    let scope = 0;
-    if (opts.scope !== undefined) scope = scopeNumber(opts.scope, `${op}: scope`);
-    else if (c.family === 'inet' && c.address.startsWith('127.')) scope = constant('RT_SCOPE_HOST');
+    const d = draftAddr(op, cidr, opts);
     const ifindex = await this.#ifindex(op, dev, opts);
-    const header = { ...this.#header(c, ifindex, ifaFlags & 0xff), ifaScope: scope };
-    await this.#sock.request(op, constant('RTM_NEWADDR'), flags, { header, attrs }, opts, { dev, cidr, ...opts });
+    await this.#sock.request(op, constant('RTM_NEWADDR'), flags, { header: { ...d.header, ifaIndex: ifindex }, attrs: d.attrs }, opts, { dev, cidr, ...opts });
   }
+
 
   #header(c: Cidr, ifindex: number, flags: number): Record<string, number> {
     return { ifaFamily: constant(c.family === 'inet' ? 'AF_INET' : 'AF_INET6'), ifaPrefixlen: c.prefixlen, ifaFlags: flags, ifaIndex: ifindex };

@@ -109,6 +109,45 @@ function checkBool(v: unknown, field: string): boolean {
   return v === true;
 }
 
+/**
+ * Every check of an FDB entry, and its message without the links' ifindexes,
+ * without any I/O. Errors are TypeError/RangeError starting 'OP: FIELD: '.
+ * (Exported for declarations checked as a whole before anything is touched:
+ * topologies.)
+ */
+export function draftFdb(op: string, entry: FdbEntry): { header: Record<string, number>; attrs: RawAttrs } {
+  if (entry === null || typeof entry !== 'object') throw new TypeError(`${op}: entry: must be an object like { lladdr, dev }`);
+  for (const k of Object.keys(entry)) if (!ENTRY_KEYS.has(k)) throw new TypeError(`${op}: ${k}: unknown option`);
+  const attrs: RawAttrs = { lladdr: checkMac(entry.lladdr, `${op}: lladdr`) };
+  let ndmFlags = 0;
+  if (checkBool(entry.self, `${op}: self`)) ndmFlags |= constant('NTF_SELF');
+  if (checkBool(entry.master, `${op}: master`)) ndmFlags |= constant('NTF_MASTER');
+  // Assume self, as bridge(8).
+  if (entry.self === undefined && ndmFlags === 0) ndmFlags |= constant('NTF_SELF');
+  if (ndmFlags === 0) throw new TypeError(`${op}: self: one of self and master must be true`);
+  if (checkBool(entry.router, `${op}: router`)) ndmFlags |= constant('NTF_ROUTER');
+  if (checkBool(entry.externLearn, `${op}: externLearn`)) ndmFlags |= constant('NTF_EXT_LEARNED');
+  if (checkBool(entry.use, `${op}: use`)) ndmFlags |= constant('NTF_USE');
+  // bridge(8): NUD_NOARP, plus PERMANENT (the default) or REACHABLE
+  // (static); dynamic is REACHABLE without NOARP.
+  let state: number;
+  const s = entry.state ?? 'permanent';
+  if (s === 'permanent') state = constant('NUD_NOARP') | constant('NUD_PERMANENT');
+  else if (s === 'static') state = constant('NUD_NOARP') | constant('NUD_REACHABLE');
+  else if (s === 'dynamic') state = constant('NUD_REACHABLE');
+  else throw new TypeError(`${op}: state: must be 'permanent', 'static' or 'dynamic', got '${String(s)}'`);
+  if (entry.dst !== undefined) {
+    if (typeof entry.dst !== 'string' || !(isIPv4(entry.dst) || isIPv6(entry.dst))) throw new TypeError(`${op}: dst: not an IP address: '${String(entry.dst)}'`);
+    attrs.dst = entry.dst;
+  }
+  if (entry.vlan !== undefined) attrs.vlan = checkInt(entry.vlan, 1, 4094, `${op}: vlan`);
+  if (entry.port !== undefined) attrs.port = swap16(checkInt(entry.port, 1, 65535, `${op}: port`));
+  if (entry.vni !== undefined) attrs.vni = checkInt(entry.vni, 0, 0xffffff, `${op}: vni`);
+  if (entry.srcVni !== undefined) attrs.srcVni = checkInt(entry.srcVni, 0, 0xffffff, `${op}: srcVni`);
+  if (entry.dev === undefined || entry.dev === null || entry.dev === '') throw new TypeError(`${op}: dev: must be a link name or ifindex`);
+  return { header: { ndmFamily: constant('AF_BRIDGE'), ndmState: state, ndmFlags }, attrs };
+}
+
 /** The typed bridge FDB operations of one rtnetlink handle. */
 export class FdbApi {
   readonly #sock: RtnlSocket;
@@ -182,39 +221,12 @@ export class FdbApi {
   }
 
   async #change(op: string, type: number, flags: number, entry: FdbEntry, opts: OperationOptions): Promise<void> {
-    if (entry === null || typeof entry !== 'object') throw new TypeError(`${op}: entry: must be an object like { lladdr, dev }`);
-    for (const k of Object.keys(entry)) if (!ENTRY_KEYS.has(k)) throw new TypeError(`${op}: ${k}: unknown option`);
-    const attrs: RawAttrs = { lladdr: checkMac(entry.lladdr, `${op}: lladdr`) };
-    let ndmFlags = 0;
-    if (checkBool(entry.self, `${op}: self`)) ndmFlags |= constant('NTF_SELF');
-    if (checkBool(entry.master, `${op}: master`)) ndmFlags |= constant('NTF_MASTER');
-    // Assume self, as bridge(8).
-    if (entry.self === undefined && ndmFlags === 0) ndmFlags |= constant('NTF_SELF');
-    if (ndmFlags === 0) throw new TypeError(`${op}: self: one of self and master must be true`);
-    if (checkBool(entry.router, `${op}: router`)) ndmFlags |= constant('NTF_ROUTER');
-    if (checkBool(entry.externLearn, `${op}: externLearn`)) ndmFlags |= constant('NTF_EXT_LEARNED');
-    if (checkBool(entry.use, `${op}: use`)) ndmFlags |= constant('NTF_USE');
-    // bridge(8): NUD_NOARP, plus PERMANENT (the default) or REACHABLE
-    // (static); dynamic is REACHABLE without NOARP.
-    let state: number;
-    const s = entry.state ?? 'permanent';
-    if (s === 'permanent') state = constant('NUD_NOARP') | constant('NUD_PERMANENT');
-    else if (s === 'static') state = constant('NUD_NOARP') | constant('NUD_REACHABLE');
-    else if (s === 'dynamic') state = constant('NUD_REACHABLE');
-    else throw new TypeError(`${op}: state: must be 'permanent', 'static' or 'dynamic', got '${String(s)}'`);
-    if (entry.dst !== undefined) {
-      if (typeof entry.dst !== 'string' || !(isIPv4(entry.dst) || isIPv6(entry.dst))) throw new TypeError(`${op}: dst: not an IP address: '${String(entry.dst)}'`);
-      attrs.dst = entry.dst;
-    }
-    if (entry.vlan !== undefined) attrs.vlan = checkInt(entry.vlan, 1, 4094, `${op}: vlan`);
-    if (entry.port !== undefined) attrs.port = swap16(checkInt(entry.port, 1, 65535, `${op}: port`));
-    if (entry.vni !== undefined) attrs.vni = checkInt(entry.vni, 0, 0xffffff, `${op}: vni`);
-    if (entry.srcVni !== undefined) attrs.srcVni = checkInt(entry.srcVni, 0, 0xffffff, `${op}: srcVni`);
+    const d = draftFdb(op, entry);
     const ifindex = await resolveIfindex(this.#link, op, 'dev', entry.dev, opts);
-    if (entry.via !== undefined) attrs.ifindex = await resolveIfindex(this.#link, op, 'via', entry.via, opts);
-    const header = { ndmFamily: constant('AF_BRIDGE'), ndmIfindex: ifindex, ndmState: state, ndmFlags };
-    await this.#sock.request(op, type, flags, { header, attrs }, opts, entry);
+    if (entry.via !== undefined) d.attrs.ifindex = await resolveIfindex(this.#link, op, 'via', entry.via, opts);
+    await this.#sock.request(op, type, flags, { header: { ...d.header, ndmIfindex: ifindex }, attrs: d.attrs }, opts, entry);
   }
+
 }
 
 /** Decode one AF_BRIDGE RTM_NEWNEIGH message (an FDB entry). */

@@ -29,6 +29,7 @@ import {
   checkRequired,
   checkString,
   checkU32,
+  join,
   dBool,
   dEnum,
   dNest,
@@ -311,7 +312,7 @@ const SET: ValidateContext = { op: 'link.set', mode: 'set' };
 /** The MTU range for kinds netloom does not know and for `set` (the kernel checks the device's own range). */
 const WIDE_MTU: readonly [number, number] = [0, 0x7fffffff];
 /** IFALIASZ - 2: the longest alias (the kernel counts the NUL netloom sends). */
-const ALIAS_MAX = 254;
+export const ALIAS_MAX = 254;
 
 /** The common `add` options. */
 export const COMMON_ADD_OPTIONS: readonly string[] = ['kind', ...BASIC_FIELDS, 'master', 'alias'];
@@ -359,10 +360,19 @@ function kindHaving(key: string, which: 'options' | 'setOptions'): KnownKind | u
  * starting with 'link.add: FIELD: '.
  */
 export function validateAdd(spec: unknown): asserts spec is AnyLinkAddOptions {
-  const ctx = ADD;
-  const s = checkObject(ctx, 'spec', spec);
-  checkRequired(ctx, 'kind', s.kind);
-  const kind = checkKind(ctx, 'kind', s.kind);
+  validateAddAt(spec, ADD, '');
+}
+
+/**
+ * {@link validateAdd} for options found at `path` inside a larger
+ * description (a topology: `namespaces.ns1.links[2]`), with the messages
+ * starting 'OP: PATH.FIELD: ' (`ctx.op`) so they point into that description.
+ */
+export function validateAddAt(spec: unknown, ctx: ValidateContext, path: string): asserts spec is AnyLinkAddOptions {
+  const at = (key: string): string => join(path, key);
+  const s = checkObject(ctx, path === '' ? 'spec' : path, spec);
+  checkRequired(ctx, at('kind'), s.kind);
+  const kind = checkKind(ctx, at('kind'), s.kind);
   const mod = kindModule(kind);
   const allowed = new Set(COMMON_ADD_OPTIONS);
   if (mod) {
@@ -372,26 +382,26 @@ export function validateAdd(spec: unknown): asserts spec is AnyLinkAddOptions {
     allowed.add('parent');
     allowed.add('data');
   }
-  checkKnownKeys(ctx, '', s, allowed, () => `unknown option for kind '${kind}'`);
-  checkRequired(ctx, 'name', s.name);
-  validateBasics(s, ctx, '', mod ? MTU_RANGE : WIDE_MTU);
+  checkKnownKeys(ctx, path, s, allowed, () => `unknown option for kind '${kind}'`);
+  checkRequired(ctx, at('name'), s.name);
+  validateBasics(s, ctx, path, mod ? MTU_RANGE : WIDE_MTU);
   if (s.master !== undefined) {
-    checkLinkRef(ctx, 'master', s.master);
+    checkLinkRef(ctx, at('master'), s.master);
     if (s.netns !== undefined && typeof s.master === 'string') {
-      typeError(ctx, 'master', `with netns, give the master's ifindex in the target namespace (a name would be looked up in this one), got ${show(s.master)}`);
+      typeError(ctx, at('master'), `with netns, give the master's ifindex in the target namespace (a name would be looked up in this one), got ${show(s.master)}`);
     }
   }
   if (s.alias !== undefined) {
-    checkString(ctx, 'alias', s.alias, ALIAS_MAX);
-    if (s.netns !== undefined) typeError(ctx, 'alias', 'cannot be combined with netns (set after creation, by name in this namespace; create the link from a handle in that namespace instead)');
+    checkString(ctx, at('alias'), s.alias, ALIAS_MAX);
+    if (s.netns !== undefined) typeError(ctx, at('alias'), 'cannot be combined with netns (set after creation, by name in this namespace; create the link from a handle in that namespace instead)');
   }
   if (s.addrGenMode !== undefined && s.netns !== undefined) {
-    typeError(ctx, 'addrGenMode', 'cannot be combined with netns (set after creation, by name in this namespace; create the link from a handle in that namespace instead)');
+    typeError(ctx, at('addrGenMode'), 'cannot be combined with netns (set after creation, by name in this namespace; create the link from a handle in that namespace instead)');
   }
-  if (mod?.parent === 'required') checkRequired(ctx, 'parent', s.parent);
-  if (s.parent !== undefined) checkLinkRef(ctx, 'parent', s.parent);
-  if (s.data !== undefined) checkObject(ctx, 'data', s.data);
-  mod?.validate(s, ctx, '');
+  if (mod?.parent === 'required') checkRequired(ctx, at('parent'), s.parent);
+  if (s.parent !== undefined) checkLinkRef(ctx, at('parent'), s.parent);
+  if (s.data !== undefined) checkObject(ctx, at('data'), s.data);
+  mod?.validate(s, ctx, path);
 }
 
 /** Check a {@link LinkRef} argument (`link`) of operation `op`. */

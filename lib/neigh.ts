@@ -142,6 +142,28 @@ export async function resolveIfindex(link: LinkApi, op: string, field: string, d
   }
 }
 
+/**
+ * Every check of a neighbour entry to add or replace, and its message
+ * without the link's ifindex, without any I/O. Errors are
+ * TypeError/RangeError starting 'OP: FIELD: '. (Exported for declarations
+ * checked as a whole before anything is touched: topologies.)
+ */
+export function draftNeigh(op: string, entry: NeighEntry): { header: Record<string, number>; attrs: RawAttrs } {
+  if (entry === null || typeof entry !== 'object') throw new TypeError(`${op}: entry: must be an object like { dst, lladdr, dev }`);
+  checkKeys(entry, ENTRY_KEYS, op);
+  const family = ipFamily(entry.dst, `${op}: dst`);
+  const proxy = checkBool(entry.proxy, `${op}: proxy`);
+  let ndmFlags = 0;
+  if (proxy) ndmFlags |= constant('NTF_PROXY');
+  if (checkBool(entry.router, `${op}: router`)) ndmFlags |= constant('NTF_ROUTER');
+  if (checkBool(entry.externLearn, `${op}: externLearn`)) ndmFlags |= constant('NTF_EXT_LEARNED');
+  const attrs: RawAttrs = { dst: entry.dst };
+  if (entry.lladdr !== undefined) attrs.lladdr = checkMac(entry.lladdr, `${op}: lladdr`);
+  const state = entry.state === undefined ? constant('NUD_PERMANENT') : stateNumber(entry.state, `${op}: state`);
+  if (entry.dev === undefined || entry.dev === null || entry.dev === '') throw new TypeError(`${op}: dev: must be a link name or ifindex`);
+  return { header: { ndmFamily: constant(family === 'inet' ? 'AF_INET' : 'AF_INET6'), ndmState: state, ndmFlags }, attrs };
+}
+
 /** The typed neighbour operations of one rtnetlink handle. */
 export class NeighApi {
   readonly #sock: RtnlSocket;
@@ -247,21 +269,11 @@ export class NeighApi {
   }
 
   async #change(op: string, flags: number, entry: NeighEntry, opts: OperationOptions): Promise<void> {
-    if (entry === null || typeof entry !== 'object') throw new TypeError(`${op}: entry: must be an object like { dst, lladdr, dev }`);
-    checkKeys(entry, ENTRY_KEYS, op);
-    const family = ipFamily(entry.dst, `${op}: dst`);
-    const proxy = checkBool(entry.proxy, `${op}: proxy`);
-    let ndmFlags = 0;
-    if (proxy) ndmFlags |= constant('NTF_PROXY');
-    if (checkBool(entry.router, `${op}: router`)) ndmFlags |= constant('NTF_ROUTER');
-    if (checkBool(entry.externLearn, `${op}: externLearn`)) ndmFlags |= constant('NTF_EXT_LEARNED');
-    const attrs: RawAttrs = { dst: entry.dst };
-    if (entry.lladdr !== undefined) attrs.lladdr = checkMac(entry.lladdr, `${op}: lladdr`);
-    const state = entry.state === undefined ? constant('NUD_PERMANENT') : stateNumber(entry.state, `${op}: state`);
+    const d = draftNeigh(op, entry);
     const ifindex = await resolveIfindex(this.#link, op, 'dev', entry.dev, opts);
-    const header = { ndmFamily: constant(family === 'inet' ? 'AF_INET' : 'AF_INET6'), ndmIfindex: ifindex, ndmState: state, ndmFlags };
-    await this.#sock.request(op, constant('RTM_NEWNEIGH'), flags, { header, attrs }, opts, entry);
+    await this.#sock.request(op, constant('RTM_NEWNEIGH'), flags, { header: { ...d.header, ndmIfindex: ifindex }, attrs: d.attrs }, opts, entry);
   }
+
 }
 
 /** State names of an ndm_state value ('none' for 0). */

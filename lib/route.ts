@@ -302,6 +302,105 @@ function gatewayOf(a: RawAttrs): string | undefined {
   return undefined;
 }
 
+/** A route request checked and encoded, except for the links it names (which the caller resolves to ifindexes). */
+export interface RouteDraft {
+  /** The route's family. */
+  family: Family;
+  /** The rtmsg header. */
+  header: Record<string, number>;
+  /** The attributes so far (no RTA_OIF, RTA_MULTIPATH or RTA_METRICS yet). */
+  attrs: RawAttrs;
+  /** `dev`, for RTA_OIF once resolved. */
+  dev: LinkRef | undefined;
+  /** The nexthops, each `dev` still to resolve, for RTA_MULTIPATH. */
+  hops: Array<{ via?: string; dev: LinkRef | undefined; weight: number; flags: number }> | undefined;
+  /** RTA_METRICS contents (empty when none). */
+  metrics: RawAttrs;
+}
+
+function checkDevRef(op: string, field: string, dev: unknown): LinkRef {
+  if (typeof dev === 'number') {
+    if (!Number.isInteger(dev) || dev <= 0) throw new RangeError(`${op}: ${field}: ifindex must be a positive integer, got ${dev}`);
+    return dev;
+  }
+  if (typeof dev !== 'string' || dev.length === 0) throw new TypeError(`${op}: ${field}: must be a link name or ifindex`);
+  return dev;
+}
+
+/**
+ * Every check of a route description, and its message, without any I/O:
+ * what `route.add`/`del`/... send, minus the link names to look up. Errors
+ * are TypeError/RangeError starting 'OP: FIELD: '. (Exported for
+ * declarations checked as a whole before anything is touched: topologies.)
+ */
+export function draftRoute(op: string, del: boolean, route: RouteSpec): RouteDraft {
+  if (route === null || typeof route !== 'object') throw new TypeError(`${op}: route: must be an object like { dst: '198.18.1.0/24', via: '198.18.0.1' }`);
+  for (const k of Object.keys(route)) if (!SPEC_KEYS.has(k)) throw new TypeError(`${op}: ${k}: unknown field`);
+  const { dst } = route;
+  let family: Family | undefined;
+  let dstLen = 0;
+  const attrs: RawAttrs = {};
+  if (dst !== 'default') {
+    const c = parseCidr(dst, `${op}: dst`);
+    family = c.family;
+    dstLen = c.prefixlen;
+    attrs.dst = c.address;
+  }
+  if (route.family !== undefined) {
+    if (route.family !== 'inet' && route.family !== 'inet6') throw new TypeError(`${op}: family: must be 'inet' or 'inet6'`);
+    if (family !== undefined && family !== route.family) throw new TypeError(`${op}: family: '${route.family}' but dst '${dst}' is not`);
+    family = route.family;
+  }
+  // The family of the first address given decides for 'default'; every other must agree.
+  const sameFamily = (text: string, field: string): string => {
+    const a = address(text, `${op}: ${field}`);
+    if (family === undefined) family = a.family;
+    else if (a.family !== family) throw new TypeError(`${op}: ${field}: '${text}' is ${a.family === 'inet' ? 'IPv4' : 'IPv6'} but the route is ${family === 'inet' ? 'IPv4' : 'IPv6'}`);
+    return a.address;
+  };
+  if (route.via !== undefined) attrs.gateway = sameFamily(route.via, 'via');
+  if (route.nexthops !== undefined) {
+    if (!Array.isArray(route.nexthops) || route.nexthops.length === 0) throw new TypeError(`${op}: nexthops: must be a non-empty array`);
+    for (const k of ['via', 'dev', 'onlink'] as const) if (route[k] !== undefined) throw new TypeError(`${op}: ${k}: cannot be combined with nexthops (give it per nexthop)`);
+    route.nexthops.forEach((nh, i) => {
+      const field = `nexthops[${i}]`;
+      if (nh === null || typeof nh !== 'object') throw new TypeError(`${op}: ${field}: must be an object like { via, dev, weight }`);
+      for (const k of Object.keys(nh)) if (!NH_KEYS.has(k)) throw new TypeError(`${op}: ${field}.${k}: unknown field`);
+      if (nh.via !== undefined) sameFamily(nh.via, `${field}.via`);
+      if (nh.weight !== undefined && (!Number.isInteger(nh.weight) || nh.weight < 1 || nh.weight > 256)) throw new RangeError(`${op}: ${field}.weight: must be 1..256, got ${String(nh.weight)}`);
+      if (nh.onlink !== undefined && typeof nh.onlink !== 'boolean') throw new TypeError(`${op}: ${field}.onlink: must be a boolean`);
+      if (nh.dev === undefined && nh.via === undefined) throw new TypeError(`${op}: ${field}: needs via or dev`);
+    });
+  }
+  if (route.src !== undefined) attrs.prefsrc = sameFamily(route.src, 'src');
+  family ??= 'inet';
+  if (route.metric !== undefined) attrs.priority = u32(route.metric, `${op}: metric`);
+  if (route.onlink !== undefined && typeof route.onlink !== 'boolean') throw new TypeError(`${op}: onlink: must be a boolean`);
+  const metrics: RawAttrs = {};
+  if (route.mtu !== undefined) metrics.mtu = u32(route.mtu, `${op}: mtu`, 68);
+  if (route.advmss !== undefined) metrics.advmss = u32(route.advmss, `${op}: advmss`, 1);
+
+  // Header defaults as iproute2's iproute_modify: add/replace/append get
+  // proto boot and type unicast; del leaves them unspecified (match any).
+  const header: Record<string, number> = { rtmFamily: afOf(family), rtmDstLen: dstLen };
+  const typeNum = route.type !== undefined ? named(TYPES, route.type, `${op}: type`) : del ? constant('RTN_UNSPEC') : constant('RTN_UNICAST');
+  header.rtmType = typeNum;
+  header.rtmProtocol = route.protocol !== undefined ? named(PROTOCOLS, route.protocol, `${op}: protocol`) : del ? constant('RTPROT_UNSPEC') : constant('RTPROT_BOOT');
+  putTable(header, attrs, tableNumber(route.table ?? 'main', `${op}: table`));
+  if (route.scope !== undefined) header.rtmScope = named(SCOPES, route.scope, `${op}: scope`);
+  else header.rtmScope = defaultScope(family, typeNum, del, attrs.gateway !== undefined || route.nexthops !== undefined);
+  if (route.onlink) header.rtmFlags = constant('RTNH_F_ONLINK');
+
+  const dev = route.dev === undefined ? undefined : checkDevRef(op, 'dev', route.dev);
+  const hops = route.nexthops?.map((nh, i) => ({
+    ...(nh.via === undefined ? {} : { via: address(nh.via, op).address }),
+    dev: nh.dev === undefined ? undefined : checkDevRef(op, `nexthops[${i}].dev`, nh.dev),
+    weight: nh.weight ?? 1,
+    flags: nh.onlink ? constant('RTNH_F_ONLINK') : 0,
+  }));
+  return { family, header, attrs, dev, hops, metrics };
+}
+
 interface Resolved {
   family: Family;
   header: Record<string, number>;
@@ -468,77 +567,21 @@ export class RouteApi {
     await this.#sock.request(op, type, flags, { header: r.header, attrs: r.attrs }, opts, route);
   }
 
-  /** Validate a description (all checks before any I/O), then resolve link names. */
+  /** Validate a description (all checks before any I/O, in {@link draftRoute}), then resolve link names. */
   async #resolve(op: string, del: boolean, route: RouteSpec, opts: OperationOptions): Promise<Resolved> {
-    if (route === null || typeof route !== 'object') throw new TypeError(`${op}: route: must be an object like { dst: '198.18.1.0/24', via: '198.18.0.1' }`);
-    for (const k of Object.keys(route)) if (!SPEC_KEYS.has(k)) throw new TypeError(`${op}: ${k}: unknown field`);
-    const { dst } = route;
-    let family: Family | undefined;
-    let dstLen = 0;
-    const attrs: RawAttrs = {};
-    if (dst !== 'default') {
-      const c = parseCidr(dst, `${op}: dst`);
-      family = c.family;
-      dstLen = c.prefixlen;
-      attrs.dst = c.address;
-    }
-    if (route.family !== undefined) {
-      if (route.family !== 'inet' && route.family !== 'inet6') throw new TypeError(`${op}: family: must be 'inet' or 'inet6'`);
-      if (family !== undefined && family !== route.family) throw new TypeError(`${op}: family: '${route.family}' but dst '${dst}' is not`);
-      family = route.family;
-    }
-    // The family of the first address given decides for 'default'; every other must agree.
-    const sameFamily = (text: string, field: string): string => {
-      const a = address(text, `${op}: ${field}`);
-      if (family === undefined) family = a.family;
-      else if (a.family !== family) throw new TypeError(`${op}: ${field}: '${text}' is ${a.family === 'inet' ? 'IPv4' : 'IPv6'} but the route is ${family === 'inet' ? 'IPv4' : 'IPv6'}`);
-      return a.address;
-    };
-    if (route.via !== undefined) attrs.gateway = sameFamily(route.via, 'via');
-    if (route.nexthops !== undefined) {
-      if (!Array.isArray(route.nexthops) || route.nexthops.length === 0) throw new TypeError(`${op}: nexthops: must be a non-empty array`);
-      for (const k of ['via', 'dev', 'onlink'] as const) if (route[k] !== undefined) throw new TypeError(`${op}: ${k}: cannot be combined with nexthops (give it per nexthop)`);
-      route.nexthops.forEach((nh, i) => {
-        const field = `nexthops[${i}]`;
-        if (nh === null || typeof nh !== 'object') throw new TypeError(`${op}: ${field}: must be an object like { via, dev, weight }`);
-        for (const k of Object.keys(nh)) if (!NH_KEYS.has(k)) throw new TypeError(`${op}: ${field}.${k}: unknown field`);
-        if (nh.via !== undefined) sameFamily(nh.via, `${field}.via`);
-        if (nh.weight !== undefined && (!Number.isInteger(nh.weight) || nh.weight < 1 || nh.weight > 256)) throw new RangeError(`${op}: ${field}.weight: must be 1..256, got ${String(nh.weight)}`);
-        if (nh.onlink !== undefined && typeof nh.onlink !== 'boolean') throw new TypeError(`${op}: ${field}.onlink: must be a boolean`);
-        if (nh.dev === undefined && nh.via === undefined) throw new TypeError(`${op}: ${field}: needs via or dev`);
-      });
-    }
-    if (route.src !== undefined) attrs.prefsrc = sameFamily(route.src, 'src');
-    family ??= 'inet';
-    if (route.metric !== undefined) attrs.priority = u32(route.metric, `${op}: metric`);
-    if (route.onlink !== undefined && typeof route.onlink !== 'boolean') throw new TypeError(`${op}: onlink: must be a boolean`);
-    const metrics: RawAttrs = {};
-    if (route.mtu !== undefined) metrics.mtu = u32(route.mtu, `${op}: mtu`, 68);
-    if (route.advmss !== undefined) metrics.advmss = u32(route.advmss, `${op}: advmss`, 1);
-
-    // Header defaults as iproute2's iproute_modify: add/replace/append get
-    // proto boot and type unicast; del leaves them unspecified (match any).
-    const header: Record<string, number> = { rtmFamily: afOf(family), rtmDstLen: dstLen };
-    const typeNum = route.type !== undefined ? named(TYPES, route.type, `${op}: type`) : del ? constant('RTN_UNSPEC') : constant('RTN_UNICAST');
-    header.rtmType = typeNum;
-    header.rtmProtocol = route.protocol !== undefined ? named(PROTOCOLS, route.protocol, `${op}: protocol`) : del ? constant('RTPROT_UNSPEC') : constant('RTPROT_BOOT');
-    putTable(header, attrs, tableNumber(route.table ?? 'main', `${op}: table`));
-    if (route.scope !== undefined) header.rtmScope = named(SCOPES, route.scope, `${op}: scope`);
-    else header.rtmScope = defaultScope(family, typeNum, del, attrs.gateway !== undefined || route.nexthops !== undefined);
-    if (route.onlink) header.rtmFlags = constant('RTNH_F_ONLINK');
-
-    if (route.dev !== undefined) attrs.oif = await this.#ifindex(op, 'dev', route.dev, opts);
-    if (route.nexthops !== undefined) {
+    const d = draftRoute(op, del, route);
+    if (d.dev !== undefined) d.attrs.oif = await this.#ifindex(op, 'dev', d.dev, opts);
+    if (d.hops !== undefined) {
       const hops: { via?: string; ifindex: number; weight: number; flags: number }[] = [];
-      for (const [i, nh] of route.nexthops.entries()) {
+      for (const [i, nh] of d.hops.entries()) {
         const ifindex = nh.dev === undefined ? 0 : await this.#ifindex(op, `nexthops[${i}].dev`, nh.dev, opts);
-        hops.push({ ...(nh.via === undefined ? {} : { via: address(nh.via, op).address }), ifindex, weight: nh.weight ?? 1, flags: nh.onlink ? constant('RTNH_F_ONLINK') : 0 });
+        hops.push({ ...(nh.via === undefined ? {} : { via: nh.via }), ifindex, weight: nh.weight, flags: nh.flags });
       }
-      attrs.multipath = encodeMultipath(family, hops);
+      d.attrs.multipath = encodeMultipath(d.family, hops);
     }
     // Last, as ip puts it (attribute order does not matter to the kernel; it keeps the bytes comparable).
-    if (Object.keys(metrics).length > 0) attrs.metrics = metrics;
-    return { family, header, attrs };
+    if (Object.keys(d.metrics).length > 0) d.attrs.metrics = d.metrics;
+    return { family: d.family, header: d.header, attrs: d.attrs };
   }
 
   async #ifindex(op: string, field: string, dev: LinkRef, opts: OperationOptions): Promise<number> {
