@@ -1,0 +1,74 @@
+/**
+ * Removing what a topology owns, found by its marks (so it works after a
+ * crash, with or without the declaration), and nothing else:
+ *
+ * 1. in the namespaces it uses but does not own (the current one, external
+ *    ones), the links marked `netloom:NAME`: a whole link group in one
+ *    kernel batch (`ip link del group N`) when every link of the group is
+ *    the topology's, one by one otherwise;
+ * 2. every named namespace whose `lo` is marked `netloom:NAME:netns`:
+ *    deleted (`ip netns del`), which removes all its links in one batch.
+ *
+ * Anonymous namespaces vanish with the handles that hold them (the
+ * topology's, or the process's when it died).
+ * @module
+ */
+import { netns } from '../netns.js';
+import type { OperationOptions } from '../netlink/socket.js';
+import type { NsHandle } from './live.js';
+import { ownedNamedNamespaces } from './live.js';
+import { isLinkOf } from './marks.js';
+
+/** What destroy removed. */
+export interface DestroyResult {
+  /** The named namespaces deleted. */
+  namespaces: string[];
+  /** The links deleted in namespaces the topology does not own, as 'NAMESPACE/LINK'. */
+  links: string[];
+  /** Anonymous namespaces let go (they vanish once nothing holds them). */
+  anonymous: number;
+}
+
+const GONE = new Set(['ENODEV', 'ENOENT']);
+const ignoreGone = (e: unknown): void => {
+  if (!GONE.has((e as { code?: string }).code ?? '')) throw e;
+};
+
+/** A namespace the topology uses without owning it, to clean of its marked links. */
+export interface DestroyTarget {
+  /** For the report: the namespace's key or description. */
+  label: string;
+  /** An open handle on it. */
+  handle: NsHandle;
+}
+
+/** Delete the links marked as topology `topology`'s in one namespace; returns their names. */
+export async function deleteMarkedLinks(topology: string, target: DestroyTarget, opts: OperationOptions = {}): Promise<string[]> {
+  const { nl } = target.handle;
+  const links = await nl.link.list({}, opts);
+  const ours = links.filter((l) => isLinkOf(l.alias, topology));
+  const groups = new Map<number, boolean>(); // group -> every member is ours
+  for (const l of links) {
+    const g = l.group ?? 0;
+    if (g === 0) continue;
+    groups.set(g, (groups.get(g) ?? true) && isLinkOf(l.alias, topology));
+  }
+  const batch = new Set([...groups].filter(([, all]) => all).map(([g]) => g));
+  await Promise.all([...batch].map((g) => nl.link.delGroup(g, opts).catch(ignoreGone)));
+  // The rest one by one (a veth takes its peer along: ENODEV then is fine).
+  await Promise.all(ours.filter((l) => !batch.has(l.group ?? 0)).map((l) => nl.link.del(l.ifindex, opts).catch(ignoreGone)));
+  return ours.map((l) => `${target.label}/${l.name}`);
+}
+
+/**
+ * Remove everything marked as topology `topology`'s: its links in `targets`
+ * (the namespaces it uses without owning them), then its named namespaces
+ * under `runDir`. `skipNamespaces`: named namespaces already handled.
+ */
+export async function destroyMarked(topology: string, targets: readonly DestroyTarget[], runDir: string | undefined, opts: OperationOptions = {}): Promise<DestroyResult> {
+  const links = (await Promise.all(targets.map((t) => deleteMarkedLinks(topology, t, opts)))).flat();
+  const names = await ownedNamedNamespaces(topology, runDir, new Set());
+  const dir = runDir === undefined ? {} : { runDir };
+  await Promise.all(names.map((n) => netns.del(n, dir).catch(ignoreGone)));
+  return { namespaces: names, links, anonymous: 0 };
+}

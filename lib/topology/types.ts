@@ -1,0 +1,220 @@
+/**
+ * The declaration of a topology: plain data, the same as a TypeScript object
+ * and as a YAML or JSON file. Names are what the kernel and iproute2 use;
+ * every link, address, route, neighbour and FDB entry belongs to the
+ * namespace it is declared in.
+ *
+ * ```yaml
+ * name: lab
+ * namespaces:
+ *   switch:
+ *     links:
+ *       - { kind: bridge, name: br0, addresses: [198.18.1.10/24] }
+ *   ns1:
+ *     links:
+ *       - kind: veth
+ *         name: eth0
+ *         addresses: [198.18.1.11/24]
+ *         peer: { name: veth1, netns: switch, master: br0 }
+ *     routes:
+ *       - { dst: default, via: 198.18.1.10 }
+ * ```
+ * @module
+ */
+import type { AddrAddOptions } from '../addr.js';
+import type { FdbEntry } from '../fdb.js';
+import type {
+  BridgeAddOptions,
+  BridgePortOptions,
+  DummyAddOptions,
+  GenericLinkAddOptions,
+  IfbAddOptions,
+  IpvlanAddOptions,
+  IpvtapAddOptions,
+  MacvlanAddOptions,
+  MacvtapAddOptions,
+  VethAddOptions,
+  VethPeerOptions,
+  VlanAddOptions,
+  VxlanAddOptions,
+} from '../link.js';
+import type { NeighEntry } from '../neigh.js';
+import type { NexthopSpec, RouteSpec } from '../route.js';
+
+/**
+ * A whole network: namespaces and what is in them. `name` is the
+ * topology's identity: netloom marks what it creates with it (link aliases
+ * `netloom:NAME`, a link group, the `lo` alias of namespaces it made), so
+ * two declarations with the same name are the same topology.
+ */
+export interface TopologySpec {
+  /** 1..64 letters, digits, '.', '_' or '-', starting with a letter or digit. */
+  name: string;
+  /** Free text, shown by `netloom plan` and in graphs. */
+  description?: string;
+  /**
+   * The link group (1..4294967295) netloom puts its links in, so that
+   * destroy removes a namespace's links in one kernel batch (`ip link del
+   * group N`). Default: derived from `name`. A link's own `group` wins.
+   */
+  group?: number;
+  /** The namespaces, by a key that the rest of the declaration uses to refer to them. */
+  namespaces: Record<string, TopologyNamespace>;
+}
+
+/**
+ * One network namespace. Which namespace it is, at most one of:
+ * - nothing: a named namespace called like its key (`ip netns add KEY`),
+ *   created by the topology and removed by destroy;
+ * - `name`: the same, under another name;
+ * - `anonymous: true`: a namespace that lives as long as the topology
+ *   handle (nothing to clean up if the process dies; not for `netloom up`);
+ * - `current: true`: the namespace the topology is applied from (or
+ *   {@link TopologyOptions.netns}); never created or removed, only the
+ *   links declared in it are;
+ * - `external`: an existing namespace (`{ name }`, `{ pid }` or `{ path }`),
+ *   never created or removed.
+ */
+export interface TopologyNamespace {
+  /** The name under /run/netns (with {@link TopologyOptions.netnsPrefix} in front). Default: the key. */
+  name?: string;
+  /** An anonymous namespace held by the topology handle. */
+  anonymous?: boolean;
+  /** The namespace the topology is applied from (or {@link TopologyOptions.netns}). */
+  current?: boolean;
+  /** An existing namespace the topology uses but does not own. */
+  external?: { name: string } | { pid: number } | { path: string };
+  /**
+   * Bring `lo` up (`ip link set lo up`). Default true for namespaces the
+   * topology creates; left alone in `current` and `external` ones unless set.
+   */
+  lo?: boolean;
+  /**
+   * Network sysctls (`net.*`), by name: `net.ipv4.ip_forward: 1`. Names
+   * with a dot inside a part (an interface `eth0.5`) take the `/` form:
+   * `net/ipv4/conf/eth0.5/rp_filter`. Namespace-wide ones are written right
+   * after the namespace is made (so `net.ipv6.conf.default.*` applies to the
+   * links made next), per-interface ones once the links exist.
+   */
+  sysctls?: Record<string, string | number | boolean>;
+  /** The links that live in this namespace. */
+  links?: TopologyLink[];
+  /** Routes (`ip route add ...`); `dev` names a link in this namespace. */
+  routes?: TopologyRoute[];
+  /** Neighbour (ARP/NDP) entries (`ip neigh add ...`). */
+  neighbours?: TopologyNeighbour[];
+  /** Bridge / VXLAN forwarding entries (`bridge fdb add|append ...`). */
+  fdb?: TopologyFdbEntry[];
+  /**
+   * TUN/TAP devices (`ip tuntap add ...`). An extension point: the kernel
+   * makes them only through /dev/net/tun, so they need netloom's TUN
+   * support; a build without it rejects them in validation.
+   */
+  tuntap?: TopologyTunTap[];
+}
+
+/** An address on a link: `'198.18.1.1/24'`, or the CIDR with `ip addr add` options. */
+export type TopologyAddress = string | ({ cidr: string } & AddrAddOptions);
+
+/** What every link of a topology has besides its kind's `link.add` options. */
+export interface TopologyLinkCommon {
+  /**
+   * Bring it up. Default **true** in a topology (unlike `ip link add`): a
+   * declared network is meant to carry traffic.
+   */
+  up?: boolean;
+  /** The bridge (or other master) this link is a port of: a link of the same namespace. */
+  master?: string;
+  /** Bridge port options, for a port of a bridge (`ip link set X type bridge_slave ...`). */
+  bridgePort?: BridgePortOptions;
+  /** Addresses (`ip addr add CIDR dev NAME`). */
+  addresses?: TopologyAddress[];
+  /**
+   * The namespace where `parent` (and a vxlan's `dev`) live, when not this
+   * one: the link is created from there directly into this namespace (as
+   * `ip link add link eth0 name mv0 netns ns1 type macvlan`), the kernel's
+   * "link-netns".
+   */
+  linkNetns?: string;
+}
+
+/** The far end of a declared veth pair: a link of its own, in `netns`. */
+export interface TopologyVethPeer extends Omit<VethPeerOptions, 'netns' | 'name'> {
+  /** The peer's name (required: the topology finds it by name). */
+  name: string;
+  /** The key of the namespace the peer lives in. Default: the link's own. */
+  netns?: string;
+  /** Interface alias (after netloom's mark). */
+  alias?: string;
+  /** The peer's master, a link of the peer's namespace. */
+  master?: string;
+  /** Bridge port options, when the peer is a bridge port. */
+  bridgePort?: BridgePortOptions;
+  /** The peer's addresses. */
+  addresses?: TopologyAddress[];
+}
+
+type Declared<T> = Omit<T, 'netns' | 'master' | 'up'> & TopologyLinkCommon;
+
+/** A declared veth pair: this end lives in the namespace it is declared in, `peer` in `peer.netns`. */
+export type TopologyVeth = Omit<Declared<VethAddOptions>, 'peer'> & { peer: TopologyVethPeer };
+
+/**
+ * A declared link: `nl.link.add` options of any kind netloom knows (or a
+ * generic kind with raw `data`), without `netns` (the namespace it is
+ * declared in is where it lives) and with {@link TopologyLinkCommon}.
+ */
+export type TopologyLink =
+  | TopologyVeth
+  | Declared<BridgeAddOptions>
+  | Declared<MacvlanAddOptions>
+  | Declared<MacvtapAddOptions>
+  | Declared<VxlanAddOptions>
+  | Declared<VlanAddOptions>
+  | Declared<IpvlanAddOptions>
+  | Declared<IpvtapAddOptions>
+  | Declared<IfbAddOptions>
+  | Declared<DummyAddOptions>
+  | Declared<GenericLinkAddOptions>;
+
+/** A declared route: `RouteSpec` with links named by name. */
+export type TopologyRoute = Omit<RouteSpec, 'dev' | 'nexthops'> & {
+  /** The outgoing link, by name. */
+  dev?: string;
+  /** The paths of a multipath route. */
+  nexthops?: Array<Omit<NexthopSpec, 'dev'> & { dev?: string }>;
+};
+
+/** A declared neighbour entry: `NeighEntry` with the link named by name. */
+export type TopologyNeighbour = Omit<NeighEntry, 'dev'> & {
+  /** The link the neighbour is on. */
+  dev: string;
+};
+
+/** A declared FDB entry: `FdbEntry` with links named by name. */
+export type TopologyFdbEntry = Omit<FdbEntry, 'dev' | 'via'> & {
+  /** The bridge port, bridge or VXLAN device. */
+  dev: string;
+  /** VXLAN: the device to reach `dst` through. */
+  via?: string;
+};
+
+/** A TUN or TAP device of a topology (see {@link TopologyNamespace.tuntap}). */
+export interface TopologyTunTap {
+  /** The interface name. */
+  name: string;
+  /** Layer 3 (`tun`, IP packets) or layer 2 (`tap`, Ethernet frames). */
+  mode: 'tun' | 'tap';
+  /** Owner uid of the persistent device. */
+  owner?: number;
+  /** Owner gid of the persistent device. */
+  group?: number;
+  /** Several queues (IFF_MULTI_QUEUE). */
+  multiQueue?: boolean;
+  /** Bring it up. Default true. */
+  up?: boolean;
+  /** The bridge this TAP device is a port of. */
+  master?: string;
+  /** Addresses. */
+  addresses?: TopologyAddress[];
+}
