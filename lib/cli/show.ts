@@ -1,0 +1,45 @@
+/**
+ * `netloom show`: namespaces, their links and addresses, as a tree.
+ * @module
+ */
+import type { Scan } from '../topology/scan.js';
+
+/**
+ * A scan as a tree:
+ * ```
+ * current namespace
+ * ├─ lo          loopback  up     127.0.0.1/8 ::1/128
+ * └─ br0         bridge    up     198.18.1.10/24
+ * netns lab-ns1  [topology lab]
+ * └─ eth0        veth      up     198.18.1.11/24  <-> current/veth1
+ * ```
+ */
+export function renderTree(scan: Scan): string {
+  const out: string[] = [];
+  const peerOf = new Map<string, string>();
+  for (const p of scan.pairs) {
+    peerOf.set(`${p.a.ns}/${p.a.link}`, `${p.b.ns}/${p.b.link}`);
+    peerOf.set(`${p.b.ns}/${p.b.link}`, `${p.a.ns}/${p.a.link}`);
+  }
+  for (const ns of scan.namespaces) {
+    out.push(`${ns.named ? `netns ${ns.label}` : `${ns.label} namespace`}${ns.owner === undefined ? '' : `  [topology ${ns.owner}]`}`);
+    const byIndex = new Map(ns.links.map((l) => [l.ifindex, l]));
+    const rows = ns.links.map((l) => {
+      const kind = l.kind ?? (l.flags.includes('loopback') ? 'loopback' : '');
+      const state = l.up ? (l.lowerUp || l.flags.includes('loopback') ? 'up' : 'no-carrier') : 'down';
+      const addrs = ns.addrs.filter((a) => a.ifindex === l.ifindex && !(a.family === 'inet6' && /^fe[89ab]/i.test(a.address))).map((a) => a.cidr);
+      const extra: string[] = [];
+      const master = l.master === undefined ? undefined : byIndex.get(l.master);
+      if (master !== undefined) extra.push(`port of ${master.name}`);
+      const peer = peerOf.get(`${ns.label}/${l.name}`);
+      if (peer !== undefined) extra.push(`<-> ${peer}`);
+      return [l.name, kind, state, [...addrs, ...extra].join('  ')];
+    });
+    const w = [0, 1, 2].map((c) => Math.max(0, ...rows.map((r) => (r[c] ?? '').length)));
+    rows.forEach((r, i) => {
+      const branch = i === rows.length - 1 ? '└─' : '├─';
+      out.push(`${branch} ${r.slice(0, 3).map((x, c) => x.padEnd(w[c] ?? 0)).join('  ')}  ${r[3] ?? ''}`.trimEnd());
+    });
+  }
+  return out.join('\n');
+}
