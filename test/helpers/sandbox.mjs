@@ -6,7 +6,7 @@
 // path (/proc/PID/fd/N) with iproute2 and a fresh sysfs mount — tools that
 // are not netloom — so tests assert on what the kernel really holds.
 import { execFileSync } from 'node:child_process';
-import { netns, open } from '../../dist/index.js';
+import { sandbox as testingSandbox } from '../../dist/testing.js';
 
 /** Run `ip -j ARGS` inside the namespace behind `ns`; parsed JSON. */
 export function ipJson(ns, ...args) {
@@ -49,21 +49,21 @@ export function ipLink(ns, dev) {
 
 /**
  * A fresh anonymous namespace and a netloom handle in it, both closed when
- * the test ends (pass or fail). Options: { lo: true } brings lo up.
+ * the test ends (pass or fail). Options: { lo: true } brings lo up. This is
+ * netloom/testing's sandbox, the helper the package gives its users.
  */
-export async function sandbox(t, opts = {}) {
-  const ns = await netns.create();
-  const nl = await open({ netns: ns });
-  t.teardown(async () => {
-    await nl.close();
-    ns.close();
-  });
-  if (opts.lo) await nl.link.set('lo', { up: true });
-  return { ns, nl };
+export function sandbox(t, opts = {}) {
+  return testingSandbox(t, opts);
 }
 
 let counter = 0;
 /** A unique, short name for named namespaces made by tests (removed in teardown). */
 export function uniqueName(prefix = 'nlt') {
   return `${prefix}-${process.pid}-${++counter}`;
+}
+
+/** Run `bridge -j ARGS` inside the namespace behind `ns`; parsed JSON. */
+export function bridgeJson(ns, ...args) {
+  const out = execFileSync('nsenter', [`--net=/proc/${process.pid}/fd/${ns.fd}`, 'bridge', '-j', ...args], { encoding: 'utf8' });
+  return out.trim() === '' ? [] : JSON.parse(out);
 }
