@@ -2,10 +2,11 @@
 /**
  * The `netloom` command: build, look at and tear down virtual networks
  * described in a YAML or JSON file. Exit codes: 0 done, 1 failed (the
- * kernel refused, the file is wrong, ...), 2 wrong usage.
+ * kernel refused, the file is wrong, ...), 2 wrong usage, 130 interrupted
+ * (after cleaning up).
  * @module
  */
-import { demo, describeFailure, down, graph, plan, show, up, UsageError, version, type Io } from './cli/commands.js';
+import { demo, describeFailure, down, graph, interruptedBy, plan, show, up, UsageError, version, type Io } from './cli/commands.js';
 
 const USAGE = `Usage: netloom COMMAND [OPTIONS]
 
@@ -73,7 +74,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 2;
     }
     io.err(`netloom ${cmd}: ${describeFailure(e)}`);
-    return 1;
+    // Interrupted (Ctrl-C): the shell's convention, 128 + SIGINT.
+    return interruptedBy() === undefined ? 1 : 130;
   }
 }
 

@@ -95,11 +95,19 @@ function refuseForUp(spec: TopologySpec, allowCurrent: boolean): void {
   }
 }
 
+let interrupted: NodeJS.Signals | undefined;
+
+/** The signal that interrupted the command, if one did (the exit code is then 130). */
+export function interruptedBy(): NodeJS.Signals | undefined {
+  return interrupted;
+}
+
 /** Ctrl-C / SIGTERM: the first aborts (the command then rolls back or tears down); the second stops waiting. */
 function onSignals(io: Io, ac: AbortController, hint: string): () => void {
   let count = 0;
   const handler = (sig: NodeJS.Signals): void => {
     count++;
+    interrupted ??= sig;
     if (count === 1) {
       io.err(`netloom: ${sig}: stopping and cleaning up (again to stop waiting)`);
       ac.abort(new Error(`interrupted by ${sig}`));

@@ -317,7 +317,15 @@ export async function execute(diff: Diff, env: ApplyEnv): Promise<StageTiming[]>
       spec.peer = { name: peer.name, ...peerOptions, group: peer.group, ...(ph === creator ? {} : { netns: ph.ns }) };
     }
     await creator.nl.link.add(spec as unknown as AnyLinkAddOptions, sig);
-    log(l.ns, `link ${l.name}`, () => own.nl.link.del(l.name).catch(ignoreGone));
+    // Undone by deleting an end that lives in a namespace this apply did not
+    // make: a namespace that goes away takes its links along, but only later
+    // (the kernel cleans namespaces up asynchronously), and a veth's other
+    // end must be gone when the roll-back returns.
+    if (!made.has(l.ns)) log(l.ns, `link ${l.name}`, () => own.nl.link.del(l.name).catch(ignoreGone));
+    else if (peer !== undefined && !made.has(peer.ns)) {
+      const ph = h(peer.ns);
+      log(peer.ns, `link ${peer.name}`, () => ph.nl.link.del(peer.name).catch(ignoreGone));
+    }
     if (!inPlace) {
       const finish: Record<string, unknown> = { alias: l.alias };
       if (addrGenMode !== undefined) finish.addrGenMode = addrGenMode;

@@ -135,7 +135,8 @@ export function toMermaid(g: TopologyGraph): string {
   return `${out.join('\n')}\n`;
 }
 
-const dq = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+// A DOT string: backslashes and quotes escaped, line breaks as DOT's own \n (centred lines).
+const dq = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 
 /** Graphviz DOT source. */
 export function toDot(g: TopologyGraph): string {
