@@ -16,8 +16,8 @@
 import { netns } from '../netns.js';
 import type { OperationOptions } from '../netlink/socket.js';
 import type { NsHandle } from './live.js';
-import { ownedNamedNamespaces } from './live.js';
-import { isLinkOf } from './marks.js';
+import { loAlias, ownedNamedNamespaces } from './live.js';
+import { isLinkOf, isNetnsOf } from './marks.js';
 
 /** What destroy removed. */
 export interface DestroyResult {
@@ -63,11 +63,28 @@ export async function deleteMarkedLinks(topology: string, target: DestroyTarget,
 /**
  * Remove everything marked as topology `topology`'s: its links in `targets`
  * (the namespaces it uses without owning them), then its named namespaces
- * under `runDir`. `skipNamespaces`: named namespaces already handled.
+ * under `runDir`. `held`: named namespaces the caller has open already (by
+ * name), whose marks are read through those handles instead of opening
+ * them again; every other entry of the run directory is opened and looked at.
  */
-export async function destroyMarked(topology: string, targets: readonly DestroyTarget[], runDir: string | undefined, opts: OperationOptions = {}): Promise<DestroyResult> {
+export async function destroyMarked(
+  topology: string,
+  targets: readonly DestroyTarget[],
+  runDir: string | undefined,
+  opts: OperationOptions = {},
+  held: ReadonlyMap<string, NsHandle> = new Map(),
+): Promise<DestroyResult> {
   const links = (await Promise.all(targets.map((t) => deleteMarkedLinks(topology, t, opts)))).flat();
-  const names = await ownedNamedNamespaces(topology, runDir, new Set());
+  const [known, others] = await Promise.all([
+    Promise.all(
+      [...held].map(async ([name, h]) => {
+        const alias = await loAlias(h, opts).catch(() => undefined);
+        return isNetnsOf(alias, topology) ? name : undefined;
+      }),
+    ),
+    ownedNamedNamespaces(topology, runDir, new Set(held.keys())),
+  ]);
+  const names = [...known.filter((n): n is string => n !== undefined), ...others];
   const dir = runDir === undefined ? {} : { runDir };
   await Promise.all(names.map((n) => netns.del(n, dir).catch(ignoreGone)));
   return { namespaces: names, links, anonymous: 0 };

@@ -199,7 +199,18 @@ export class Topology {
         }
         targets.push({ label: ns.key, handle: h });
       }
-      const result = await destroyMarked(this.name, targets, this.#opts.runDir, opts);
+      // Named namespaces held open: still the ones under their names (else they are looked up afresh).
+      const held = new Map<string, NsHandle>();
+      await Promise.all(
+        this.#model.namespaces.map(async (ns) => {
+          const h = this.#handles.get(ns.key);
+          if (ns.source !== 'named' || ns.name === undefined || h === undefined) return;
+          const now = await openExisting(ns, this.#opts.netns, this.#opts.runDir).catch(() => undefined);
+          if (now !== undefined && now.inode === h.ns.inode) held.set(ns.name, h);
+          now?.close();
+        }),
+      );
+      const result = await destroyMarked(this.name, targets, this.#opts.runDir, opts, held);
       let anonymous = 0;
       for (const ns of this.#model.namespaces) if (ns.source === 'anonymous' && this.#handles.has(ns.key)) anonymous++;
       await this.#closeHandles();
