@@ -10,6 +10,7 @@ import type { LinkApi, LinkRef } from './link.js';
 // The table type is shared with rules (rule.ts defines it: 'main' | 'local' | 'default' | id).
 import type { RouteTable } from './rule.js';
 import type { DumpOptions, OperationOptions, RtnlSocket } from './netlink/socket.js';
+import { eachBounded } from './netlink/bounded.js';
 
 /** Route scopes by name (`ip route ... scope NAME`), or a number. */
 export type RouteScope = 'global' | 'site' | 'link' | 'host' | 'nowhere' | (number & {});
@@ -339,7 +340,8 @@ export class RouteApi {
    * Equivalent to: `ip route del DST [via GW] [dev DEV] [table T] [metric M] ...`
    */
   async del(route: RouteSpec | Route, opts: OperationOptions = {}): Promise<void> {
-    await this.#modify('route.del', constant('RTM_DELROUTE'), 0, specOf(route), opts);
+    if ('raw' in route) await this.#sock.request('route.del', constant('RTM_DELROUTE'), 0, deleteMessage(route.raw), opts, route);
+    else await this.#modify('route.del', constant('RTM_DELROUTE'), 0, route, opts);
   }
 
   /**
@@ -415,16 +417,20 @@ export class RouteApi {
    * Equivalent to: `ip route flush [table T] [dev DEV] [proto P] ...`
    */
   async flush(filter: RouteFilter = {}, opts: OperationOptions = {}): Promise<number> {
+    const op = 'route.flush';
     const list = await this.list(filter, opts);
-    // All deletes at once, as `ip route flush` does: the socket keeps a
-    // bounded window in flight, so this pipelines without flooding. A route
-    // already gone (ESRCH: removed with another, or by someone else) is fine.
-    const results = await Promise.allSettled(list.map((r) => this.del(r, opts)));
     let n = 0;
-    for (const r of results) {
-      if (r.status === 'fulfilled') n++;
-      else if ((r.reason as { code?: string }).code !== 'ESRCH') throw r.reason;
-    }
+    // Pipelined; the socket sends what is queued in one datagram with one
+    // ACK, as `ip route flush` does. A route already gone (ESRCH: removed
+    // with another, or by someone else) is fine.
+    await eachBounded(list, 1024, async (r) => {
+      try {
+        await this.#sock.request(op, constant('RTM_DELROUTE'), 0, deleteMessage(r.raw), opts, r);
+        n++;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'ESRCH') throw e;
+      }
+    });
     return n;
   }
 
@@ -574,16 +580,17 @@ function tableIdOf(m: RawReply): number {
   return typeof m.attrs.table === 'number' ? m.attrs.table : (m.header.rtmTable as number);
 }
 
-/** A decoded route back to a description that deletes exactly it. */
-function specOf(r: RouteSpec | Route): RouteSpec {
-  if (!('raw' in r)) return r;
-  const spec: RouteSpec = { dst: r.dst, family: r.family, table: r.table, type: r.type, protocol: r.protocol, scope: r.scope };
-  if (r.metric !== undefined) spec.metric = r.metric;
-  if (r.nexthops === undefined) {
-    if (r.via !== undefined && typeof r.raw.attrs.gateway === 'string') spec.via = r.via;
-    if (r.dev !== undefined) spec.dev = r.dev;
-  }
-  return spec;
+// What identifies a route to RTM_DELROUTE besides the header.
+const KEY_ATTRS = ['dst', 'src', 'oif', 'gateway', 'via', 'priority', 'table', 'multipath', 'nhId'] as const;
+
+/**
+ * A dumped route as the request that deletes exactly it: its header and
+ * identifying attributes sent back, as `ip route flush` does.
+ */
+function deleteMessage(m: RawReply): RawMessage {
+  const attrs: RawAttrs = {};
+  for (const k of KEY_ATTRS) if (m.attrs[k] !== undefined) attrs[k] = m.attrs[k];
+  return { header: m.header, attrs };
 }
 
 /** Decode one RTM_NEWROUTE message. */
