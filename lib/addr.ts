@@ -245,6 +245,11 @@ export class AddrApi {
     }
     if (opts.label !== undefined) {
       if (typeof opts.label !== 'string' || opts.label.length === 0 || Buffer.byteLength(opts.label) > 15) throw new TypeError(`${op}: label: must be 1..15 bytes`);
+      // As ip: the label is the device name or starts with it and a colon
+      // (the kernel would take any; tools that read labels expect this).
+      if (typeof dev === 'string' && opts.label !== dev && !opts.label.startsWith(`${dev}:`)) {
+        throw new TypeError(`${op}: label: must be '${dev}' or start with '${dev}:', got '${opts.label}'`);
+      }
       attrs.label = opts.label;
     }
     const valid = lifetime(opts.validLft, `${op}: validLft`);
