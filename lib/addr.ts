@@ -4,6 +4,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { constant, type RawAttrs, type RawReply } from './native.js';
+import { ConstantNames } from './constant-names.js';
 import type { LinkApi, LinkRef } from './link.js';
 import type { DumpOptions, OperationOptions, RtnlSocket } from './netlink/socket.js';
 
@@ -77,7 +78,7 @@ export interface AddrFilter {
 }
 
 const INFINITY = 0xffffffff;
-const SCOPES: Record<string, string> = { RT_SCOPE_UNIVERSE: 'global', RT_SCOPE_SITE: 'site', RT_SCOPE_LINK: 'link', RT_SCOPE_HOST: 'host', RT_SCOPE_NOWHERE: 'nowhere' };
+const SCOPES = new ConstantNames({ global: 'RT_SCOPE_UNIVERSE', site: 'RT_SCOPE_SITE', link: 'RT_SCOPE_LINK', host: 'RT_SCOPE_HOST', nowhere: 'RT_SCOPE_NOWHERE' });
 const FLAG_OPTIONS: Record<keyof AddrFlagOptions, string> = {
   nodad: 'IFA_F_NODAD',
   noprefixroute: 'IFA_F_NOPREFIXROUTE',
@@ -86,11 +87,11 @@ const FLAG_OPTIONS: Record<keyof AddrFlagOptions, string> = {
   home: 'IFA_F_HOMEADDRESS',
   optimistic: 'IFA_F_OPTIMISTIC',
 };
-const FLAG_NAMES: Record<string, string> = {
-  IFA_F_SECONDARY: 'secondary', IFA_F_NODAD: 'nodad', IFA_F_OPTIMISTIC: 'optimistic', IFA_F_DADFAILED: 'dadfailed',
-  IFA_F_HOMEADDRESS: 'home', IFA_F_DEPRECATED: 'deprecated', IFA_F_TENTATIVE: 'tentative', IFA_F_PERMANENT: 'permanent',
-  IFA_F_MANAGETEMPADDR: 'mngtmpaddr', IFA_F_NOPREFIXROUTE: 'noprefixroute', IFA_F_MCAUTOJOIN: 'autojoin', IFA_F_STABLE_PRIVACY: 'stable-privacy',
-};
+const FLAG_NAMES = new ConstantNames({
+  secondary: 'IFA_F_SECONDARY', nodad: 'IFA_F_NODAD', optimistic: 'IFA_F_OPTIMISTIC', dadfailed: 'IFA_F_DADFAILED',
+  home: 'IFA_F_HOMEADDRESS', deprecated: 'IFA_F_DEPRECATED', tentative: 'IFA_F_TENTATIVE', permanent: 'IFA_F_PERMANENT',
+  mngtmpaddr: 'IFA_F_MANAGETEMPADDR', noprefixroute: 'IFA_F_NOPREFIXROUTE', autojoin: 'IFA_F_MCAUTOJOIN', 'stable-privacy': 'IFA_F_STABLE_PRIVACY',
+});
 
 /** A parsed `ADDRESS[/PREFIX]`. */
 interface Cidr {
@@ -125,13 +126,7 @@ function broadcastOf(c: Cidr): string {
 }
 
 function scopeNumber(scope: AddrScope, field: string): number {
-  if (typeof scope === 'number') {
-    if (!Number.isInteger(scope) || scope < 0 || scope > 255) throw new RangeError(`${field}: must be 0..255, got ${scope}`);
-    return scope;
-  }
-  const entry = Object.entries(SCOPES).find(([, n]) => n === scope);
-  if (entry === undefined) throw new TypeError(`${field}: must be one of ${Object.values(SCOPES).join(', ')} or a number, got '${String(scope)}'`);
-  return constant(entry[0]);
+  return SCOPES.number(scope, field);
 }
 
 function lifetime(v: number | 'forever' | undefined, field: string): number {
@@ -148,7 +143,7 @@ const ADD_KEYS = new Set<string>(['peer', 'broadcast', 'label', 'scope', 'validL
  * 'OP: FIELD: '. (Exported for declarations checked as a whole before
  * anything is touched: topologies.)
  */
-export function draftAddr(op: string, cidr: string, opts: AddrAddOptions & OperationOptions): { header: Record<string, number>; attrs: RawAttrs } {
+export function draftAddr(op: string, cidr: string, opts: AddrAddOptions & OperationOptions, dev?: LinkRef): { header: Record<string, number>; attrs: RawAttrs } {
   for (const k of Object.keys(opts)) if (!ADD_KEYS.has(k) && k !== 'signal') throw new TypeError(`${op}: ${k}: unknown option`);
   const c = parseCidr(cidr, `${op}: cidr`);
   let ifaFlags = 0;
@@ -170,6 +165,11 @@ export function draftAddr(op: string, cidr: string, opts: AddrAddOptions & Opera
   }
   if (opts.label !== undefined) {
     if (typeof opts.label !== 'string' || opts.label.length === 0 || Buffer.byteLength(opts.label) > 15) throw new TypeError(`${op}: label: must be 1..15 bytes`);
+    // As ip: the label is the device name or starts with it and a colon
+    // (the kernel would take any; tools that read labels expect this).
+    if (typeof dev === 'string' && opts.label !== dev && !opts.label.startsWith(`${dev}:`)) {
+      throw new TypeError(`${op}: label: must be '${dev}' or start with '${dev}:', got '${opts.label}'`);
+    }
     attrs.label = opts.label;
   }
   const valid = lifetime(opts.validLft, `${op}: validLft`);
@@ -276,11 +276,10 @@ export class AddrApi {
   }
 
   async #change(op: string, flags: number, dev: LinkRef, cidr: string, opts: AddrAddOptions & OperationOptions): Promise<void> {
-    const d = draftAddr(op, cidr, opts);
+    const d = draftAddr(op, cidr, opts, dev);
     const ifindex = await this.#ifindex(op, dev, opts);
     await this.#sock.request(op, constant('RTM_NEWADDR'), flags, { header: { ...d.header, ifaIndex: ifindex }, attrs: d.attrs }, opts, { dev, cidr, ...opts });
   }
-
 
   #header(c: Cidr, ifindex: number, flags: number): Record<string, number> {
     return { ifaFamily: constant(c.family === 'inet' ? 'AF_INET' : 'AF_INET6'), ifaPrefixlen: c.prefixlen, ifaFlags: flags, ifaIndex: ifindex };
@@ -309,9 +308,9 @@ export function decodeAddress(m: RawReply): Address {
   const local = (a.local ?? a.address) as string;
   const prefixlen = h.ifaPrefixlen as number;
   const allFlags = typeof a.flags === 'number' ? a.flags : (h.ifaFlags as number);
-  const flags = Object.entries(FLAG_NAMES).filter(([c]) => allFlags & constant(c)).map(([, n]) => n);
+  const flags = FLAG_NAMES.flags(allFlags);
   const scopeNum = h.ifaScope as number;
-  const scopeName = Object.entries(SCOPES).find(([c]) => constant(c) === scopeNum)?.[1];
+  const scopeName = SCOPES.name(scopeNum); // the number when it has no name
   const ci = a.cacheinfo as { ifaPrefered?: number; ifaValid?: number } | undefined;
   const lft = (v: number | undefined): number | 'forever' => (v === undefined || v === INFINITY ? 'forever' : v);
   return {
@@ -323,7 +322,7 @@ export function decodeAddress(m: RawReply): Address {
     peer: a.local !== undefined && a.address !== undefined && a.address !== a.local ? (a.address as string) : undefined,
     broadcast: a.broadcast as string | undefined,
     label: a.label as string | undefined,
-    scope: (scopeName ?? scopeNum) as AddrScope,
+    scope: scopeName as AddrScope,
     flags,
     validLft: lft(ci?.ifaValid),
     preferredLft: lft(ci?.ifaPrefered),

@@ -173,7 +173,21 @@ export class LinkApi {
     validateSet(link, changes);
     const c = changes as LinkSetOptions<string>;
     const resolved = await this.#resolve(op, setRefs(link, c), opts, changes);
-    await this.#send(op, buildSetMessage(link, c, resolved, constant), opts, changes);
+    // The kernel releases a port from its old master before it joins the new
+    // one, and does not undo that when joining fails ("master that is not a
+    // bridge"): the port would be left with no master at all. Remember the
+    // old one to put it back.
+    const prior = c.master === undefined ? undefined : (await this.get(link, opts)).master;
+    try {
+      await this.#send(op, buildSetMessage(link, c, resolved, constant), opts, changes);
+    } catch (e) {
+      const wanted = c.master === null ? undefined : typeof c.master === 'number' ? c.master : resolved.master;
+      if (prior !== undefined && prior !== wanted) {
+        const restore = { master: prior } as LinkSetOptions<string>;
+        await this.#send(op, buildSetMessage(link, restore, {}, constant), opts, restore).catch(() => undefined);
+      }
+      throw e;
+    }
   }
 
   /**

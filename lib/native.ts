@@ -89,9 +89,9 @@ export interface NativeSocket {
   /**
    * Send one request (NLM_F_REQUEST and NLM_F_ACK are added) and resolve at
    * its ACK with the data messages that came before it (an RTM_GETLINK reply,
-   * NLM_F_ECHO copies). Rejects with a NativeError on NLMSG_ERROR.
+   * NLM_F_ECHO copies; null for a bare ACK). Rejects with a NativeError on NLMSG_ERROR.
    */
-  request(type: number, flags: number, msg: RawMessage | Buffer): Promise<Tape>;
+  request(type: number, flags: number, msg: RawMessage | Buffer): Promise<Tape | null>;
   /** The same, resolving with the reply messages' bytes, undecoded (for callers that need one field). */
   request(type: number, flags: number, msg: RawMessage | Buffer, raw: true): Promise<Buffer>;
   /**
@@ -150,7 +150,7 @@ export interface NativeAddon {
   /** Decode a buffer of one or more netlink messages (golden tests, fuzzing, raw users). */
   decode(buf: Buffer): RawReply[];
   /** Build the messages of a tape the socket handed over. */
-  materialize(tape: Tape): RawReply[];
+  materialize(tape: Tape | null): RawReply[];
   netns: NativeNetns;
   /** ICMP/ICMPv6 echo from inside the namespace behind `netnsFd` (-1: current), on a fresh thread. */
   ping(netnsFd: number, address: string, count: number, timeoutMs: number, intervalMs: number, size: number): Promise<{ sent: number; received: number; rtts: number[] }>;
@@ -168,7 +168,7 @@ const require = createRequire(import.meta.url);
 
 /** What the compiled addon exports; `native` wraps decoding into objects. */
 interface RawAddon extends Omit<NativeAddon, 'decode' | 'materialize'> {
-  decode(buf: Buffer): Tape;
+  decode(buf: Buffer): Tape | null;
   keyNames(from: number): (string | null)[];
 }
 

@@ -4,6 +4,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { constant, type RawAttrs, type RawReply } from './native.js';
+import { ConstantNames } from './constant-names.js';
 import type { LinkApi, LinkRef } from './link.js';
 import type { DumpOptions, OperationOptions, RtnlSocket } from './netlink/socket.js';
 
@@ -86,10 +87,11 @@ const STATES: Record<Exclude<NeighState, 'none'>, string> = {
   permanent: 'NUD_PERMANENT',
 };
 const STATE_NAMES = [...Object.keys(STATES), 'none'];
-const FLAG_NAMES: Record<string, string> = {
-  NTF_USE: 'use', NTF_SELF: 'self', NTF_MASTER: 'master', NTF_PROXY: 'proxy',
-  NTF_EXT_LEARNED: 'extern_learn', NTF_OFFLOADED: 'offload', NTF_ROUTER: 'router',
-};
+const STATE_BITS = new ConstantNames(STATES);
+const FLAG_NAMES = new ConstantNames({
+  use: 'NTF_USE', self: 'NTF_SELF', master: 'NTF_MASTER', proxy: 'NTF_PROXY',
+  extern_learn: 'NTF_EXT_LEARNED', offload: 'NTF_OFFLOADED', router: 'NTF_ROUTER',
+});
 const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 const ENTRY_KEYS = new Set(['dst', 'dev', 'lladdr', 'state', 'router', 'proxy', 'externLearn']);
 const DEL_KEYS = new Set(['dst', 'dev', 'proxy']);
@@ -114,9 +116,9 @@ function checkBool(v: unknown, field: string): boolean {
 
 function stateNumber(s: unknown, field: string): number {
   if (s === 'none') return constant('NUD_NONE');
-  const name = typeof s === 'string' && Object.hasOwn(STATES, s) ? STATES[s as keyof typeof STATES] : undefined;
-  if (name === undefined) throw new TypeError(`${field}: must be one of ${STATE_NAMES.join(', ')}, got '${String(s)}'`);
-  return constant(name);
+  const n = typeof s === 'string' ? STATE_BITS.get(s) : undefined;
+  if (n === undefined) throw new TypeError(`${field}: must be one of ${STATE_NAMES.join(', ')}, got '${String(s)}'`);
+  return n;
 }
 
 function checkKeys(obj: object, keys: Set<string>, op: string): void {
@@ -279,12 +281,12 @@ export class NeighApi {
 /** State names of an ndm_state value ('none' for 0). */
 function stateNames(s: number): NeighState[] {
   if (s === 0) return ['none'];
-  return (Object.entries(STATES) as [NeighState, string][]).filter(([, c]) => (s & constant(c)) !== 0).map(([n]) => n);
+  return STATE_BITS.flags(s);
 }
 
 /** Flag names of an ndm_flags value. @internal */
 export function ntfFlagNames(f: number): string[] {
-  return Object.entries(FLAG_NAMES).filter(([c]) => (f & constant(c)) !== 0).map(([, n]) => n);
+  return FLAG_NAMES.flags(f);
 }
 
 /** Decode one RTM_NEWNEIGH message of the IPv4/IPv6 neighbour tables. */

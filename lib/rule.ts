@@ -3,6 +3,7 @@
  * @module
  */
 import { constant, type RawAttrs, type RawReply } from './native.js';
+import { ConstantNames } from './constant-names.js';
 import { parseCidr } from './addr.js';
 import type { LinkApi } from './link.js';
 import type { DumpOptions, OperationOptions, RtnlSocket } from './netlink/socket.js';
@@ -114,6 +115,7 @@ const ACTIONS: Record<string, string> = {
   lookup: 'FR_ACT_TO_TBL', goto: 'FR_ACT_GOTO', nop: 'FR_ACT_NOP',
   blackhole: 'FR_ACT_BLACKHOLE', unreachable: 'FR_ACT_UNREACHABLE', prohibit: 'FR_ACT_PROHIBIT',
 };
+const ACTION_NAMES = new ConstantNames(ACTIONS);
 const TABLES: Record<string, string> = { main: 'RT_TABLE_MAIN', local: 'RT_TABLE_LOCAL', default: 'RT_TABLE_DEFAULT' };
 const SPEC_KEYS = new Set<string>([
   'family', 'from', 'to', 'iif', 'oif', 'fwmark', 'fwmask', 'tos', 'ipProto', 'sport', 'dport', 'uidRange', 'l3mdev',
@@ -293,7 +295,7 @@ export function decodeRule(m: RawReply): Rule {
   const fam = h.family as number;
   const family = fam === constant('AF_INET') ? 'inet' : fam === constant('AF_INET6') ? 'inet6' : fam;
   const actNum = h.action as number;
-  const action = (Object.entries(ACTIONS).find(([, c]) => constant(c) === actNum)?.[0] ?? actNum) as RuleAction;
+  const action = ACTION_NAMES.name(actNum) as RuleAction;
   const prefix = (addr: unknown, len: unknown): string | undefined => (typeof addr === 'string' ? `${addr}/${String(len)}` : undefined);
   const pr = (v: unknown): PortRange | undefined => {
     const r = v as { start?: number; end?: number } | undefined;

@@ -1,12 +1,14 @@
 #include "nl_sender.h"
 
 #include <limits.h>
+#include <linux/netlink.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <system_error>
@@ -23,17 +25,43 @@ constexpr size_t kMaxBatchBytes = 32 * 1024;
 constexpr size_t kMaxBatchMessages = 256;
 }  // namespace
 
+namespace {
+struct Item {
+  uint32_t seq;
+  std::vector<uint8_t> bytes;
+  NlSender::Ack ack;
+};
+
+// Drop NLM_F_ACK from every elidable message that has an ACKed request
+// after it in the batch (see NlSender::Ack).
+void elide_acks(std::vector<Item>& batch) {
+  size_t last = batch.size();
+  for (size_t i = batch.size(); i-- > 0;)
+    if (batch[i].ack != NlSender::Ack::None) {
+      last = i;
+      break;
+    }
+  for (size_t i = 0; i < last && last < batch.size(); i++) {
+    if (batch[i].ack != NlSender::Ack::Elidable || batch[i].bytes.size() < sizeof(nlmsghdr)) continue;
+    nlmsghdr h;
+    memcpy(&h, batch[i].bytes.data(), sizeof h);
+    h.nlmsg_flags = static_cast<uint16_t>(h.nlmsg_flags & ~NLM_F_ACK);
+    memcpy(batch[i].bytes.data(), &h, sizeof h);
+  }
+}
+}  // namespace
+
 struct NlSender::State {
   std::mutex mu;
   std::condition_variable cv;
-  std::deque<std::pair<uint32_t, std::vector<uint8_t>>> queue;
+  std::deque<Item> queue;
   std::vector<Failure> failures;
   uv_async_t* async = nullptr;  // nulled under mu when the loop side goes away
   bool stop = false;
   UniqueFd fd;
 
   void run() {
-    std::vector<std::pair<uint32_t, std::vector<uint8_t>>> batch;
+    std::vector<Item> batch;
     std::vector<iovec> iov;
     for (;;) {
       {
@@ -46,14 +74,15 @@ struct NlSender::State {
         size_t bytes = 0;
         batch.clear();
         while (!queue.empty() && batch.size() < kMaxBatchMessages &&
-               (batch.empty() || bytes + queue.front().second.size() <= kMaxBatchBytes)) {
-          bytes += queue.front().second.size();
+               (batch.empty() || bytes + queue.front().bytes.size() <= kMaxBatchBytes)) {
+          bytes += queue.front().bytes.size();
           batch.push_back(std::move(queue.front()));
           queue.pop_front();
         }
       }
+      elide_acks(batch);
       iov.clear();
-      for (auto& m : batch) iov.push_back(iovec{m.second.data(), m.second.size()});
+      for (auto& m : batch) iov.push_back(iovec{m.bytes.data(), m.bytes.size()});
       msghdr mh{};
       mh.msg_iov = iov.data();
       mh.msg_iovlen = iov.size();
@@ -62,7 +91,7 @@ struct NlSender::State {
       while (r < 0 && errno == EINTR);
       if (r < 0) {
         Failure f{{}, errno};
-        for (auto& m : batch) f.seqs.push_back(m.first);
+        for (auto& m : batch) f.seqs.push_back(m.seq);
         std::lock_guard<std::mutex> lk(mu);
         failures.push_back(std::move(f));
         if (async) uv_async_send(async);
@@ -86,7 +115,7 @@ NlSender::NlSender(uv_loop_t* loop, int fd, std::function<void()> on_failure)
 
 NlSender::~NlSender() { shutdown(); }
 
-int NlSender::send(uint32_t seq, std::vector<uint8_t> bytes) {
+int NlSender::send(uint32_t seq, std::vector<uint8_t> bytes, Ack ack) {
   if (!started_) {
     try {
       std::shared_ptr<State> st = state_;
@@ -98,7 +127,7 @@ int NlSender::send(uint32_t seq, std::vector<uint8_t> bytes) {
   }
   {
     std::lock_guard<std::mutex> lk(state_->mu);
-    state_->queue.emplace_back(seq, std::move(bytes));
+    state_->queue.push_back(Item{seq, std::move(bytes), ack});
   }
   state_->cv.notify_one();
   return 0;

@@ -24,6 +24,14 @@ namespace netloom {
 
 class NlSender {
  public:
+  // What a message's ACK is for. An `Elidable` request (a change with no
+  // reply data) may be sent without NLM_F_ACK when a later message in the
+  // same datagram keeps its ACK: rtnetlink handles a socket's messages in
+  // order and always answers a failure, so that later ACK proves it
+  // succeeded. One ACK per datagram instead of one per request is what makes
+  // `ip route flush` several times faster than deleting one by one.
+  enum class Ack : uint8_t { Keep, Elidable, None /* a dump: the kernel never ACKs its start */ };
+
   // A batch that sendmsg() refused, with the errno.
   struct Failure {
     std::vector<uint32_t> seqs;
@@ -40,7 +48,7 @@ class NlSender {
 
   // Queue one encoded request. Starts the thread on first use; returns 0, or
   // the errno if no thread could be started (the request is not queued).
-  int send(uint32_t seq, std::vector<uint8_t> bytes);
+  int send(uint32_t seq, std::vector<uint8_t> bytes, Ack ack);
   std::vector<Failure> take_failures();
   // Queue a failure found on the loop thread, delivered like a failed send
   // (asynchronously: never inside the JS call that made the request).

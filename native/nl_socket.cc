@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -174,6 +175,10 @@ Napi::Value NlSocket::Request(const Napi::CallbackInfo& info) {
   // request(type, flags, msg, raw): raw callers (name → ifindex look-ups)
   // want one field of the answer; skip decoding the rest.
   p->raw = info.Length() > 3 && info[3].IsBoolean() && info[3].As<Napi::Boolean>().Value();
+  // A change (not a GET: RTM_GET* are 2 mod 4) that asked for no echo has no
+  // reply data, so its ACK may be elided when a later one covers it.
+  bool get = type >= RTM_BASE && (type & 3) == 2;
+  if (!p->raw && !get && !(flags & NLM_F_ECHO)) p->ack = NlSender::Ack::Elidable;
   napi_value promise;
   if (napi_create_promise(env, &p->deferred, &promise) != napi_ok) throw Napi::Error::New(env, "napi_create_promise failed");
   enqueue(seq, std::move(p));
@@ -191,6 +196,7 @@ Napi::Value NlSocket::Dump(const Napi::CallbackInfo& info) {
   rtnl::encode_request(env, w, type, static_cast<uint16_t>(flags | NLM_F_REQUEST | NLM_F_DUMP), seq, info[2]);
   auto p = std::make_unique<Pending>();
   p->dump = true;
+  p->ack = NlSender::Ack::None;
   p->bytes = std::move(w.bytes());
   p->on_batch = Napi::Persistent(info[3].As<Napi::Function>());
   enqueue(seq, std::move(p));
@@ -249,7 +255,11 @@ void NlSocket::pump() {
 void NlSocket::submit(uint32_t seq, Pending& p) {
   p.sent = true;
   in_flight_++;
-  int err = sender_->send(seq, std::move(p.bytes));
+  if (!p.dump) {
+    p.order = ++sent_count_;
+    acks_due_.emplace_back(p.order, seq);
+  }
+  int err = sender_->send(seq, std::move(p.bytes), p.ack);
   // No send thread could start: answered like a failed sendmsg, later.
   if (err != 0) sender_->report(NlSender::Failure{{seq}, err, "pthread_create"});
 }
@@ -435,7 +445,10 @@ void NlSocket::handle_message(const uint8_t* msg, size_t len, int64_t netnsid, s
       if (ack.error) b.error = nack_error(env_, ack.error, ack.msg, ack.offset).Value();
       return;
     }
-    if (!p.dump) settle_request(p, ack.error, ack.msg, ack.offset);
+    if (!p.dump) {
+      settle_implied(p.order);
+      settle_request(p, ack.error, ack.msg, ack.offset);
+    }
     finish(h.nlmsg_seq);
     return;
   }
@@ -467,6 +480,24 @@ void NlSocket::settle_request(Pending& p, int err, const std::string& extack, lo
   napi_resolve_deferred(env_, d, rtnl::tape_to_js(env_, tape));
 }
 
+// The kernel has answered the request sent `before`-th, so it handled every
+// request sent earlier (one socket's messages are handled in order). Those
+// still waiting had their ACK elided by the sender: they succeeded.
+void NlSocket::settle_implied(uint64_t before) {
+  while (!acks_due_.empty() && acks_due_.front().first <= before) {
+    uint32_t seq = acks_due_.front().second;
+    bool earlier = acks_due_.front().first < before;
+    acks_due_.pop_front();
+    if (!earlier) continue;
+    auto it = pending_.find(seq);
+    if (it == pending_.end() || it->second->dump) continue;  // answered already (a failure), or a new request reusing the seq
+    Pending& p = *it->second;
+    if (p.ack != NlSender::Ack::Elidable) continue;
+    settle_request(p, 0, std::string(), -1);
+    finish(seq);
+  }
+}
+
 void NlSocket::deliver(std::unordered_map<uint32_t, Batch>& batches) {
   Napi::Value uncaught;
   for (auto& [seq, b] : batches) {
@@ -495,6 +526,7 @@ void NlSocket::fail_in_flight(int err, const char* why) {
   std::vector<uint32_t> seqs;
   for (auto& [seq, p] : pending_)
     if (p->sent) seqs.push_back(seq);
+  acks_due_.clear();  // every request sent is failed below
   for (uint32_t seq : seqs) {
     auto it = pending_.find(seq);
     if (it == pending_.end()) continue;

@@ -35,6 +35,8 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
     bool raw = false;                  // request: resolve with the reply bytes, undecoded
     bool sent = false;
     bool abandoned = false;            // dump whose consumer went away: drain silently
+    NlSender::Ack ack = NlSender::Ack::Keep;
+    uint64_t order = 0;                // request: its place in send order
     std::vector<uint8_t> bytes;        // encoded, until handed to the sender
     napi_deferred deferred = nullptr;  // request
     Napi::FunctionReference on_batch;  // dump
@@ -74,6 +76,7 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
   void dispatch_send_failures();
   void handle_message(const uint8_t* msg, size_t len, int64_t netnsid, std::unordered_map<uint32_t, Batch>& batches);
   void settle_request(Pending& p, int err, const std::string& extack, long offset);
+  void settle_implied(uint64_t before);
   void fail_in_flight(int err, const char* why);
   void deliver(std::unordered_map<uint32_t, Batch>& batches);
   void deliver_events();
@@ -98,6 +101,10 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
   std::unordered_map<uint32_t, std::unique_ptr<Pending>> pending_;
   std::deque<uint32_t> backlog_;     // requests waiting for a window slot
   std::deque<uint32_t> dump_queue_;  // dumps waiting for the running one
+  // Requests sent and not yet answered, in send order ({order, seq}): an
+  // answer to one settles those before it whose ACK was elided.
+  std::deque<std::pair<uint64_t, uint32_t>> acks_due_;
+  uint64_t sent_count_ = 0;
   std::vector<uint8_t> rx_;
   uint32_t portid_ = 0;                // our netlink address: replies carry it
   Napi::FunctionReference on_event_;  // set while subscribed to multicast groups

@@ -4,6 +4,7 @@
 #include <endian.h>
 #include <linux/netlink.h>
 
+#include <cerrno>
 #include <cstring>
 
 namespace netloom::rtnl {
@@ -358,6 +359,14 @@ void parse_extack(const uint8_t* p, size_t n, AckInfo& out) {
   });
 }
 
+// The kernel sends -errno (1..4095, its MAX_ERRNO). Anything else is a
+// damaged message: EPROTO, and never -INT_MIN.
+int errno_of(int wire) {
+  if (wire <= 0 && wire > -4096) return -wire;
+  if (wire > 0 && wire < 4096) return wire;
+  return EPROTO;
+}
+
 }  // namespace
 
 bool parse_error(const uint8_t* msg, size_t len, AckInfo& out) {
@@ -366,7 +375,7 @@ bool parse_error(const uint8_t* msg, size_t len, AckInfo& out) {
   memcpy(&h, msg, sizeof h);
   nlmsgerr e;
   memcpy(&e, msg + NLMSG_HDRLEN, sizeof e);
-  out.error = e.error < 0 ? -e.error : e.error;
+  out.error = errno_of(e.error);
   if (!(h.nlmsg_flags & NLM_F_ACK_TLVS)) return true;
   // The TLVs follow the echoed request: just its header when the kernel
   // capped it (NETLINK_CAP_ACK), the whole request otherwise.
@@ -385,7 +394,7 @@ bool parse_done(const uint8_t* msg, size_t len, AckInfo& out) {
   if (total < NLMSG_HDRLEN + sizeof(int)) return true;
   int err;
   memcpy(&err, msg + NLMSG_HDRLEN, sizeof err);
-  out.error = err < 0 ? -err : err;
+  out.error = errno_of(err);
   if (h.nlmsg_flags & NLM_F_ACK_TLVS) {
     size_t off = NLMSG_HDRLEN + sizeof(int);
     if (off < total) parse_extack(msg + off, total - off, out);

@@ -57,10 +57,10 @@ t.test('default route via a gateway, IPv4 and IPv6, and get() returns what the k
   t.match(show(ns, 'default')[0], { dst: 'default', gateway: '198.18.0.254', dev: 'a0' });
   t.match(show6(ns, 'default')[0], { dst: 'default', gateway: '2001:db8::fe', dev: 'a0', metric: 1024 });
 
-  const g = await nl.route.get('203.0.113.9');
-  const wg = ipJson(ns, 'route', 'get', '203.0.113.9')[0];
+  const g = await nl.route.get('198.19.77.9');
+  const wg = ipJson(ns, 'route', 'get', '198.19.77.9')[0];
   t.equal(wg.gateway, '198.18.0.254');
-  t.match(g, { family: 'inet', dst: '203.0.113.9/32', via: wg.gateway, dev: a0, src: wg.prefsrc });
+  t.match(g, { family: 'inet', dst: '198.19.77.9/32', via: wg.gateway, dev: a0, src: wg.prefsrc });
   t.equal(g.src, '198.18.0.1');
   t.equal(g.table, 'main', 'the table that matched (RTM_F_LOOKUP_TABLE, as ip sends)');
   const g6 = await nl.route.get('2001:db8:99::9');
@@ -69,14 +69,14 @@ t.test('default route via a gateway, IPv4 and IPv6, and get() returns what the k
   t.match(onLink, { dev: await nl.link.index('a1'), via: undefined, src: '198.18.2.1' }, 'connected route: no gateway');
   const forced = await nl.route.get('198.18.2.7', { oif: 'a0', from: '198.18.0.1' });
   t.equal(forced.dev, a0, 'oif forces the link');
-  const fib = await nl.route.get('203.0.113.9', { fibmatch: true });
+  const fib = await nl.route.get('198.19.77.9', { fibmatch: true });
   t.equal(fib.dst, 'default', 'fibmatch: the FIB entry itself');
 
   await nl.route.del({ dst: 'default', family: 'inet6' });
   t.same(show6(ns, 'default'), []);
   await nl.route.del({ dst: 'default', via: '198.18.0.254' });
   t.same(show(ns, 'default'), []);
-  await t.rejects(nl.route.get('203.0.113.9'), { code: 'ENETUNREACH' }, 'no route any more');
+  await t.rejects(nl.route.get('198.19.77.9'), { code: 'ENETUNREACH' }, 'no route any more');
 });
 
 t.test('errors from the kernel: EEXIST (replace is the way out), ESRCH, unreachable gateway', async (t) => {

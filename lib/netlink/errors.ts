@@ -74,6 +74,7 @@ const PHRASES: Record<string, string> = {
   EEXIST: 'already exists',
   ENODEV: 'no such device',
   ENOENT: 'no such object',
+  ESRCH: 'not found', // what a route delete that matches nothing gets
   EINVAL: 'invalid argument',
   EPERM: 'operation not permitted',
   EACCES: 'permission denied',

@@ -98,7 +98,7 @@ export class RtnlSocket {
   ): Promise<RawReply[]> {
     throwIfAborted(opts.signal, operation);
     const sock = this.#live(operation);
-    let pending: Promise<Tape>;
+    let pending: Promise<Tape | null>;
     try {
       pending = sock.request(type, flags, msg);
     } catch (e) {
@@ -207,7 +207,7 @@ class DumpIterator implements AsyncIterableIterator<RawReply> {
 
   #onBatch(err: NativeError | null, tape: Tape | null, done: boolean): void {
     if (this.#queue.ended) return;
-    for (const m of tape ? native.materialize(tape) : []) {
+    for (const m of native.materialize(tape)) {
       if (m.flags & NLM_F_DUMP_INTR) this.#interrupted = true;
       this.#queue.push(m);
     }

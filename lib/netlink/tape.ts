@@ -32,11 +32,12 @@ const KEY_MASK = 0x0fffffff;
 type Container = Record<string, unknown> | unknown[];
 
 /**
- * Build the messages of `tape`. `keyNames(from)` returns the names of key ids
+ * Build the messages of `tape` (none for null, the native side's empty tape). `keyNames(from)` returns the names of key ids
  * from `from` on; they are cached here, so it is called only when the tape
  * uses ids this side has not seen.
  */
-export function materialize<T>(tape: Tape, keyNames: (from: number) => (string | null)[]): T[] {
+export function materialize<T>(tape: Tape | null, keyNames: (from: number) => (string | null)[]): T[] {
+  if (tape === null) return []; // the native side's empty tape
   if (keys.length < tape.keys) for (const k of keyNames(keys.length)) keys.push(k ?? '');
   const { ops, nums, blob } = tape;
   const out: unknown[] = [];
