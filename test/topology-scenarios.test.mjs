@@ -9,10 +9,16 @@ import { topologySandbox, sandbox } from '../dist/testing.js';
 import { bridgeJson, ipJson } from './helpers/sandbox.mjs';
 
 const file = (name) => fileURLToPath(new URL(`../examples/topologies/${name}`, import.meta.url));
+// Applied once, the kernel matches the declaration: a second plan has nothing to do.
+const idempotent = async (t, topo) => {
+  const plan = await topo.topology.plan();
+  t.same(plan.steps.map((s) => `${s.action} ${s.object} ${s.name}: ${s.changes.join(', ')}`), [], 'a second plan is empty');
+};
 const ping = async (topo, from, to) => (await topo.netns(from).ping(to, { count: 2, interval: 50, timeout: 3000 })).received;
 
 t.test('S1: two namespaces joined by a veth pair', async (t) => {
   const topo = await topologySandbox(t, await loadTopology(file('s1-veth.yaml')));
+  await idempotent(t, topo);
   t.ok((await ping(topo, 'root', '198.18.11.1')) > 0, 'root -> netns1');
   const veth1 = ipJson(topo.netns('netns1'), '-d', 'link', 'show', 'dev', 'veth1')[0];
   t.equal(veth1.linkinfo.info_kind, 'veth', 'veth1 lives in netns1 (ip -d link)');
@@ -23,6 +29,7 @@ t.test('S1: two namespaces joined by a veth pair', async (t) => {
 
 t.test('S2: a bridge as a virtual switch', async (t) => {
   const topo = await topologySandbox(t, await loadTopology(file('s2-bridge.yaml')));
+  await idempotent(t, topo);
   t.ok((await ping(topo, 'ns1', '198.18.1.12')) > 0, 'ns1 -> ns2');
   t.ok((await ping(topo, 'ns1', '198.18.1.10')) > 0, 'ns1 -> the bridge');
   const ports = ipJson(topo.netns('switch'), 'link', 'show', 'master', 'br0').map((l) => l.ifname).sort();
@@ -34,6 +41,7 @@ t.test('S2: a bridge as a virtual switch', async (t) => {
 
 t.test('S3: container wiring as Docker does it', async (t) => {
   const topo = await topologySandbox(t, await loadTopology(file('s3-container.yaml')));
+  await idempotent(t, topo);
   t.ok((await ping(topo, 'container', '198.18.3.1')) > 0, 'container -> docker0');
   const eth0 = ipJson(topo.netns('container'), '-d', 'link', 'show', 'dev', 'eth0')[0];
   t.equal(eth0.mtu, 1500);
@@ -46,12 +54,14 @@ t.test('S3: container wiring as Docker does it', async (t) => {
 
 t.test('S4: a router namespace', async (t) => {
   const topo = await topologySandbox(t, await loadTopology(file('s4-router.yaml')));
+  await idempotent(t, topo);
   t.equal(await topo.netns('router').sysctl.get('net.ipv4.ip_forward'), '1', 'forwarding on (a sysctl of the topology)');
   t.ok((await ping(topo, 'left', '198.18.20.2')) > 0, 'left -> right through the router');
 });
 
 t.test('S6: macvlan on a veth parent and on a bridge parent', async (t) => {
   const topo = await topologySandbox(t, await loadTopology(file('s6-macvlan.yaml')));
+  await idempotent(t, topo);
   t.ok((await ping(topo, 'pod1', '198.18.6.12')) > 0, 'pod1 -> pod2 (macvlans on the veth trunk)');
   t.ok((await ping(topo, 'pod3', '198.18.16.14')) > 0, 'pod3 -> pod4 (macvlans on the bridge)');
   const eth0 = ipJson(topo.netns('pod1'), '-d', 'link', 'show', 'dev', 'eth0')[0];
@@ -90,6 +100,7 @@ t.test('S6: vlan and ipvlan: work where the kernel has them, else a clear error 
 
 t.test('S7: a VXLAN overlay with static entries', async (t) => {
   const topo = await topologySandbox(t, await loadTopology(file('s7-vxlan.yaml')));
+  await idempotent(t, topo);
   t.ok((await ping(topo, 'pod1', '198.19.2.10')) > 0, 'pod1 -> pod2 across the tunnel');
   const vtep = ipJson(topo.netns('host1'), '-d', '-s', 'link', 'show', 'dev', 'flannel.1')[0];
   t.equal(vtep.linkinfo.info_data.learning, false);
@@ -102,6 +113,7 @@ t.test('S7: a VXLAN overlay with static entries', async (t) => {
 
 t.test('S8: a little of everything, looked at', async (t) => {
   const topo = await topologySandbox(t, await loadTopology(file('s8-inspect.yaml')));
+  await idempotent(t, topo);
   t.ok((await ping(topo, 'a', '198.18.8.1')) > 0, 'a -> the bridge');
   const edge = topo.netns('edge');
   const neigh = ipJson(edge, 'neigh', 'show', 'dev', 'br0').find((n) => n.dst === '198.18.8.99');

@@ -31,7 +31,7 @@ function declaration(name) {
         ],
       },
       a: {
-        links: [{ kind: 'veth', name: 'eth0', mtu: 1500, addresses: ['198.18.30.2/24'], peer: { name: 'va', netns: 'root', master: 'br0' } }],
+        links: [{ kind: 'veth', name: 'eth0', mtu: 1500, addresses: ['198.18.30.2/24'], peer: { name: 'va', netns: 'root', master: 'br0', bridgePort: { cost: 7 } } }],
         routes: [{ dst: 'default', via: '198.18.30.1' }],
       },
       b: {
@@ -87,6 +87,7 @@ t.test('plan lists what apply creates, apply makes it, a second apply changes no
   t.same(linkNames(root.ns), ['br0', 'lo', 'va', 'vb', 'vx0'], 'links in the current namespace');
   const va = ipJson(root.ns, '-d', 'link', 'show', 'dev', 'va')[0];
   t.equal(va.master, 'br0');
+  t.equal(va.linkinfo.info_slave_data.cost, 7, 'bridge port option set');
   t.equal(va.ifalias, `netloom:${name}`, 'marked');
   t.equal(String(va.group), String(defaultGroup(name)), 'in the topology\'s link group');
   const eth0 = ipn(`${prefix}a`, '-d', 'link', 'show', 'dev', 'eth0')[0];

@@ -372,7 +372,8 @@ export function computeDiff(model: Model, input: DiffInput): Diff {
     for (const e of live?.fdb ?? []) {
       const dev = nameOf(e.ifindex);
       if (dev === undefined || e.lladdr === undefined) continue;
-      liveFdb.set(fdbKey(e.lladdr, dev, e.vlan, e.dst, e.flags.includes('master')), e);
+      // The kernel flags entries of a device's own table 'self'; the bridge's own table (`master`) has no flag for it.
+      liveFdb.set(fdbKey(e.lladdr, dev, e.vlan, e.dst, !e.flags.includes('self')), e);
     }
     for (const f of ns.fdb) {
       const le = liveFdb.get(f.key);

@@ -17,7 +17,7 @@ import { type ValidateContext, checkIfname, join, show } from '../link-kinds/com
 import { kindModule } from '../link-kinds/index.js';
 import { ALIAS_MAX, validateAddAt } from '../link-validate.js';
 import { draftNeigh, type NeighEntry } from '../neigh.js';
-import { draftRoute, type RouteSpec } from '../route.js';
+import { validateRoute, type RouteSpec } from '../route.js';
 import { ROUTE_PROTOCOL, TOPOLOGY_NAME_RE, defaultGroup, linkMark } from './marks.js';
 import {
   type Model,
@@ -152,7 +152,7 @@ function checkSysctls(nsPath: string, v: unknown): ModelSysctl[] {
   return [...out.filter((s) => s.iface === undefined), ...out.filter((s) => s.iface !== undefined)];
 }
 
-function checkAddresses(path: string, v: unknown): ModelAddress[] {
+function checkAddresses(path: string, v: unknown, dev: string): ModelAddress[] {
   const list = array(path, v);
   const out: ModelAddress[] = [];
   const seen = new Map<string, string>();
@@ -173,7 +173,7 @@ function checkAddresses(path: string, v: unknown): ModelAddress[] {
     } else {
       return typeError(p, `must be 'ADDRESS/PREFIX' or { cidr, ...options }, got ${show(a)}`);
     }
-    at(p, () => draftAddr(OP, cidr, options));
+    at(p, () => draftAddr(OP, cidr, options, dev));
     const c = parseCidr(cidr, `${OP}: ${p}`);
     const key = `${canonicalIp(c.address)}/${c.prefixlen}`;
     const dup = seen.get(key);
@@ -403,7 +403,7 @@ export function buildModel(spec: unknown, opts: ModelOptions = {}): Model {
           });
         }
         const spec = { ...r, protocol: r.protocol ?? ROUTE_PROTOCOL } as RouteSpec;
-        const draft = at(path, () => draftRoute(OP, false, spec));
+        const draft = at(path, () => validateRoute(OP, false, spec));
         const dst = typeof draft.attrs.dst === 'string' ? `${canonicalIp(draft.attrs.dst)}/${draft.header.rtmDstLen}` : 'default';
         if (draft.family === 'inet' && typeof draft.attrs.dst === 'string' && !hostBitsClear(draft.attrs.dst, draft.header.rtmDstLen ?? 32)) {
           rangeError(join(path, 'dst'), `${show(r.dst)} has host bits set beyond the prefix length (the kernel refuses it)`);
@@ -442,7 +442,7 @@ export function buildModel(spec: unknown, opts: ModelOptions = {}): Model {
         const dev = linkHere(join(path, 'dev'), e.dev);
         if (e.via !== undefined) linkHere(join(path, 'via'), e.via);
         at(path, () => draftFdb(OP, e as unknown as FdbEntry));
-        const key = fdbKey(e.lladdr as string, dev, e.vlan as number | undefined, e.dst as string | undefined, e.master === true);
+        const key = fdbKey(e.lladdr as string, dev, e.vlan as number | undefined, e.dst as string | undefined, e.master === true && e.self !== true);
         const dup = seen.get(key);
         if (dup !== undefined) rangeError(path, `the same entry (${key}) is already declared (${dup})`);
         seen.set(key, path);
@@ -465,7 +465,7 @@ export function buildModel(spec: unknown, opts: ModelOptions = {}): Model {
           if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xfffffffe)) rangeError(join(p, k), `must be an integer 0..4294967294, got ${show(v)}`);
         }
         if (t.master !== undefined) linkHere(join(p, 'master'), t.master);
-        if (t.addresses !== undefined) checkAddresses(join(p, 'addresses'), t.addresses);
+        if (t.addresses !== undefined) checkAddresses(join(p, 'addresses'), t.addresses, n);
         const m = names.get(ns.key);
         if (m?.has(n)) rangeError(join(p, 'name'), `'${n}' is already declared in namespace '${ns.key}' (${m.get(n)})`);
         ns.tuntap.push(t as unknown as TopologyTunTap);
@@ -524,7 +524,7 @@ function linkNode(
     bridgePort,
     alias,
     group: typeof ownGroup === 'number' ? ownGroup : group,
-    addresses: decl.addresses === undefined ? [] : checkAddresses(join(path, 'addresses'), decl.addresses),
+    addresses: decl.addresses === undefined ? [] : checkAddresses(join(path, 'addresses'), decl.addresses, name as string),
     linkNetns: undefined,
     lowers: [],
     peer: undefined,
