@@ -1,6 +1,8 @@
 // The library never runs a program (no `ip`, `sysctl`, shell...): a workload
-// of every operation runs under `strace -f -e trace=execve`, and the only
-// program started besides node itself is netloom-nsexec, for NetNs.exec.
+// of every operation (a topology's plan, apply, graphs and destroy included)
+// runs under `strace -f -e trace=execve`, and the only program started
+// besides node itself is netloom-nsexec, for NetNs.exec. (Graphviz's dot,
+// for SVG graphs only, is the one program topologies may run; not here.)
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const workload = `
-  import { netns, open } from ${JSON.stringify(dist)};
+  import { netns, open, parseTopology, topology } from ${JSON.stringify(dist)};
   const name = 'nlt-noshell-' + process.pid;
   const named = await netns.add(name);
   const ns = await netns.create();
@@ -36,6 +38,26 @@ const workload = `
   const probe = await netns.create();
   await probe.exec(['true']);
   probe.close();
+  // A topology: YAML, plan, apply (sysctls included), graphs, destroy.
+  const topo = topology(await parseTopology([
+    'name: noshell-' + process.pid,
+    'namespaces:',
+    '  h: { current: true, links: [{ kind: bridge, name: tbr0, addresses: [198.18.19.1/24] }] }',
+    '  a:',
+    '    anonymous: true',
+    '    sysctls: { net.ipv4.ip_forward: 1 }',
+    '    links: [{ kind: veth, name: eth0, addresses: [198.18.19.2/24], peer: { name: ta, netns: h, master: tbr0 } }]',
+    '    routes: [{ dst: default, via: 198.18.19.1 }]',
+  ].join('\\n')), { netns: ns });
+  try {
+    await topo.plan();
+    await topo.apply();
+    await topo.graph();
+    await topo.graph({ format: 'dot', live: true });
+    await topo.destroy();
+  } finally {
+    await topo.close();
+  }
   } finally {
     // Whatever failed above, nothing stays behind.
     await nl.close();

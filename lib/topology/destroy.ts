@@ -74,18 +74,26 @@ export async function destroyMarked(
   opts: OperationOptions = {},
   held: ReadonlyMap<string, NsHandle> = new Map(),
 ): Promise<DestroyResult> {
-  const links = (await Promise.all(targets.map((t) => deleteMarkedLinks(topology, t, opts)))).flat();
-  const [known, others] = await Promise.all([
-    Promise.all(
-      [...held].map(async ([name, h]) => {
-        const alias = await loAlias(h, opts).catch(() => undefined);
-        return isNetnsOf(alias, topology) ? name : undefined;
-      }),
-    ),
-    ownedNamedNamespaces(topology, runDir, new Set(held.keys())),
-  ]);
-  const names = [...known.filter((n): n is string => n !== undefined), ...others];
   const dir = runDir === undefined ? {} : { runDir };
-  await Promise.all(names.map((n) => netns.del(n, dir).catch(ignoreGone)));
+  // The two halves touch different namespaces, so they go at once: a
+  // namespace that is unmounted here lives on while this process holds it,
+  // so its veth ends in the targets are still deleted in the same batch.
+  const [links, names] = await Promise.all([
+    Promise.all(targets.map((t) => deleteMarkedLinks(topology, t, opts))).then((l) => l.flat()),
+    (async () => {
+      const [known, others] = await Promise.all([
+        Promise.all(
+          [...held].map(async ([name, h]) => {
+            const alias = await loAlias(h, opts).catch(() => undefined);
+            return isNetnsOf(alias, topology) ? name : undefined;
+          }),
+        ),
+        ownedNamedNamespaces(topology, runDir, new Set(held.keys())),
+      ]);
+      const owned = [...known.filter((n): n is string => n !== undefined), ...others];
+      await Promise.all(owned.map((n) => netns.del(n, dir).catch(ignoreGone)));
+      return owned;
+    })(),
+  ]);
   return { namespaces: names, links, anonymous: 0 };
 }
