@@ -17,6 +17,7 @@
 // Env: N (namespaces, default 200), B (bridges), TOOLS (comma list of
 // ip-steps, ip-group, netloom; default all), IPV6 (on,off | on | off),
 // REPEAT, TIMEOUT, OUT, NETLOOM_SNAPSHOT.
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { BENCH, runBench } from './harness.mjs';
 
@@ -47,6 +48,8 @@ await runBench({
     "const nl = await m.open(); await nl.link.list(); await nl.close();",
   describe: (N) => `N=${N} namespaces on ${process.env.B ?? 4} bridges (each: a veth made inside, an address, a default route; one ping ns1 -> ns${N} across bridges).`,
   notes: [
+    // The machine is shared: say how busy it was when the run started.
+    `Load average when the run started: ${loadavg().map((x) => x.toFixed(2)).join(', ')} (1, 5, 15 min; 2 cores).`,
     '`netloom` is one declaration: `topology(...).apply()` then `.destroy()` (its links in a group deleted in one request, its namespaces deleted). `ip-steps` makes the same objects with `ip -batch` (peer made inside each namespace) and deletes them one by one; `ip-group` does the same build with the links in a group and tears down with `link del group 7` and the namespace deletes.',
   ],
 });
