@@ -313,8 +313,8 @@ export class RouteApi {
    *
    * Equivalent to: `ip route add [TYPE] DST [via GW] [dev DEV] [src SRC] [metric M] [table T] [scope S] [proto P] [onlink] [mtu N] [advmss N] [nexthop ...]`
    */
-  async add(route: RouteSpec, opts: OperationOptions = {}): Promise<void> {
-    await this.#modify('route.add', constant('RTM_NEWROUTE'), constant('NLM_F_CREATE') | constant('NLM_F_EXCL'), route, opts);
+  add(route: RouteSpec, opts: OperationOptions = {}): Promise<void> {
+    return this.#modify('route.add', constant('RTM_NEWROUTE'), constant('NLM_F_CREATE') | constant('NLM_F_EXCL'), route, opts);
   }
 
   /**
@@ -322,8 +322,8 @@ export class RouteApi {
    *
    * Equivalent to: `ip route replace DST ...`
    */
-  async replace(route: RouteSpec, opts: OperationOptions = {}): Promise<void> {
-    await this.#modify('route.replace', constant('RTM_NEWROUTE'), constant('NLM_F_CREATE') | constant('NLM_F_REPLACE'), route, opts);
+  replace(route: RouteSpec, opts: OperationOptions = {}): Promise<void> {
+    return this.#modify('route.replace', constant('RTM_NEWROUTE'), constant('NLM_F_CREATE') | constant('NLM_F_REPLACE'), route, opts);
   }
 
   /**
@@ -332,8 +332,8 @@ export class RouteApi {
    *
    * Equivalent to: `ip route append DST ...`
    */
-  async append(route: RouteSpec, opts: OperationOptions = {}): Promise<void> {
-    await this.#modify('route.append', constant('RTM_NEWROUTE'), constant('NLM_F_CREATE') | constant('NLM_F_APPEND'), route, opts);
+  append(route: RouteSpec, opts: OperationOptions = {}): Promise<void> {
+    return this.#modify('route.append', constant('RTM_NEWROUTE'), constant('NLM_F_CREATE') | constant('NLM_F_APPEND'), route, opts);
   }
 
   /**
