@@ -235,3 +235,31 @@ t.test('destroy removes exactly what the topology owns', async (t) => {
   await topo.apply();
   t.same(named(prefix), [`${prefix}a`, `${prefix}b`, other]);
 });
+
+t.test('an external namespace is used, never created or removed', async (t) => {
+  const { prefix, name, make } = await setup(t);
+  const extName = `${prefix}ext`;
+  const ext = await netns.add(extName);
+  t.teardown(async () => {
+    ext.close();
+    await netns.del(extName).catch(() => {});
+  });
+  const spec = {
+    name,
+    namespaces: {
+      ext: { external: { name: extName }, links: [{ kind: 'bridge', name: 'br0', addresses: ['198.18.34.1/24'] }] },
+      a: { links: [{ kind: 'veth', name: 'eth0', addresses: ['198.18.34.2/24'], peer: { name: 'va', netns: 'ext', master: 'br0' } }] },
+    },
+  };
+  const topo = make(spec);
+  await topo.apply();
+  t.same(ipn(extName, 'link').map((l) => l.ifname).sort(), ['br0', 'lo', 'va']);
+  t.same(ipn(extName, 'link', 'show', 'dev', 'lo')[0].ifalias, undefined, 'its lo is not marked: the topology does not own it');
+  t.equal((await topo.netns('a').ping('198.18.34.1', { count: 1, timeout: 2000 })).received, 1);
+  await topo.destroy();
+  t.same(named(prefix), [extName], 'the external namespace stays, the owned one went');
+  t.same(ipn(extName, 'link').map((l) => l.ifname), ['lo'], 'its links of the topology went');
+
+  const missing = make({ name, namespaces: { x: { external: { name: `${prefix}nowhere` } } } });
+  await t.rejects(missing.plan(), { name: 'TopologyError', code: 'ENOENT', message: new RegExp(`namespaces\\.x\\.external: cannot open \\{"name":"${prefix}nowhere"\\}`) });
+});

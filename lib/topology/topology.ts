@@ -306,7 +306,10 @@ export class Topology {
           }
         }
         if (this.#handles.has(ns.key)) return;
-        const opened = await openExisting(ns, this.#opts.netns, dir);
+        const opened = await openExisting(ns, this.#opts.netns, dir).catch((e: unknown) => {
+          // Only an external namespace can be missing in a way the topology cannot fix.
+          throw new TopologyError(model.name, 'topology.plan', `topology '${model.name}': ${ns.path}.external: cannot open ${JSON.stringify(ns.external)}: ${(e as Error).message}`, { cause: e });
+        });
         if (opened !== undefined) this.#handles.set(ns.key, await handleOn(opened, opts));
       }),
     );
