@@ -16,3 +16,4 @@ export { NsidApi, decodeNsid, type NsidEntry, type NsidPeer } from './nsid.js';
 export { RouteApi, decodeRoute, type Route, type RouteSpec, type RouteFilter, type RouteGetOptions, type Nexthop, type NexthopSpec, type RouteScope, type RouteType, type RouteProtocol } from './route.js';
 export type { RawMessage, RawReply, RawAttrs, RawValue, RawUnknownAttr, RawHeaderNest } from './native.js';
 export { monitor, Monitor, type MonitorEvent, type MonitorGroup, type MonitorOptions, type MonitorAction, type LinkEvent, type AddrEvent, type RouteEvent, type NeighEvent, type RuleEvent, type NsidEvent, type OverrunEvent, type ResyncedEvent } from './monitor.js';
+export * from './tun/index.js';
