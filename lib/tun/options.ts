@@ -52,7 +52,7 @@ export interface TunOpenOptions {
   multiQueue?: boolean;
   /**
    * A virtio_net_hdr before each packet (IFF_VNET_HDR): needed for
-   * offloads. Default: true when `offloads` is given, else false.
+   * offloads. Default: true when `offloads` or `vnetHdrSize` is given, else false.
    */
   vnetHdr?: boolean;
   /** The virtio header's size (TUNSETVNETHDRSZ): 10 (the default) or 12. */
@@ -167,12 +167,12 @@ export function checkOpenOptions(opts: TunOpenOptions, operation = 'tun.open'): 
   if (opts.offloads !== undefined && vnetHdr === false) {
     throw new TypeError(`${operation}: offloads: need vnetHdr (the kernel describes super-packets in the virtio header)`);
   }
-  vnetHdr ??= opts.offloads !== undefined;
+  if (opts.vnetHdrSize !== undefined && vnetHdr === false) throw new TypeError(`${operation}: vnetHdrSize: needs vnetHdr`);
+  vnetHdr ??= opts.offloads !== undefined || opts.vnetHdrSize !== undefined;
   const offloads = opts.offloads === undefined ? -1 : offloadBits(opts.offloads, operation);
   if (opts.vnetHdrSize !== undefined && opts.vnetHdrSize !== 10 && opts.vnetHdrSize !== 12) {
     throw new RangeError(`${operation}: vnetHdrSize: must be 10 or 12, got ${String(opts.vnetHdrSize)}`);
   }
-  if (opts.vnetHdrSize !== undefined && !vnetHdr) throw new TypeError(`${operation}: vnetHdrSize: needs vnetHdr`);
   const vnetLen = vnetHdr ? (opts.vnetHdrSize ?? 10) : 0;
   const owner = opts.owner === undefined ? -1 : int(opts.owner, 'owner', 0, 0xfffffffe, operation);
   const group = opts.group === undefined ? -1 : int(opts.group, 'group', 0, 0xfffffffe, operation);
