@@ -346,7 +346,8 @@ Napi::Value TunQueue::Write(const Napi::CallbackInfo& info) {
   size_t vn = 0;
   if (info.Length() > 1 && !info[1].IsUndefined()) bytes_of(env, info[1], "vnet header", vp, vn);
   int err = 0;
-  return written(writer_.write_frame(p, n, vp, vn, err), err, true);
+  TunWriter::Result r = writer_.write_frame(p, n, vp, vn, err);
+  return written(r, err, true);
 }
 
 Napi::Value TunQueue::WriteRecords(const Napi::CallbackInfo& info) {

@@ -316,7 +316,7 @@ export class TunQueue implements AsyncIterable<Buffer> {
    * await Promise.all([a.pipeTo(b), b.pipeTo(a)]);
    * ```
    */
-  pipeTo(dest: TunQueue, opts: TunPipeOptions = {}): Promise<void> {
+  async pipeTo(dest: TunQueue, opts: TunPipeOptions = {}): Promise<void> {
     const q = this.#live('tun.pipeTo');
     if (!(dest instanceof TunQueue)) throw new TypeError('tun.pipeTo: dest: must be a Tun or TunQueue');
     const d = dest.#live('tun.pipeTo');
@@ -324,7 +324,7 @@ export class TunQueue implements AsyncIterable<Buffer> {
     if (dest.#fmt.mode !== this.#fmt.mode || dest.#fmt.piLen !== this.#fmt.piLen) {
       throw new TypeError('tun.pipeTo: dest: must be of the same mode (tun or tap) and packetInfo setting');
     }
-    opts.signal?.throwIfAborted();
+    if (opts.signal?.aborted) throw new AbortError('tun.pipeTo', opts.signal.reason);
     return new Promise<void>((resolve, reject) => {
       const signal = opts.signal;
       const onAbort = (): void => q.unpipe();
@@ -412,15 +412,15 @@ export class TunQueue implements AsyncIterable<Buffer> {
     if (this.#closing) return this.#closing;
     const q = this.#q;
     if (q === undefined) return Promise.resolve();
-    this.#last = q.stats();
     this.#q = undefined;
     leaks.unregister(this.#token);
     for (const b of this.#batches.takeAll()) b.release();
     this.#queuedBytes = 0;
     this.#batches.end();
     const pending = [...this.#pending];
+    const closed = q.close(); // stops everything at once; the fd itself closes off the loop
+    this.#last = q.stats(); // with the packets that were waiting counted as dropped
     this.#closing = (async () => {
-      const closed = q.close();
       await Promise.allSettled(pending);
       try {
         await closed;
