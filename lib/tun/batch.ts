@@ -137,7 +137,12 @@ export class PacketBatch implements Iterable<Buffer> {
     try {
       r = native.segment(this.data, this.offsets, this.count, this.mode === 'tap', this.packetInfoLen, this.vnetHdrLen);
     } catch (e) {
-      throw NetlinkError.from(e, 'tun.segment');
+      // The native message says which packet and why ("packet 2: bad TCP header length").
+      const n = e as { code?: unknown; errno?: unknown; message?: unknown };
+      if (typeof n.code === 'string' && typeof n.errno === 'number' && typeof n.message === 'string') {
+        throw new NetlinkError('tun.segment', n.code, n.errno, { message: n.message.replace(/^segment: /, '') });
+      }
+      throw e;
     }
     return new PacketBatch(r.buffer, r.count, (r.count + 1) * 4, { mode: this.mode, piLen: this.packetInfoLen, vnetLen: 0 });
   }
