@@ -24,7 +24,7 @@ const threadNamespaces = () =>
 
 // Run an ES module as a child process; resolves with its exit and output.
 function child(code, { onLine, env } = {}) {
-  const p = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const p = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   p.stdout.on('data', (d) => {
@@ -69,7 +69,7 @@ t.test('a process that exits, or is killed, with devices open leaves nothing', a
     const a = await Tun.open({ netns: { path: ${JSON.stringify(path)} }, name: 'ex-a', queues: 3, offloads: 'all' });
     const b = await Tun.open({ netns: { path: ${JSON.stringify(path)} }, name: 'ex-b', mode: 'tap' });
     (async () => { for await (const p of a) {} })();
-    b.write(Buffer.alloc(60));
+    void b.readBatch();
     console.log('READY');
     ${exit}
   `;
@@ -77,7 +77,13 @@ t.test('a process that exits, or is killed, with devices open leaves nothing', a
   const onLine = (line) => {
     if (line === 'READY') sawThem = linkNames(ns).includes('ex-a') && linkNames(ns).includes('ex-b');
   };
-  const exited = await child(opener('process.exit(0);'), { onLine }).done;
+  // The child exits when told, once the devices were seen.
+  const exited = await child(opener("process.stdin.once('data', () => process.exit(0));"), {
+    onLine: (line, p) => {
+      onLine(line);
+      if (line === 'READY') p.stdin.write('exit now\n');
+    },
+  }).done;
   t.equal(exited.code, 0, exited.err);
   t.ok(sawThem, 'the devices existed while the child ran');
   t.same(linkNames(ns), ['lo'], 'process.exit with devices open: both gone');
@@ -138,20 +144,30 @@ t.test('worker threads: a device per worker, and a worker terminated mid-read', 
   `;
   const start = (name, closeAfterOne) => {
     const w = new Worker(code, { eval: true, type: 'module', workerData: { path, name, closeAfterOne } });
+    // Every message is kept from the start: one may arrive before anyone waits for it.
     const msgs = [];
-    const waitFor = (pred) => new Promise((resolve, reject) => {
-      const check = () => {
-        const m = msgs.find(pred);
-        if (m) resolve(m);
-      };
-      w.on('message', (m) => {
-        msgs.push(m);
+    const waiting = new Set();
+    w.on('message', (m) => {
+      msgs.push(m);
+      for (const f of waiting) f();
+    });
+    let failure;
+    w.on('error', (e) => {
+      failure = e;
+      for (const f of waiting) f();
+    });
+    const waitFor = (pred) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const m = msgs.find(pred);
+          if (m || failure) waiting.delete(check);
+          if (m) resolve(m);
+          else if (failure) reject(failure);
+        };
+        waiting.add(check);
         check();
       });
-      w.on('error', reject);
-      check();
-    });
-    return { w, waitFor, msgs };
+    return { w, waitFor };
   };
   const one = start('wk1', true);
   const two = start('wk2', false);
