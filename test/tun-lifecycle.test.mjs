@@ -198,16 +198,21 @@ t.test('a device dropped without close() is closed at garbage collection, with a
   const code = `
     import { Tun } from ${JSON.stringify(dist)};
     process.on('warning', (w) => { if (w.name === 'NetloomLeakWarning') console.log('WARNED ' + w.message); });
-    await Tun.open({ netns: { path: ${JSON.stringify(path)} }, name: 'leak0' });
+    let tun = await Tun.open({ netns: { path: ${JSON.stringify(path)} }, name: 'leak0' });
     console.log('OPENED');
+    await new Promise((r) => process.stdin.once('data', r));
+    process.stdin.pause();
+    tun = undefined; // dropped without close()
     for (let i = 0; i < 20; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 50)); }
     console.log('DONE');
   `;
   let during;
   const r = await child(code, {
     env: { NODE_OPTIONS: '--expose-gc' },
-    onLine: (line) => {
-      if (line === 'OPENED') during = linkNames(ns);
+    onLine: (line, p) => {
+      if (line !== 'OPENED') return;
+      during = linkNames(ns);
+      p.stdin.write('collect now\n');
     },
   }).done;
   t.equal(r.code, 0, r.err);
