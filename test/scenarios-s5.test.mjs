@@ -43,7 +43,6 @@ t.test('the same VPN in one process: UDP sockets made inside the namespaces with
     await side.nl.link.set('vpn0', { mtu: 1420, up: true });
     await side.nl.addr.add('vpn0', inner);
     const sock = udpSocket(side.ns, wan, 51820); // bound inside the namespace
-    t.teardown(() => sock.close());
     sock.on('message', (m) => tun.write(m));
     // Batches, released once sent: send() may keep the bytes past that (when
     // the socket buffer is full), so each packet is copied first.
@@ -53,13 +52,14 @@ t.test('the same VPN in one process: UDP sockets made inside the namespaces with
         batch.release();
       }
     })();
-    ends.push({ tun, pump });
+    ends.push({ tun, sock, pump });
   }
   const ping = await left.ns.ping('198.19.77.2', { count: 3, interval: 50, timeout: 2000 });
   t.equal(ping.received, 3, 'ping through the tunnel');
   const r = await tcpEcho(right.ns, left.ns, '198.19.77.2', 1 << 20);
   t.equal(r.bytes, 1 << 20);
   t.equal(r.received, r.sent, '1 MiB echoed byte-exact through the tunnel');
+  for (const e of ends) e.sock.close(); // first: nothing arrives for a closed device
   for (const e of ends) await e.tun.close();
   await Promise.all(ends.map((e) => e.pump));
 });
