@@ -59,7 +59,8 @@ t.test('the same VPN in one process: UDP sockets made inside the namespaces with
   const r = await tcpEcho(right.ns, left.ns, '198.19.77.2', 1 << 20);
   t.equal(r.bytes, 1 << 20);
   t.equal(r.received, r.sent, '1 MiB echoed byte-exact through the tunnel');
-  for (const e of ends) e.sock.close(); // first: nothing arrives for a closed device
+  for (const e of ends) e.sock.removeAllListeners('message'); // nothing more for the devices
   for (const e of ends) await e.tun.close();
-  await Promise.all(ends.map((e) => e.pump));
+  await Promise.all(ends.map((e) => e.pump)); // the pumps end with their devices
+  for (const e of ends) e.sock.close();
 });
