@@ -33,7 +33,7 @@ struct OpenRequest {
   long offloads = -1;     // TUN_F_* wanted, -1: do not call TUNSETOFFLOAD
   int vnet_hdr_size = 0;  // 0: the kernel's default (10)
   int sndbuf = 0;         // 0: the kernel's default
-  uint32_t batch_packets = 256;
+  uint32_t batch_packets = 64;
   uint32_t slab_size = 1 << 20;
 };
 
@@ -146,7 +146,7 @@ Napi::Value TunOpen(const Napi::CallbackInfo& info) {
   q.offloads = num(o, "offloads", -1);
   q.vnet_hdr_size = static_cast<int>(num(o, "vnetHdrSize", 0));
   q.sndbuf = static_cast<int>(num(o, "sndbuf", 0));
-  q.batch_packets = static_cast<uint32_t>(num(o, "batchPackets", 256));
+  q.batch_packets = static_cast<uint32_t>(num(o, "batchPackets", 64));
   q.slab_size = static_cast<uint32_t>(num(o, "slabSize", 1 << 20));
   TunFormat probe;
   probe.pi_len = 4;

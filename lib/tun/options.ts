@@ -69,7 +69,11 @@ export interface TunOpenOptions {
    * may be inside the kernel before writes wait (EAGAIN). Default: unlimited.
    */
   sndbuf?: number;
-  /** Packets read per wakeup at most (one batch). Default 256, 1..4096. */
+  /**
+   * Packets read per wakeup at most (one batch). Default 64, 1..4096: enough
+   * to amortize the crossing into JavaScript, small enough that one busy
+   * device does not hold the event loop for milliseconds.
+   */
   batchSize?: number;
   /** Bytes of one read slab, the room for one batch. Default 1 MiB, 256 KiB..64 MiB. */
   slabSize?: number;
@@ -177,7 +181,7 @@ export function checkOpenOptions(opts: TunOpenOptions, operation = 'tun.open'): 
   const owner = opts.owner === undefined ? -1 : int(opts.owner, 'owner', 0, 0xfffffffe, operation);
   const group = opts.group === undefined ? -1 : int(opts.group, 'group', 0, 0xfffffffe, operation);
   const sndbuf = opts.sndbuf === undefined ? 0 : int(opts.sndbuf, 'sndbuf', 1, 0x7fffffff, operation);
-  const batchPackets = opts.batchSize === undefined ? 256 : int(opts.batchSize, 'batchSize', 1, 4096, operation);
+  const batchPackets = opts.batchSize === undefined ? 64 : int(opts.batchSize, 'batchSize', 1, 4096, operation);
   const slabSize = opts.slabSize === undefined ? 1 << 20 : int(opts.slabSize, 'slabSize', 256 * 1024, 64 * 1024 * 1024, operation);
   const highWaterMark = opts.highWaterMark === undefined ? 4 << 20 : int(opts.highWaterMark, 'highWaterMark', 0, Number.MAX_SAFE_INTEGER, operation);
   if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) throw new TypeError(`${operation}: signal: must be an AbortSignal`);
