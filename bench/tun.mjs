@@ -10,9 +10,12 @@
 // run DISTURBED when it never is).
 //
 // Env: CASES (comma list, default all of CASE_NAMES below), DUR (s per
-// iperf3 run, default 10), RUNS (runs per measurement, default 3), TCP_CC
-// (default cubic), QUIET_MAX_S (default 120), OUT (default bench/results),
+// iperf3 run, default 10), RUNS (runs per measurement, default 3), REPEAT
+// (rounds over all cases, interleaved so that a busy spell on the shared
+// machine hits every case alike; default 1), TCP_CC (default cubic),
+// QUIET_MAX_S (default 120), OUT (default bench/results),
 // NETLOOM_SNAPSHOT=0 (run dist/ in place instead of a copy).
+// Medians are over every iperf3 run of every round.
 // Results: bench/results/tun-latest.json and tun-latest.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,6 +57,8 @@ const CASES = env('CASES', CASE_NAMES.join(',')).split(',').map((s) => s.trim())
 for (const c of CASES) if (!CASE_DEFS[c]) die(`unknown case '${c}' (known: ${CASE_NAMES.join(', ')})`);
 const DUR = env('DUR', '10');
 const RUNS = env('RUNS', '3');
+const REPEAT = Number(env('REPEAT', '1'));
+if (!Number.isInteger(REPEAT) || REPEAT < 1 || REPEAT > 20) die('REPEAT must be 1..20');
 const TCP_CC = env('TCP_CC', 'cubic');
 const QUIET_MAX_S = env('QUIET_MAX_S', '120');
 const OUT = resolve(env('OUT', join(BENCH, 'results')));
@@ -124,22 +129,57 @@ function runCase(name) {
 
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, kernel: release(), node: process.version, iperf3: sh('iperf3', ['--version'])?.split('\n')[0] };
 const date = new Date().toISOString();
-console.log(`TUN forwarding: cases ${CASES.join(', ')}; iperf3 ${DUR} s x ${RUNS}, TCP ${TCP_CC}; ${machine.cpus} CPUs (${machine.cpuModel}), kernel ${machine.kernel}, node ${machine.node}`);
+console.log(`TUN forwarding: cases ${CASES.join(', ')}; iperf3 ${DUR} s x ${RUNS}, ${REPEAT} round(s), TCP ${TCP_CC}; ${machine.cpus} CPUs (${machine.cpuModel}), kernel ${machine.kernel}, node ${machine.node}`);
 console.log(`netloom ${build.commit}${build.uncommitted.length ? ' + uncommitted' : ''}${netloomEnv.NETLOOM_ADDON ? ', run from a snapshot copy' : ''}`);
 const before = hostState();
+const rounds = Object.fromEntries(CASES.map((n) => [n, []]));
+for (let rep = 1; rep <= REPEAT; rep++) {
+  for (const name of CASES) {
+    const t0 = Date.now();
+    const r = await runCase(name);
+    rounds[name].push(r);
+    const s = r.summary;
+    const line = s
+      ? `TCP ${s.tcp_gbps_median?.toFixed(2)} Gbit/s (${s.tcp_gbps.map((x) => x.toFixed(2)).join(', ')}), UDP 64B ${(s.udp_rx_pps_median / 1e3).toFixed(0)} kpps, ping ${s.ping_ms?.avg.toFixed(3)} ms` +
+        (r.lag ? `, loop delay p99 worst ${r.lag.worstP99Ms.toFixed(2)} ms` : '') +
+        (s.disturbed ? ' DISTURBED' : '')
+      : `FAILED: ${r.error}`;
+    console.log(`[${name}, round ${rep}/${REPEAT}, ${((Date.now() - t0) / 1000).toFixed(0)} s] ${line}`);
+    if (hostState() !== before) die(`the host's links or /run/netns changed after ${name}!\n  before ${before}\n  after  ${hostState()}`);
+  }
+}
+
+// Every round of a case together: medians over all runs.
+const median = (xs) => {
+  const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return undefined;
+  const k = v.length >> 1;
+  return v.length % 2 ? v[k] : (v[k - 1] + v[k]) / 2;
+};
 const results = {};
 for (const name of CASES) {
-  const t0 = Date.now();
-  const r = await runCase(name);
-  results[name] = r;
-  const s = r.summary;
-  const line = s
-    ? `TCP ${s.tcp_gbps_median?.toFixed(2)} Gbit/s (${s.tcp_gbps.map((x) => x.toFixed(2)).join(', ')}), UDP 64B ${(s.udp_rx_pps_median / 1e3).toFixed(0)} kpps, ping ${s.ping_ms?.avg.toFixed(3)} ms` +
-      (r.lag ? `, loop delay p99 worst ${r.lag.worstP99Ms.toFixed(2)} ms` : '') +
-      (s.disturbed ? ' DISTURBED' : '')
-    : `FAILED: ${r.error}`;
-  console.log(`[${name}, ${((Date.now() - t0) / 1000).toFixed(0)} s] ${line}`);
-  if (hostState() !== before) die(`the host's links or /run/netns changed after ${name}!\n  before ${before}\n  after  ${hostState()}`);
+  const ok = rounds[name].filter((r) => r.summary);
+  if (ok.length === 0) {
+    results[name] = { name, rounds: rounds[name] };
+    continue;
+  }
+  const tcpRuns = ok.flatMap((r) => r.summary.tcp_gbps);
+  const udpRuns = ok.flatMap((r) => r.summary.udp_rx_pps);
+  const lagRuns = ok.flatMap((r) => r.lag?.p99Ms ?? []);
+  results[name] = {
+    name,
+    rounds: rounds[name],
+    summary: {
+      tcp_gbps: tcpRuns,
+      tcp_gbps_median: median(tcpRuns),
+      udp_rx_pps: udpRuns,
+      udp_rx_pps_median: median(udpRuns),
+      ping_ms: { avg: median(ok.map((r) => r.summary.ping_ms?.avg)) },
+      tcp_fwd_cpu_pct: median(ok.map((r) => r.summary.tcp_fwd_cpu_pct)),
+      disturbed: ok.some((r) => r.summary.disturbed) || ok.length < rounds[name].length,
+    },
+    lag: lagRuns.length ? { p99Ms: lagRuns, worstP99Ms: Math.max(...lagRuns) } : undefined,
+  };
 }
 
 // ---- ratios and verdicts
@@ -210,7 +250,7 @@ const doc = [
   `# TUN forwarding: netloom vs C (${date})`,
   '',
   `${machine.cpus} CPUs (${machine.cpuModel}), kernel ${machine.kernel}, node ${machine.node}, ${machine.iperf3}; ` +
-    `netloom ${build.commit}${build.uncommitted.length ? ' + uncommitted changes' : ''}. iperf3 ${DUR} s x ${RUNS} per measurement, TCP congestion control ${TCP_CC}, MTU 1500.` +
+    `netloom ${build.commit}${build.uncommitted.length ? ' + uncommitted changes' : ''}. iperf3 ${DUR} s x ${RUNS} per measurement, ${REPEAT} round(s) over the cases, interleaved; medians over all runs. TCP congestion control ${TCP_CC}, MTU 1500.` +
     (anyDisturbed ? ' **Some runs were DISTURBED: the machine was not quiet (other work running); read those figures as lower bounds.**' : ' Every measurement started on a quiet machine.'),
   '',
   ...CASES.map((n) => `- \`${n}\`: ${CASE_DEFS[n].what}`),
@@ -223,5 +263,5 @@ const doc = [
   '',
 ].join('\n');
 writeFileSync(join(OUT, 'tun-latest.md'), doc);
-writeFileSync(join(OUT, 'tun-latest.json'), JSON.stringify({ date, machine, netloom: build, dur: Number(DUR), runs: Number(RUNS), tcpCc: TCP_CC, cases: results, ratios, targets: TARGET }, null, 1));
+writeFileSync(join(OUT, 'tun-latest.json'), JSON.stringify({ date, machine, netloom: build, dur: Number(DUR), runs: Number(RUNS), repeat: REPEAT, tcpCc: TCP_CC, cases: results, ratios, targets: TARGET }, null, 1));
 console.log(`\nwrote ${join(OUT, 'tun-latest.json')} and tun-latest.md`);

@@ -116,6 +116,18 @@ t.test('the same through the native pipe, IPv6', async (t) => {
   await Promise.all(fwd);
 });
 
+t.test('a 12-byte virtio header (TUNSETVNETHDRSZ) forwarding to a 10-byte one', async (t) => {
+  const { A, B, tunA, tunB } = await tunPair(t, { a: { offloads: 'all', vnetHdrSize: 12 }, b: { offloads: 'all' } });
+  t.equal(tunA.vnetHdrSize, 12);
+  const seen = [];
+  const fwd = [jsForward(tunA, tunB, seen), tunB.pipeTo(tunA)];
+  const r = await tcpEcho(B.ns, A.ns, '198.18.2.1', MiB);
+  t.equal(r.received, r.sent, '1 MiB echoed byte-exact: headers converted both ways');
+  t.ok(seen.some((s) => s.gsoType === 'tcpv4'), 'super-packets parsed from the 12-byte header');
+  await tunA.close();
+  await Promise.all(fwd);
+});
+
 // A UDP super-packet: 3000 payload bytes for 500-byte datagrams, to 198.18.2.1:port.
 function usoPacket(port) {
   const payload = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) & 0xff));
