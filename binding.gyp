@@ -15,7 +15,15 @@
         "native/rtnl_codec.cc",
         "native/rtnl_napi.cc",
         "native/rtnl_tables.cc",
-        "native/tape_sink.cc"
+        "native/slab_pool.cc",
+        "native/tape_sink.cc",
+        "native/tun_ioctl.cc",
+        "native/tun_open.cc",
+        "native/tun_queue.cc",
+        "native/tun_writer.cc",
+        "native/virtio_abi.c",
+        "native/vnet.cc",
+        "native/vnet_napi.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

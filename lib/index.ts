@@ -17,3 +17,4 @@ export { RouteApi, decodeRoute, type Route, type RouteSpec, type RouteFilter, ty
 export type { RawMessage, RawReply, RawAttrs, RawValue, RawUnknownAttr, RawHeaderNest } from './native.js';
 export { monitor, Monitor, type MonitorEvent, type MonitorGroup, type MonitorOptions, type MonitorAction, type LinkEvent, type AddrEvent, type RouteEvent, type NeighEvent, type RuleEvent, type NsidEvent, type OverrunEvent, type ResyncedEvent } from './monitor.js';
 export * from './topology/index.js';
+export * from './tun/index.js';

@@ -141,6 +141,91 @@ export interface NativeNetns {
   closeFd(fd: number): void;
 }
 
+/**
+ * One wakeup's packets from a tun queue: `buffer` holds (count + 1) uint32
+ * record offsets, then from `dataStart` the records back to back (offsets
+ * are relative to `dataStart`). `lease` is set when the buffer is a lent slab.
+ */
+export type TunBatchCallback = (err: NativeError | null, buffer?: Buffer, count?: number, dataStart?: number, lease?: object) => void;
+
+/** The native counters of one tun queue. */
+export interface NativeTunStats {
+  rxPackets: number;
+  rxBytes: number;
+  rxBatches: number;
+  txPackets: number;
+  txBytes: number;
+  txDropped: number;
+  txSegmented: number;
+  txQueuedPackets: number;
+  txQueuedBytes: number;
+  lastTxError: string | null;
+  slabs: number;
+}
+
+/** One queue (fd) of a tun/tap device, polled by libuv on this thread's loop. */
+export interface NativeTunQueue {
+  /** Start reading: `onBatch` once per wakeup with the packets read, or once with an error (then reading stops). */
+  start(onBatch: TunBatchCallback): void;
+  /** Stop polling for reads (the kernel holds what arrives, up to txqueuelen). */
+  pause(): void;
+  /** Poll for reads again. */
+  resume(): void;
+  /** Write one frame (a virtio header is added on vnet queues: `vnet`, or an empty one). True if nothing waits in the queue. */
+  write(frame: Uint8Array, vnet?: Uint8Array): boolean;
+  /** Write records laid out like a batch, converting from the source format. Refusals are counted, not thrown. */
+  writeRecords(buffer: Uint8Array, offsets: Uint32Array, count: number, srcTap: boolean, srcPiLen: number, srcVnetLen: number): boolean;
+  /** Write frames (each as `write` would). Refusals are counted, not thrown. */
+  writeArray(frames: readonly Uint8Array[]): boolean;
+  /** True if nothing is queued; else `cb` is called once the queue drained (or with ECANCELED on close). */
+  drain(cb: (err: NativeError | null) => void): boolean;
+  /** Forward every packet read here to `target`, natively; `onEnd` once when it stops. */
+  pipe(target: NativeTunQueue, onEnd: (err: NativeError | null, why: string) => void): void;
+  /** Stop a pipe (its onEnd is called with 'unpipe'). */
+  unpipe(): void;
+  /** The counters. */
+  stats(): NativeTunStats;
+  /** An ioctl on a fresh thread: op 0 queue attach(1)/detach(0), 1 carrier, 2 persist, 3 offload (resolves with the granted TUN_F_* flags), 4 sndbuf. */
+  control(op: number, value: number): Promise<number>;
+  /** Stop polling around a detach (true) and after an attach (false). */
+  setDetached(detached: boolean): void;
+  /** Stop everything; resolves once the fd is closed (on a fresh thread). Idempotent. */
+  close(): Promise<void>;
+  /** Keep the event loop alive while polling (the default). */
+  ref(): void;
+  /** Let the process exit while polling. */
+  unref(): void;
+}
+
+/** What tunOpen asks for; the TypeScript layer validates and fills it. */
+export interface NativeTunOpenRequest {
+  name: string;
+  flags: number;
+  queues: number;
+  persist: number;
+  owner: number;
+  group: number;
+  carrier: number;
+  offloads: number;
+  vnetHdrSize: number;
+  sndbuf: number;
+  batchPackets: number;
+  slabSize: number;
+}
+
+/** What tunOpen gives back. */
+export interface NativeTunOpenResult {
+  name: string;
+  ifindex: number;
+  /** TUNGETIFF flags. */
+  flags: number;
+  /** TUNGETFEATURES flags. */
+  features: number;
+  /** TUN_F_* granted, or -1 when no offloads were asked for. */
+  offloads: number;
+  queues: NativeTunQueue[];
+}
+
 /** Everything the addon exports. */
 export interface NativeAddon {
   /** Open NETLINK_ROUTE in the namespace behind `netnsFd` (-1: the current one), on a short-lived thread. */
@@ -162,6 +247,16 @@ export interface NativeAddon {
   sysctlWrite(netnsFd: number, path: string, value: string): Promise<void>;
   /** Constants from the kernel UAPI headers the addon was compiled against. */
   constants: Readonly<Record<string, number>>;
+  /** Create or attach a tun/tap device inside the namespace behind `netnsFd` (-1: current), on a fresh thread. */
+  tunOpen(netnsFd: number, req: NativeTunOpenRequest): Promise<NativeTunOpenResult>;
+  /** Clear persist on a device and close: resolves true if it is gone. */
+  tunDelete(netnsFd: number, name: string): Promise<boolean>;
+  /** TUNGETFEATURES. */
+  tunFeatures(): Promise<number>;
+  /** Detach a batch buffer and give a lent slab back to its pool. Idempotent. */
+  releaseBatch(buffer: Uint8Array, lease?: object): void;
+  /** Segment records with virtio headers into plain packets (a batch-shaped Buffer of `count` records). */
+  segment(buffer: Uint8Array, offsets: Uint32Array, count: number, tap: boolean, piLen: number, vnetLen: number): { buffer: Buffer; count: number };
 }
 
 const require = createRequire(import.meta.url);
@@ -187,6 +282,11 @@ export const native: NativeAddon = {
   sysctlRead: (fd, path) => addon.sysctlRead(fd, path),
   sysctlWrite: (fd, path, value) => addon.sysctlWrite(fd, path, value),
   constants: addon.constants,
+  tunOpen: (fd, req) => addon.tunOpen(fd, req),
+  tunDelete: (fd, name) => addon.tunDelete(fd, name),
+  tunFeatures: () => addon.tunFeatures(),
+  releaseBatch: (buffer, lease) => addon.releaseBatch(buffer, lease),
+  segment: (buffer, offsets, count, tap, piLen, vnetLen) => addon.segment(buffer, offsets, count, tap, piLen, vnetLen),
 };
 
 /** A UAPI constant by name; throws if the addon does not export it (a build mismatch). */

@@ -7,6 +7,10 @@
 #include "nl_socket.h"
 #include "ping.h"
 #include "rtnl_napi.h"
+#include "slab_pool.h"
+#include "tun_open.h"
+#include "tun_queue.h"
+#include "vnet_napi.h"
 
 namespace {
 
@@ -21,6 +25,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sysctlRead", Napi::Function::New(env, netloom::SysctlRead, "sysctlRead"));
   exports.Set("sysctlWrite", Napi::Function::New(env, netloom::SysctlWrite, "sysctlWrite"));
   exports.Set("constants", netloom::make_constants(env));
+  netloom::TunQueue::Init(env);
+  exports.Set("tunOpen", Napi::Function::New(env, netloom::TunOpen, "tunOpen"));
+  exports.Set("tunDelete", Napi::Function::New(env, netloom::TunDelete, "tunDelete"));
+  exports.Set("tunFeatures", Napi::Function::New(env, netloom::TunFeatures, "tunFeatures"));
+  exports.Set("releaseBatch", Napi::Function::New(env, netloom::ReleaseBatch, "releaseBatch"));
+  exports.Set("segment", Napi::Function::New(env, netloom::Segment, "segment"));
   return exports;
 }
 

@@ -9,6 +9,8 @@ namespace netloom {
 struct AddonData {
   // The NetlinkSocket class, for openSocket() to construct instances.
   Napi::FunctionReference socket_ctor;
+  // The TunQueue class, for tunOpen() to wrap the fds it opened.
+  Napi::FunctionReference tun_queue_ctor;
 
   static AddonData& of(Napi::Env env) {
     AddonData* d = env.GetInstanceData<AddonData>();

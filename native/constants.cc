@@ -14,6 +14,10 @@
 #include <linux/veth.h>
 #include <sys/socket.h>
 
+#include "tun_ioctl.h"
+#include "tun_writer.h"
+#include "vnet.h"
+
 namespace netloom {
 
 Napi::Object make_constants(Napi::Env env) {
@@ -78,6 +82,17 @@ Napi::Object make_constants(Napi::Env env) {
   C(RTA_GATEWAY); C(RTA_VIA); C(RTAX_MTU); C(RTAX_ADVMSS); C(RTNH_ALIGNTO);
   C(RTM_F_NOTIFY); C(RTM_F_CLONED); C(RTM_F_LOOKUP_TABLE); C(RTM_F_FIB_MATCH);
   C(RTPROT_REDIRECT); C(RTPROT_RA); C(RTPROT_DHCP);
+  // tun/tap (lib/tun/): TUNSETIFF flags, TUNSETOFFLOAD flags, the virtio_net_hdr
+  C(IFF_TUN); C(IFF_TAP); C(IFF_NAPI); C(IFF_NAPI_FRAGS); C(IFF_NO_CARRIER); C(IFF_NO_PI); C(IFF_ONE_QUEUE);
+  C(IFF_VNET_HDR); C(IFF_TUN_EXCL); C(IFF_MULTI_QUEUE); C(IFF_PERSIST); C(IFF_NOFILTER);
+  C(TUN_F_CSUM); C(TUN_F_TSO4); C(TUN_F_TSO6); C(TUN_F_TSO_ECN); C(TUN_F_UFO); C(TUN_F_USO4); C(TUN_F_USO6);
+#define V(name, field) o.Set(#name, Napi::Number::New(env, netloom_virtio.field))
+  V(VIRTIO_NET_HDR_F_NEEDS_CSUM, f_needs_csum); V(VIRTIO_NET_HDR_F_DATA_VALID, f_data_valid); V(VIRTIO_NET_HDR_F_RSC_INFO, f_rsc_info);
+  V(VIRTIO_NET_HDR_GSO_NONE, gso_none); V(VIRTIO_NET_HDR_GSO_TCPV4, gso_tcpv4); V(VIRTIO_NET_HDR_GSO_UDP, gso_udp);
+  V(VIRTIO_NET_HDR_GSO_TCPV6, gso_tcpv6); V(VIRTIO_NET_HDR_GSO_UDP_L4, gso_udp_l4); V(VIRTIO_NET_HDR_GSO_ECN, gso_ecn);
+  V(NETLOOM_SIZEOF_VIRTIO_NET_HDR, hdr_size); V(NETLOOM_SIZEOF_VIRTIO_NET_HDR_MRG_RXBUF, hdr_mrg_size);
+#undef V
+  o.Set("NETLOOM_TUN_MAX_FRAME", Napi::Number::New(env, static_cast<double>(kMaxFrame)));
   o.Set("NETLOOM_SIZEOF_RTNEXTHOP", Napi::Number::New(env, static_cast<double>(sizeof(struct rtnexthop))));
 #undef C
   o.Freeze();

@@ -1,7 +1,9 @@
 /**
- * A queue read by one async consumer: what dumps and monitors hand to their
- * iterators. Items are pushed as batches arrive; `next()` waits for one; the
- * producer ends it (with an error, thrown after the queued items, or not).
+ * A queue read by async consumers: what dumps, monitors and tun devices hand
+ * to their iterators. Items are pushed as batches arrive; `next()` waits for
+ * one (several waiters each get their own item, in order; a waiter can give
+ * up through an AbortSignal without losing an item); the producer ends it
+ * (with an error, thrown after the queued items, or not).
  * @module
  */
 export class AsyncQueue<T> {
@@ -9,7 +11,7 @@ export class AsyncQueue<T> {
   #head = 0;
   #ended = false;
   #error: unknown = undefined;
-  #wake: (() => void) | undefined;
+  readonly #waiters = new Set<() => void>();
 
   /** Items queued and not yet read. */
   get length(): number {
@@ -26,11 +28,12 @@ export class AsyncQueue<T> {
     if (!this.#ended) this.#items.push(item);
   }
 
-  /** Let a waiting `next()` look again. */
+  /** Let the waiting `next()` calls look again. */
   wake(): void {
-    const w = this.#wake;
-    this.#wake = undefined;
-    w?.();
+    if (this.#waiters.size === 0) return;
+    const ws = [...this.#waiters];
+    this.#waiters.clear();
+    for (const w of ws) w();
   }
 
   /** No more items: `next()` gives what is queued, then throws `error` once (if any), then is done. Idempotent. */
@@ -47,8 +50,18 @@ export class AsyncQueue<T> {
     this.#head = 0;
   }
 
-  /** The next item, waiting for one; then the end. */
-  async next(): Promise<IteratorResult<T, undefined>> {
+  /** Remove and return everything queued (to release what the items hold). */
+  takeAll(): T[] {
+    const out = this.#items.slice(this.#head);
+    this.clear();
+    return out;
+  }
+
+  /**
+   * The next item, waiting for one; then the end. With a `signal`, an abort
+   * rejects with the signal's reason and takes nothing from the queue.
+   */
+  async next(signal?: AbortSignal): Promise<IteratorResult<T, undefined>> {
     for (;;) {
       if (this.#head < this.#items.length) {
         const value = this.#items[this.#head++] as T;
@@ -67,7 +80,23 @@ export class AsyncQueue<T> {
         }
         return { value: undefined, done: true };
       }
-      await new Promise<void>((resolve) => (this.#wake = resolve));
+      if (signal === undefined) {
+        await new Promise<void>((resolve) => this.#waiters.add(resolve));
+        continue;
+      }
+      signal.throwIfAborted();
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = (): void => {
+          this.#waiters.delete(wake);
+          reject(signal.reason);
+        };
+        const wake = (): void => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        this.#waiters.add(wake);
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
     }
   }
 }

@@ -1,0 +1,267 @@
+#!/usr/bin/env node
+// The TUN forwarder benchmark, side by side in one run: the kernel-only
+// limit (a veth pair), the C reference forwarders of anchors/tun (plain
+// read/write; vnet_hdr with offloads), and netloom's forwarder
+// (tun-forwarder.mjs: native pipe, or a JavaScript batch loop; plain and
+// with offloads), each through anchors/tun/run.sh: namespaces A and B with a
+// tun device each, routes through them, ping, iperf3 TCP and UDP 64-byte,
+// forwarder CPU, cleaned up. run.sh takes /tmp/bench.lock around each case
+// and waits for the machine to be quiet before each measurement (marking a
+// run DISTURBED when it never is).
+//
+// Env: CASES (comma list, default all of CASE_NAMES below), DUR (s per
+// iperf3 run, default 10), RUNS (runs per measurement, default 3), REPEAT
+// (rounds over all cases, interleaved so that a busy spell on the shared
+// machine hits every case alike; default 1), TCP_CC (default cubic),
+// QUIET_MAX_S (default 120), OUT (default bench/results),
+// NETLOOM_SNAPSHOT=0 (run dist/ in place instead of a copy).
+// Medians are over every iperf3 run of every round.
+// Results: bench/results/tun-latest.json and tun-latest.md.
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(BENCH, '..');
+const RUN = join(BENCH, 'anchors/tun/run.sh');
+const WORK = process.env.TUNBENCH_WORK ?? '/tmp/tunbench-netloom';
+
+// case name -> run.sh case and, for netloom, the forwarder's arguments
+const CASE_DEFS = {
+  veth: { run: 'veth', what: 'veth pair, no forwarder (kernel-only limit)' },
+  'c-poll': { run: 'c-poll', what: 'C, poll(), one packet per read()/write()' },
+  'c-vnet': { run: 'c-vnet', what: 'C, vnet_hdr + TSO/USO offloads, super-packets passed through' },
+  'netloom-pipe': { run: 'custom', fwd: ['--style', 'pipe'], what: 'netloom tunA.pipeTo(tunB): native forwarding in the poll callback' },
+  'netloom-pipe-vnet': { run: 'custom', fwd: ['--vnet', '--style', 'pipe'], what: 'the same with offloads (vnetHdr, TSO/USO)' },
+  'netloom-js': { run: 'custom', fwd: ['--style', 'js'], what: 'netloom, JavaScript loop: readBatch -> writeBatch -> release' },
+  'netloom-js-vnet': { run: 'custom', fwd: ['--vnet', '--style', 'js'], what: 'the same with offloads' },
+};
+const CASE_NAMES = Object.keys(CASE_DEFS);
+// Each netloom case against its C reference.
+const PAIRS = [
+  ['netloom-pipe', 'c-poll', 'plain: >= 90% of C'],
+  ['netloom-js', 'c-poll', 'plain: >= 90% of C'],
+  ['netloom-pipe-vnet', 'c-vnet', 'offloads: >= 80% of C'],
+  ['netloom-js-vnet', 'c-vnet', 'offloads: >= 80% of C'],
+];
+const TARGET = { tcpPlain: 0.9, tcpVnet: 0.8, udp: 0.7, lagMs: 5 };
+
+const die = (m) => {
+  console.error(`tun bench: ${m}`);
+  process.exit(2);
+};
+const env = (k, d) => (process.env[k] === undefined || process.env[k] === '' ? d : process.env[k]);
+const CASES = env('CASES', CASE_NAMES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+for (const c of CASES) if (!CASE_DEFS[c]) die(`unknown case '${c}' (known: ${CASE_NAMES.join(', ')})`);
+const DUR = env('DUR', '10');
+const RUNS = env('RUNS', '3');
+const REPEAT = Number(env('REPEAT', '1'));
+if (!Number.isInteger(REPEAT) || REPEAT < 1 || REPEAT > 20) die('REPEAT must be 1..20');
+const TCP_CC = env('TCP_CC', 'cubic');
+const QUIET_MAX_S = env('QUIET_MAX_S', '120');
+const OUT = resolve(env('OUT', join(BENCH, 'results')));
+if (process.getuid?.() !== 0) die('needs root (namespaces, tun devices)');
+for (const bin of ['iperf3', 'ping', 'ip', 'flock', 'gcc', 'python3']) {
+  if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) die(`${bin} not found (apt-get install iperf3 iputils-ping iproute2 util-linux gcc)`);
+}
+
+// netloom under test: a copy of dist/ and the addon, so a rebuild during
+// the run cannot change what is measured (as harness.mjs does).
+const sh = (cmd, args) => {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+};
+let dist = join(ROOT, 'dist/index.js');
+const addon = join(ROOT, 'build/Release/netloom.node');
+const netloomEnv = {};
+if (!existsSync(dist) || !existsSync(addon)) die('netloom is not built: npx node-gyp rebuild && npx tsc -p tsconfig.json');
+if (process.env.NETLOOM_SNAPSHOT !== '0') {
+  const snap = mkdtempSync(join(tmpdir(), 'tunbench-netloom-'));
+  process.on('exit', () => rmSync(snap, { recursive: true, force: true }));
+  cpSync(join(ROOT, 'dist'), join(snap, 'dist'), { recursive: true });
+  mkdirSync(join(snap, 'build/Release'), { recursive: true });
+  copyFileSync(addon, join(snap, 'build/Release/netloom.node'));
+  dist = join(snap, 'dist/index.js');
+  netloomEnv.NETLOOM_ADDON = join(snap, 'build/Release/netloom.node');
+}
+netloomEnv.NETLOOM_DIST = dist;
+const build = {
+  commit: sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']) ?? null,
+  uncommitted: (sh('git', ['-C', ROOT, 'status', '--porcelain', '--', 'lib', 'native', 'bench']) ?? '').split('\n').filter(Boolean),
+};
+
+const hostState = () =>
+  JSON.stringify({
+    links: (sh('ip', ['-o', 'link']) ?? '').split('\n').map((l) => l.split(':')[1]?.trim().split('@')[0]).filter(Boolean).sort(),
+    ours: existsSync('/run/netns') ? readdirSync('/run/netns').filter((n) => n.startsWith('tunbench-')) : [],
+  });
+
+function runCase(name) {
+  const def = CASE_DEFS[name];
+  const caseEnv = { ...process.env, DUR, RUNS, TCP_CC, QUIET_MAX_S, TUNBENCH_WORK: WORK, TAG: name };
+  if (def.fwd) {
+    const fwd = [process.execPath, join(BENCH, 'tun-forwarder.mjs'), ...def.fwd, '/run/netns/tunbench-a', 'tunA', '/run/netns/tunbench-b', 'tunB'];
+    caseEnv.FWD_CMD = `env ${Object.entries(netloomEnv).map(([k, v]) => `${k}=${v}`).join(' ')} ${fwd.join(' ')}`;
+  }
+  return new Promise((done) => {
+    const child = spawn(RUN, [def.run], { env: caseEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => {
+      const dir = /^results: (.*)$/m.exec(out)?.[1];
+      let summary;
+      try {
+        summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+      } catch {}
+      let lag;
+      try {
+        const m = /^fwd lag stretches=(\d+) seconds=(\S*) p99_ms=(\S*) max_ms=(\S*) worst_p99_ms=(\S+)$/m.exec(readFileSync(join(dir, 'fwd.err'), 'utf8'));
+        if (m) lag = { stretches: Number(m[1]), p99Ms: m[3].split(',').filter(Boolean).map(Number), maxMs: m[4].split(',').filter(Boolean).map(Number), worstP99Ms: Number(m[5]) };
+      } catch {}
+      done({ name, code, dir, summary, lag, error: code === 0 && summary ? undefined : (err || out).trim().split('\n').slice(-5).join(' | ') });
+    });
+  });
+}
+
+const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, kernel: release(), node: process.version, iperf3: sh('iperf3', ['--version'])?.split('\n')[0] };
+const date = new Date().toISOString();
+console.log(`TUN forwarding: cases ${CASES.join(', ')}; iperf3 ${DUR} s x ${RUNS}, ${REPEAT} round(s), TCP ${TCP_CC}; ${machine.cpus} CPUs (${machine.cpuModel}), kernel ${machine.kernel}, node ${machine.node}`);
+console.log(`netloom ${build.commit}${build.uncommitted.length ? ' + uncommitted' : ''}${netloomEnv.NETLOOM_ADDON ? ', run from a snapshot copy' : ''}`);
+const before = hostState();
+const rounds = Object.fromEntries(CASES.map((n) => [n, []]));
+for (let rep = 1; rep <= REPEAT; rep++) {
+  for (const name of CASES) {
+    const t0 = Date.now();
+    const r = await runCase(name);
+    rounds[name].push(r);
+    const s = r.summary;
+    const line = s
+      ? `TCP ${s.tcp_gbps_median?.toFixed(2)} Gbit/s (${s.tcp_gbps.map((x) => x.toFixed(2)).join(', ')}), UDP 64B ${(s.udp_rx_pps_median / 1e3).toFixed(0)} kpps, ping ${s.ping_ms?.avg.toFixed(3)} ms` +
+        (r.lag ? `, loop delay p99 worst ${r.lag.worstP99Ms.toFixed(2)} ms` : '') +
+        (s.disturbed ? ' DISTURBED' : '')
+      : `FAILED: ${r.error}`;
+    console.log(`[${name}, round ${rep}/${REPEAT}, ${((Date.now() - t0) / 1000).toFixed(0)} s] ${line}`);
+    if (hostState() !== before) die(`the host's links or /run/netns changed after ${name}!\n  before ${before}\n  after  ${hostState()}`);
+  }
+}
+
+// Every round of a case together: medians over all runs.
+const median = (xs) => {
+  const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return undefined;
+  const k = v.length >> 1;
+  return v.length % 2 ? v[k] : (v[k - 1] + v[k]) / 2;
+};
+const results = {};
+for (const name of CASES) {
+  const ok = rounds[name].filter((r) => r.summary);
+  if (ok.length === 0) {
+    results[name] = { name, rounds: rounds[name] };
+    continue;
+  }
+  const tcpRuns = ok.flatMap((r) => r.summary.tcp_gbps);
+  const udpRuns = ok.flatMap((r) => r.summary.udp_rx_pps);
+  const lagRuns = ok.flatMap((r) => r.lag?.p99Ms ?? []);
+  results[name] = {
+    name,
+    rounds: rounds[name],
+    summary: {
+      tcp_gbps: tcpRuns,
+      tcp_gbps_median: median(tcpRuns),
+      udp_rx_pps: udpRuns,
+      udp_rx_pps_median: median(udpRuns),
+      ping_ms: { avg: median(ok.map((r) => r.summary.ping_ms?.avg)) },
+      tcp_fwd_cpu_pct: median(ok.map((r) => r.summary.tcp_fwd_cpu_pct)),
+      disturbed: ok.some((r) => r.summary.disturbed) || ok.length < rounds[name].length,
+    },
+    lag: lagRuns.length ? { p99Ms: lagRuns, worstP99Ms: Math.max(...lagRuns) } : undefined,
+  };
+}
+
+// ---- ratios and verdicts
+const tcp = (n) => results[n]?.summary?.tcp_gbps_median;
+const udp = (n) => results[n]?.summary?.udp_rx_pps_median;
+const ratios = [];
+for (const [mine, base, label] of PAIRS) {
+  if (!results[mine]?.summary || !results[base]?.summary) continue;
+  const tcpTarget = base === 'c-vnet' ? TARGET.tcpVnet : TARGET.tcpPlain;
+  const lag = results[mine].lag?.worstP99Ms;
+  const r = {
+    netloom: mine,
+    c: base,
+    label,
+    tcp: tcp(mine) / tcp(base),
+    tcpTarget,
+    udp: udp(mine) / udp(base),
+    udpTarget: TARGET.udp,
+    lagWorstP99Ms: lag,
+    lagTarget: TARGET.lagMs,
+    disturbed: Boolean(results[mine].summary.disturbed || results[base].summary.disturbed),
+  };
+  r.tcpOk = r.tcp >= tcpTarget;
+  r.udpOk = r.udp >= TARGET.udp;
+  r.lagOk = lag !== undefined && lag < TARGET.lagMs;
+  ratios.push(r);
+}
+const pct = (x) => (typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(0)}%` : '-');
+const f2 = (x) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2) : '-');
+const mark = (ok) => (ok ? 'yes' : 'NO');
+const HEAD = ['case', 'TCP Gbit/s (median; runs)', 'UDP 64B kpps', 'ping avg ms', 'fwd CPU % (TCP)', 'loop delay p99 per run, ms', 'quiet?'];
+const rows = CASES.map((n) => {
+  const s = results[n].summary;
+  if (!s) return [n, 'failed', '', '', '', '', ''];
+  return [
+    n,
+    `${f2(s.tcp_gbps_median)} (${s.tcp_gbps.map(f2).join(', ')})`,
+    (s.udp_rx_pps_median / 1e3).toFixed(0),
+    s.ping_ms ? s.ping_ms.avg.toFixed(3) : '-',
+    n === 'veth' ? '-' : (s.tcp_fwd_cpu_pct ?? 0).toFixed(0),
+    results[n].lag ? results[n].lag.p99Ms.map(f2).join(', ') : '-',
+    s.disturbed ? 'DISTURBED' : 'quiet',
+  ];
+});
+const RHEAD = ['netloom vs C', 'TCP ratio', 'target', 'met', 'UDP ratio (>= 70%)', 'met', 'loop delay p99 worst run (< 5 ms)', 'met', 'quiet?'];
+const rrows = ratios.map((r) => [
+  `${r.netloom} / ${r.c}`,
+  pct(r.tcp),
+  pct(r.tcpTarget),
+  mark(r.tcpOk),
+  pct(r.udp),
+  mark(r.udpOk),
+  f2(r.lagWorstP99Ms),
+  mark(r.lagOk),
+  r.disturbed ? 'DISTURBED' : 'quiet',
+]);
+const text = (head, body) => {
+  const all = [head, ...body];
+  const w = head.map((_, c) => Math.max(...all.map((r) => String(r[c] ?? '').length)));
+  return all.map((r) => r.map((x, c) => String(x ?? '').padEnd(w[c])).join('  ').trimEnd()).join('\n');
+};
+const md = (head, body) => [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+console.log(`\n${text(HEAD, rows)}\n\n${text(RHEAD, rrows)}`);
+
+mkdirSync(OUT, { recursive: true });
+const anyDisturbed = CASES.some((n) => results[n].summary?.disturbed);
+const doc = [
+  `# TUN forwarding: netloom vs C (${date})`,
+  '',
+  `${machine.cpus} CPUs (${machine.cpuModel}), kernel ${machine.kernel}, node ${machine.node}, ${machine.iperf3}; ` +
+    `netloom ${build.commit}${build.uncommitted.length ? ' + uncommitted changes' : ''}. iperf3 ${DUR} s x ${RUNS} per measurement, ${REPEAT} round(s) over the cases, interleaved; medians over all runs. TCP congestion control ${TCP_CC}, MTU 1500.` +
+    (anyDisturbed ? ' **Some runs were DISTURBED: the machine was not quiet (other work running); read those figures as lower bounds.**' : ' Every measurement started on a quiet machine.'),
+  '',
+  ...CASES.map((n) => `- \`${n}\`: ${CASE_DEFS[n].what}`),
+  '',
+  md(HEAD, rows),
+  '',
+  md(RHEAD, rrows),
+  '',
+  'Loop delay: perf_hooks.monitorEventLoopDelay at 1 ms resolution in the forwarder, p99 over each iperf3 run (the histogram counts the timer interval, so 1 ms is the floor).',
+  '',
+].join('\n');
+writeFileSync(join(OUT, 'tun-latest.md'), doc);
+writeFileSync(join(OUT, 'tun-latest.json'), JSON.stringify({ date, machine, netloom: build, dur: Number(DUR), runs: Number(RUNS), repeat: REPEAT, tcpCc: TCP_CC, cases: results, ratios, targets: TARGET }, null, 1));
+console.log(`\nwrote ${join(OUT, 'tun-latest.json')} and tun-latest.md`);

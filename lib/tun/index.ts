@@ -1,0 +1,10 @@
+/**
+ * TUN/TAP devices and their packet I/O.
+ * @module
+ */
+export { Tun, type TunDeleteOptions } from './device.js';
+export { TunQueue, TUN_MAX_FRAME, type TunQueueStats, type TunReadOptions, type TunPacketsOptions, type TunPipeOptions } from './queue.js';
+export { PacketBatch, type PacketInfo, type RecordFormat } from './batch.js';
+export { parseVnetHeader, encodeVnetHeader, VNET_HDR_SIZE, type VnetHeader, type VnetHeaderInit, type GsoType } from './vnet.js';
+export { segmentPacket } from './segment.js';
+export type { TunMode, TunOffload, TunOpenOptions, TunFeatures } from './options.js';
