@@ -2,6 +2,8 @@
  * Executing a difference: stage by stage in dependency order (namespaces,
  * links, masters and other link changes, addresses, routes, neighbours,
  * FDB, per-interface sysctls, then removals of what is no longer declared).
+ * TUN/TAP devices are made in the links stage too, in the wave after their
+ * master (a TAP on a declared bridge).
  * Within a stage, the requests of every namespace go out together, each
  * namespace on its own socket (pipelined); links go in waves so that a
  * master or parent exists before what is made on top of it.
@@ -21,8 +23,9 @@ import type { Changed, Diff, LinkChange, NsDiff, SysctlWork } from './diff.js';
 import { describeStep, TopologyError } from './errors.js';
 import { type NsHandle, closeHandle, handleOn } from './live.js';
 import { netnsMark } from './marks.js';
-import { type Model, type ModelLink, type ModelRoute, ownsNamespace } from './model.js';
+import { type Model, type ModelLink, type ModelRoute, type ModelTun, ownsNamespace } from './model.js';
 import type { PlanStage, PlanStep, StepIndex } from './plan.js';
+import { openPersistent } from './tuntap.js';
 
 /** A progress report from `apply`. */
 export type TopologyProgress =
@@ -295,6 +298,7 @@ export async function execute(diff: Diff, env: ApplyEnv): Promise<StageTiming[]>
   }
 
   async function createLink(l: ModelLink): Promise<void> {
+    if (l.tun !== undefined) return createTun(l, l.tun);
     const own = h(l.ns);
     const creator = l.linkNetns === undefined ? own : h(l.linkNetns);
     const inPlace = creator === own;
@@ -342,6 +346,23 @@ export async function execute(diff: Diff, env: ApplyEnv): Promise<StageTiming[]>
       await ph.nl.link.set(peer.name, { alias: peer.alias, ...(peer.up ? { up: true } : {}), ...(peer.master === undefined ? {} : { master: peer.master }) }, sig);
       if (peer.bridgePort !== undefined) await ph.nl.link.set(peer.name, { bridgePort: peer.bridgePort }, sig);
     }
+  }
+
+  /**
+   * A TUN/TAP device: made through /dev/net/tun in its namespace, then
+   * finished over rtnetlink like a link made elsewhere (mark first, so that
+   * destroy finds it whatever happens next; up last, once enslaved).
+   */
+  async function createTun(l: ModelLink, tun: ModelTun): Promise<void> {
+    const own = h(l.ns);
+    await openPersistent(own.ns, l.name, tun, env.signal);
+    // Persistent, so nothing takes it away but a delete (RTM_DELLINK works for tun devices).
+    if (!made.has(l.ns)) log(l.ns, `link ${l.name}`, () => own.nl.link.del(l.name).catch(ignoreGone));
+    const finish: Record<string, unknown> = { ...l.options, alias: l.alias, group: l.group }; // options: mtu, txqlen, mac
+    if (l.master !== undefined) finish.master = l.master;
+    await own.nl.link.set(l.name, finish, sig);
+    if (l.bridgePort !== undefined) await own.nl.link.set(l.name, { bridgePort: l.bridgePort }, sig);
+    if (l.up) await own.nl.link.set(l.name, { up: true }, sig);
   }
 
   async function changeLink(d: NsDiff, c: LinkChange): Promise<void> {

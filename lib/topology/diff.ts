@@ -9,6 +9,9 @@
  * one (another kind, an option the kernel takes only at creation, a veth
  * whose other end is not the declared peer) is replaced: deleted and made
  * again, and so are the links made on top of it (a macvlan on its parent).
+ * TUN/TAP devices are links of kind `tun` like the others; what only
+ * /dev/net/tun sets (mode, owner, group, multi-queue) is compared in
+ * tuntap.ts.
  * @module
  */
 import type { Address } from '../addr.js';
@@ -35,6 +38,7 @@ import {
   ownsNamespace,
   routeKey,
 } from './model.js';
+import { tunDiffers } from './tuntap.js';
 import { normalizeSysctl } from './validate.js';
 
 /** A sysctl to write, and what it was. */
@@ -204,7 +208,7 @@ export function computeDiff(model: Model, input: DiffInput): Diff {
     if (owned.has(l)) replace.add(l);
   };
   for (const [l, live] of owned) {
-    if (live.kind !== l.kind || creationDiffers(l, live, (ns, n) => liveOf(ns)?.byName.get(n))) markFresh(l);
+    if (live.kind !== l.kind || tunDiffers(l, live) || creationDiffers(l, live, (ns, n) => liveOf(ns)?.byName.get(n))) markFresh(l);
   }
   for (const ns of model.namespaces) {
     for (const l of ns.links) {

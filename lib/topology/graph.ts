@@ -3,12 +3,14 @@
  * Graphviz DOT, and SVG by running Graphviz's `dot` when it is installed
  * (the one external program netloom runs). Namespaces are boxes, links are
  * nodes labelled with their kind and addresses, veth pairs are edges
- * between namespaces, bridge ports point at their bridge.
+ * between namespaces, bridge ports point at their bridge. TUN/TAP devices
+ * are labelled `tun` or `tap` (the kernel calls both kind `tun`).
  * @module
  */
 import { spawn } from 'node:child_process';
 import type { Model } from './model.js';
 import type { Scan } from './scan.js';
+import { liveTunMode } from './tuntap.js';
 
 /** A namespace in a picture. */
 export interface GraphNamespace {
@@ -26,7 +28,7 @@ export interface GraphNode {
   ns: string;
   /** The link's name. */
   name: string;
-  /** Its kind ('bridge', 'veth', ...; '' when it has none, like lo). */
+  /** Its kind ('bridge', 'veth', 'tun', 'tap', ...; '' when it has none, like lo). */
   kind: string;
   /** Its addresses. */
   addresses: string[];
@@ -67,7 +69,7 @@ export function graphOfModel(model: Model): TopologyGraph {
     const how = ns.source === 'named' ? (ns.name === ns.key ? '' : ` (${ns.name ?? ''})`) : ` (${ns.source})`;
     namespaces.push({ id: ns.key, label: `${ns.key}${how}` });
     for (const l of ns.links) {
-      nodes.push({ id: nodeId(ns.key, l.name), ns: ns.key, name: l.name, kind: l.kind, addresses: l.addresses.map((a) => a.cidr) });
+      nodes.push({ id: nodeId(ns.key, l.name), ns: ns.key, name: l.name, kind: l.tun?.mode ?? l.kind, addresses: l.addresses.map((a) => a.cidr) });
       if (l.master !== undefined) edges.push({ from: nodeId(ns.key, l.name), to: nodeId(ns.key, l.master), kind: 'master' });
       for (const lower of l.lowers) edges.push({ from: nodeId(ns.key, l.name), to: nodeId(l.linkNetns ?? ns.key, lower), kind: 'lower' });
       if (l.role === 'link' && l.peer !== undefined) edges.push({ from: nodeId(ns.key, l.name), to: nodeId(l.peer.ns, l.peer.name), kind: 'veth' });
@@ -87,7 +89,7 @@ export function graphOfScan(scan: Scan, title = 'live namespaces'): TopologyGrap
     const byIndex = new Map(ns.links.map((l) => [l.ifindex, l]));
     for (const l of ns.links) {
       const addresses = ns.addrs.filter((a) => a.ifindex === l.ifindex && !(a.family === 'inet6' && /^fe[89ab]/i.test(a.address))).map((a) => a.cidr);
-      nodes.push({ id: `${ns.label}/${l.name}`, ns: ns.label, name: l.name, kind: l.kind ?? '', addresses });
+      nodes.push({ id: `${ns.label}/${l.name}`, ns: ns.label, name: l.name, kind: liveTunMode(l) ?? l.kind ?? '', addresses });
       const master = l.master === undefined ? undefined : byIndex.get(l.master);
       if (master !== undefined) edges.push({ from: `${ns.label}/${l.name}`, to: `${ns.label}/${master.name}`, kind: 'master' });
       const parent = l.kind !== 'veth' && l.parent !== undefined && l.linkNetnsid === undefined ? byIndex.get(l.parent) : undefined;

@@ -24,4 +24,3 @@ export { parseTopology, loadTopology, type TopologyFormat } from './load.js';
 export { toMermaid, toDot, toSvg, renderGraph, graphOfScan, type TopologyGraph, type GraphNamespace, type GraphNode, type GraphEdge, type GraphFormat } from './graph.js';
 export { scanNamespaces, type Scan, type ScanOptions, type ScannedNamespace, type ScannedPair } from './scan.js';
 export { ROUTE_PROTOCOL, linkMark, netnsMark, parseMark, defaultGroup, type ParsedMark } from './marks.js';
-export { tuntapSupport, type TuntapSupport } from './tuntap.js';

@@ -11,7 +11,6 @@ import type { AddrAddOptions } from '../addr.js';
 import type { FdbEntry } from '../fdb.js';
 import type { NeighEntry } from '../neigh.js';
 import type { RouteSpec } from '../route.js';
-import type { TopologyTunTap } from './types.js';
 
 /** Where a namespace comes from, and so whether the topology owns it. */
 export type NsSource = 'named' | 'anonymous' | 'current' | 'external';
@@ -46,7 +45,7 @@ export interface ModelNs {
   lo: boolean | undefined;
   /** Sysctls, namespace-wide first, per interface after. */
   sysctls: ModelSysctl[];
-  /** Every link end that lives here (veth peers declared elsewhere included). */
+  /** Every link end that lives here (veth peers declared elsewhere included, TUN/TAP devices too). */
   links: ModelLink[];
   /** Routes. */
   routes: ModelRoute[];
@@ -54,8 +53,6 @@ export interface ModelNs {
   neighbours: ModelNeigh[];
   /** FDB entries. */
   fdb: ModelFdb[];
-  /** TUN/TAP devices (the extension point). */
-  tuntap: TopologyTunTap[];
 }
 
 /** True if the topology creates (and so owns and removes) this namespace. */
@@ -111,6 +108,24 @@ export interface ModelLink {
   lowers: string[];
   /** For a veth: the other end (set on both ends). */
   peer: ModelLink | undefined;
+  /** For a TUN/TAP device (kind `tun`): what only /dev/net/tun sets. */
+  tun: ModelTun | undefined;
+}
+
+/**
+ * What a TUN/TAP device is made with (TUNSETIFF, TUNSETOWNER, TUNSETGROUP).
+ * The topology never changes these on a live device: a difference makes it
+ * again.
+ */
+export interface ModelTun {
+  /** `tun` or `tap`. */
+  mode: 'tun' | 'tap';
+  /** The uid allowed to open it; undefined: none (-1 to the kernel). */
+  owner: number | undefined;
+  /** The gid allowed to open it; undefined: none. */
+  group: number | undefined;
+  /** IFF_MULTI_QUEUE. */
+  multiQueue: boolean;
 }
 
 /** An address of a link. */

@@ -54,7 +54,8 @@ export interface Plan {
 }
 
 function linkName(l: ModelLink): string {
-  return l.peer !== undefined ? `${l.name} (veth, peer ${l.peer.name} in ${l.peer.ns})` : `${l.name} (${l.kind})`;
+  if (l.peer !== undefined) return `${l.name} (veth, peer ${l.peer.name} in ${l.peer.ns})`;
+  return `${l.name} (${l.tun?.mode ?? l.kind})`; // a TAP is kind 'tun' to the kernel: say which
 }
 
 /** The step of each item of a difference (the diff's own objects as keys), for progress and error reports. */

@@ -106,9 +106,11 @@ export interface TopologyNamespace {
   /** Bridge / VXLAN forwarding entries (`bridge fdb add|append ...`). */
   fdb?: TopologyFdbEntry[];
   /**
-   * TUN/TAP devices (`ip tuntap add ...`). An extension point: the kernel
-   * makes them only through /dev/net/tun, so they need netloom's TUN
-   * support; a build without it rejects them in validation.
+   * TUN/TAP devices (`ip tuntap add ...`): made through /dev/net/tun (the
+   * kernel has no rtnetlink request for them) as persistent devices, so they
+   * outlive the process that applies the topology; everything else about
+   * them (mtu, up, master, addresses, the marks) goes over rtnetlink like
+   * any link. Their names share the namespace's link names.
    */
   tuntap?: TopologyTunTap[];
 }
@@ -199,22 +201,39 @@ export type TopologyFdbEntry = Omit<FdbEntry, 'dev' | 'via'> & {
   via?: string;
 };
 
-/** A TUN or TAP device of a topology (see {@link TopologyNamespace.tuntap}). */
+/**
+ * A TUN or TAP device of a topology (see {@link TopologyNamespace.tuntap}),
+ * as `ip tuntap add dev NAME mode tun|tap [user U] [group G] [multi_queue]`
+ * followed by `ip link set` and `ip addr add`. Nobody reads it until a
+ * program opens it (`Tun.open({ name, netns })`): till then it has no
+ * carrier (NO-CARRIER), so the kernel sends it nothing, though its
+ * addresses and routes are in place.
+ */
 export interface TopologyTunTap {
-  /** The interface name. */
+  /** The interface name (1..15 bytes; no `%d` template: the topology finds it by name). */
   name: string;
   /** Layer 3 (`tun`, IP packets) or layer 2 (`tap`, Ethernet frames). */
   mode: 'tun' | 'tap';
-  /** Owner uid of the persistent device. */
+  /** The user (uid) allowed to open the device besides CAP_NET_ADMIN holders (`user U`). */
   owner?: number;
-  /** Owner gid of the persistent device. */
+  /** The group (gid) allowed to open the device (`group G`; not the link group). */
   group?: number;
-  /** Several queues (IFF_MULTI_QUEUE). */
+  /** Several queues (IFF_MULTI_QUEUE, `multi_queue`). Default false. */
   multiQueue?: boolean;
   /** Bring it up. Default true. */
   up?: boolean;
-  /** The bridge this TAP device is a port of. */
+  /** MTU (68..65535; the kernel caps a TAP at 65521). */
+  mtu?: number;
+  /** Transmit queue length. */
+  txqlen?: number;
+  /** TAP only: the Ethernet address (default: a random one). */
+  mac?: string;
+  /** Interface alias (after netloom's mark). */
+  alias?: string;
+  /** TAP: the bridge it is a port of; either mode: a VRF. A link of the same namespace. */
   master?: string;
+  /** Bridge port options, for a TAP on a bridge. */
+  bridgePort?: BridgePortOptions;
   /** Addresses. */
   addresses?: TopologyAddress[];
 }

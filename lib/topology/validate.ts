@@ -13,7 +13,7 @@
 import { draftAddr, parseCidr, type AddrAddOptions } from '../addr.js';
 import { draftFdb, type FdbEntry } from '../fdb.js';
 import { validateBridgePort } from '../link-kinds/bridge.js';
-import { type ValidateContext, checkIfname, join, show } from '../link-kinds/common.js';
+import { type ValidateContext, checkIfname, join, show, validateBasics } from '../link-kinds/common.js';
 import { kindModule } from '../link-kinds/index.js';
 import { ALIAS_MAX, validateAddAt } from '../link-validate.js';
 import { draftNeigh, type NeighEntry } from '../neigh.js';
@@ -31,8 +31,7 @@ import {
   ownsNamespace,
   routeKey,
 } from './model.js';
-import { tuntapSupport } from './tuntap.js';
-import type { TopologyTunTap } from './types.js';
+import { TUN_KIND } from './tuntap.js';
 
 /** The operation every topology message starts with. */
 export const OP = 'topology';
@@ -108,7 +107,7 @@ const TOP_KEYS = ['name', 'description', 'group', 'namespaces'];
 const NS_KEYS = ['name', 'anonymous', 'current', 'external', 'lo', 'sysctls', 'links', 'routes', 'neighbours', 'fdb', 'tuntap'];
 const TOPO_LINK_KEYS = ['up', 'master', 'bridgePort', 'addresses', 'linkNetns', 'alias'];
 const PEER_TOPO_KEYS = ['netns', 'master', 'bridgePort', 'addresses', 'alias', 'up'];
-const TUNTAP_KEYS = ['name', 'mode', 'owner', 'group', 'multiQueue', 'up', 'master', 'addresses'];
+const TUNTAP_KEYS = ['name', 'mode', 'owner', 'group', 'multiQueue', 'up', 'mtu', 'txqlen', 'mac', 'alias', 'master', 'bridgePort', 'addresses'];
 
 function checkNetnsName(path: string, name: string): string {
   if (name.length === 0 || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) rangeError(path, `not a valid namespace name: ${show(name)}`);
@@ -244,7 +243,6 @@ export function buildModel(spec: unknown, opts: ModelOptions = {}): Model {
       routes: [],
       neighbours: [],
       fdb: [],
-      tuntap: [],
     };
     if (current) {
       if (currentKey !== undefined) rangeError(join(path, 'current'), `namespaces.${currentKey} is already the current namespace`);
@@ -360,14 +358,30 @@ export function buildModel(spec: unknown, opts: ModelOptions = {}): Model {
     });
   }
 
+  // TUN/TAP devices: links like the others from here on (same names, refs, marks).
+  for (const ns of namespaces) {
+    const d = nsDecl[ns.key] as Record<string, unknown>;
+    if (d.tuntap === undefined) continue;
+    array(join(ns.path, 'tuntap'), d.tuntap).forEach((item, i) => {
+      const path = `${ns.path}.tuntap[${i}]`;
+      const node = tunNode(name, group, ns.key, path, object(path, item));
+      register(ns.key, node, join(path, 'name'));
+      pending.push({ node, masterPath: join(path, 'master'), backupPort: backupPortOf(path, node), lowers: [] });
+    });
+  }
+
   // Pass 3: references between links.
   const declared = (nsKey: string, n: string): ModelLink | undefined => byKey.get(nsKey)?.links.find((x) => x.name === n);
   for (const { node, masterPath, backupPort, lowers } of pending) {
     const ns = byKey.get(node.ns) as ModelNs;
     if (node.master !== undefined) {
       if (node.master === node.name) rangeError(masterPath, 'a link cannot be its own master');
-      if (declared(node.ns, node.master) === undefined && ownsNamespace(ns)) {
+      const master = declared(node.ns, node.master);
+      if (master === undefined && ownsNamespace(ns)) {
         rangeError(masterPath, `no link '${node.master}' is declared in namespace '${node.ns}'`);
+      }
+      if (node.tun?.mode === 'tun' && master?.kind === 'bridge') {
+        rangeError(masterPath, `a tun device carries IP packets, not Ethernet frames, and cannot be a port of bridge '${node.master}' (use mode: tap)`);
       }
     }
     if (backupPort !== undefined && declared(node.ns, backupPort.name) === undefined && ownsNamespace(ns)) {
@@ -383,7 +397,7 @@ export function buildModel(spec: unknown, opts: ModelOptions = {}): Model {
   }
   checkCycles(namespaces);
 
-  // Pass 4: routes, neighbours, FDB, TUN/TAP.
+  // Pass 4: routes, neighbours, FDB.
   for (const ns of namespaces) {
     const d = nsDecl[ns.key] as Record<string, unknown>;
     const linkHere = (path: string, v: unknown): string => {
@@ -449,28 +463,6 @@ export function buildModel(spec: unknown, opts: ModelOptions = {}): Model {
         ns.fdb.push({ entry: e as unknown as FdbEntry, key, path });
       });
     }
-    if (d.tuntap !== undefined) {
-      const path = join(ns.path, 'tuntap');
-      const list = array(path, d.tuntap);
-      if (list.length > 0 && !tuntapSupport.available) typeError(path, tuntapSupport.reason);
-      list.forEach((item, i) => {
-        const p = `${path}[${i}]`;
-        const t = object(p, item);
-        known(p, t, TUNTAP_KEYS, 'tuntap');
-        const n = linkName(join(p, 'name'), t.name);
-        if (t.mode !== 'tun' && t.mode !== 'tap') rangeError(join(p, 'mode'), `must be 'tun' or 'tap', got ${show(t.mode)}`);
-        for (const k of ['multiQueue', 'up']) bool(join(p, k), t[k]);
-        for (const k of ['owner', 'group']) {
-          const v = t[k];
-          if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xfffffffe)) rangeError(join(p, k), `must be an integer 0..4294967294, got ${show(v)}`);
-        }
-        if (t.master !== undefined) linkHere(join(p, 'master'), t.master);
-        if (t.addresses !== undefined) checkAddresses(join(p, 'addresses'), t.addresses, n);
-        const m = names.get(ns.key);
-        if (m?.has(n)) rangeError(join(p, 'name'), `'${n}' is already declared in namespace '${ns.key}' (${m.get(n)})`);
-        ns.tuntap.push(t as unknown as TopologyTunTap);
-      });
-    }
   }
   return { name, description: top.description as string | undefined, group, namespaces, byKey };
 }
@@ -485,6 +477,34 @@ function backupPortOf(path: string, node: ModelLink): { path: string; name: stri
   const b = node.bridgePort?.backupPort;
   if (b === undefined || b === null) return undefined;
   return { path: join(path, 'bridgePort.backupPort'), name: linkName(join(path, 'bridgePort.backupPort'), b) };
+}
+
+/** A TUN/TAP declaration as a link node of kind `tun` (see tuntap.ts for how it is made). */
+function tunNode(topology: string, group: number, nsKey: string, path: string, t: Record<string, unknown>): ModelLink {
+  known(path, t, TUNTAP_KEYS, 'tuntap');
+  if (t.name === undefined) typeError(join(path, 'name'), 'is required');
+  linkName(join(path, 'name'), t.name);
+  if (t.mode === undefined) typeError(join(path, 'mode'), `is required ('tun' or 'tap')`);
+  if (t.mode !== 'tun' && t.mode !== 'tap') rangeError(join(path, 'mode'), `must be 'tun' or 'tap', got ${show(t.mode)}`);
+  const mode = t.mode;
+  const id = (k: 'owner' | 'group'): number | undefined => {
+    const v = t[k];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xfffffffe)) rangeError(join(path, k), `must be an integer 0..4294967294, got ${show(v)}`);
+    return v as number | undefined;
+  };
+  const owner = id('owner');
+  const gid = id('group');
+  const multiQueue = bool(join(path, 'multiQueue'), t.multiQueue) ?? false;
+  // The link's own fields get the checks nl.link.add gives them ('group' is the owner gid here, not a link group).
+  const basics = { name: t.name, mtu: t.mtu, txqlen: t.txqlen, mac: t.mac };
+  validateBasics(basics, CTX, path);
+  if (t.mac !== undefined && mode === 'tun') typeError(join(path, 'mac'), 'a tun device has no link-layer address (mode: tap has one)');
+  const { group: _gid, owner: _owner, multiQueue: _mq, mode: _mode, ...rest } = t;
+  const options: Record<string, unknown> = { kind: TUN_KIND, name: t.name };
+  for (const k of ['mtu', 'txqlen', 'mac'] as const) if (t[k] !== undefined) options[k] = k === 'mac' ? (t.mac as string).toLowerCase() : t[k];
+  const node = linkNode(topology, group, nsKey, path, 'link', options, rest, TUN_KIND);
+  node.tun = { mode, owner, group: gid, multiQueue };
+  return node;
 }
 
 /** One link end from its declaration (already checked by validateAddAt) and the topology fields around it. */
@@ -528,6 +548,7 @@ function linkNode(
     linkNetns: undefined,
     lowers: [],
     peer: undefined,
+    tun: undefined,
   };
 }
 
