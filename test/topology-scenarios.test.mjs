@@ -4,9 +4,9 @@
 // with iproute2, and gone at the end of each test.
 import t from 'tap';
 import { fileURLToPath } from 'node:url';
-import { loadTopology, TopologyError, topology } from '../dist/index.js';
+import { loadTopology, TopologyError, topology, Tun } from '../dist/index.js';
 import { topologySandbox, sandbox } from '../dist/testing.js';
-import { bridgeJson, ipJson } from './helpers/sandbox.mjs';
+import { bridgeJson, ipJson, ipLink } from './helpers/sandbox.mjs';
 
 const file = (name) => fileURLToPath(new URL(`../examples/topologies/${name}`, import.meta.url));
 // Applied once, the kernel matches the declaration: a second plan has nothing to do.
@@ -57,6 +57,61 @@ t.test('S4: a router namespace', async (t) => {
   await idempotent(t, topo);
   t.equal(await topo.netns('router').sysctl.get('net.ipv4.ip_forward'), '1', 'forwarding on (a sysctl of the topology)');
   t.ok((await ping(topo, 'left', '198.18.20.2')) > 0, 'left -> right through the router');
+});
+
+t.test('S5: tun devices over a veth underlay, and a TAP on a bridge', async (t) => {
+  const topo = await topologySandbox(t, await loadTopology(file('s5-tun.yaml')));
+  await idempotent(t, topo);
+  const [a, b, vmHost] = ['site-a', 'site-b', 'vm-host'].map((k) => topo.netns(k));
+  for (const [ns, addr] of [[a, '198.19.51.1'], [b, '198.19.52.1']]) {
+    const tun0 = ipLink(ns, 'tun0');
+    t.match(tun0.linkinfo, { info_kind: 'tun', info_data: { type: 'tun', persist: true, multi_queue: false } }, 'a persistent tun device (ip -d link: tun type tun)');
+    t.equal(tun0.mtu, 1400);
+    t.match(tun0.ifalias, /^netloom:s5-tun-t/, 'marked as the topology\'s');
+    // Up, but nobody holds it open: no carrier until a program does.
+    t.ok(tun0.flags.includes('UP') && tun0.flags.includes('NO-CARRIER'), `tun0 is up with no carrier: ${tun0.flags}`);
+    t.ok(ipJson(ns, 'addr', 'show', 'dev', 'tun0')[0].addr_info.some((x) => x.local === addr), `${addr} on tun0`);
+  }
+  t.equal(ipJson(a, 'route', 'show', '198.19.52.0/24')[0].dev, 'tun0', 'site-a reaches site-b\'s network through tun0');
+
+  // The VPN program's part, in this process: carry packets between the two
+  // devices (attached to by name: they are persistent). A ping then crosses.
+  const tunA = await Tun.open({ netns: a, name: 'tun0' });
+  const tunB = await Tun.open({ netns: b, name: 'tun0' });
+  const pipes = Promise.allSettled([tunA.pipeTo(tunB), tunB.pipeTo(tunA)]);
+  try {
+    t.ok((await ping(topo, 'site-a', '198.19.52.1')) > 0, 'site-a -> site-b\'s tun0, through both tun devices');
+  } finally {
+    await tunA.close();
+    await tunB.close();
+    await pipes;
+  }
+  t.ok(ipLink(a, 'tun0') !== undefined, 'the device outlives the program that used it');
+
+  const vm0 = ipLink(vmHost, 'vm0');
+  t.match(vm0.linkinfo, { info_kind: 'tun', info_data: { type: 'tap', persist: true }, info_slave_kind: 'bridge' }, 'a persistent TAP, a bridge port (ip -d link: tun type tap)');
+  t.equal(vm0.master, 'br0');
+  t.equal(vm0.address, '02:00:00:00:55:09');
+  t.equal(vm0.linkinfo.info_slave_data.state, 'disabled', 'without carrier the bridge does not forward to it');
+  // A virtual machine starts: its TAP gets a carrier, the port forwards, and
+  // the ARP request of a ping from the bridge reaches it.
+  const tap = await Tun.open({ netns: vmHost, name: 'vm0', mode: 'tap' });
+  try {
+    const arp = (async () => {
+      for await (const frame of tap.packets({ signal: AbortSignal.timeout(5000) })) {
+        // Ethernet type 0x0806, ARP request (opcode 1) for 198.18.55.9.
+        if (frame.readUInt16BE(12) === 0x0806 && frame.readUInt16BE(20) === 1 && frame.subarray(38, 42).join('.') === '198.18.55.9') return true;
+      }
+      return false;
+    })().catch((e) => (e.name === 'AbortError' ? false : Promise.reject(e)));
+    const pinged = topo.netns('vm-host').ping('198.18.55.9', { count: 3, interval: 200, timeout: 1000 });
+    t.ok(await arp, 'the TAP device got the ARP request for 198.18.55.9');
+    t.equal((await pinged).received, 0, 'nobody answers (no VM): the ping itself fails');
+    t.equal(ipLink(vmHost, 'vm0').linkinfo.info_slave_data.state, 'forwarding', 'with carrier the port forwards');
+  } finally {
+    await tap.close();
+  }
+  t.match(await topo.topology.graph(), /vm0<br\/>tap/, 'graph() labels the TAP device');
 });
 
 t.test('S6: macvlan on a veth parent and on a bridge parent', async (t) => {
