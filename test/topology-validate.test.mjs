@@ -12,13 +12,14 @@ const file = (name) => fileURLToPath(new URL(`../examples/topologies/${name}`, i
 const good = () => ({
   name: 'v',
   namespaces: {
-    sw: { links: [{ kind: 'bridge', name: 'br0', addresses: ['198.18.1.10/24'] }] },
+    sw: { links: [{ kind: 'bridge', name: 'br0', addresses: ['198.18.1.10/24'] }], tuntap: [{ name: 'tap0', mode: 'tap', master: 'br0' }] },
     ns1: {
       links: [
         { kind: 'veth', name: 'eth0', addresses: ['198.18.1.11/24'], peer: { name: 'veth1', netns: 'sw', master: 'br0' } },
         { kind: 'macvlan', name: 'mv0', parent: 'eth0', mode: 'bridge' },
         { kind: 'vxlan', name: 'vx0', id: 5, dev: 'eth0' },
       ],
+      tuntap: [{ name: 'tun0', mode: 'tun', addresses: ['198.18.7.1/24'] }],
       routes: [{ dst: 'default', via: '198.18.1.10' }],
       neighbours: [{ dst: '198.18.1.99', lladdr: '02:00:00:00:00:99', dev: 'eth0' }],
       fdb: [{ lladdr: '02:00:00:00:00:98', dev: 'vx0', dst: '198.18.1.98' }],
@@ -70,13 +71,39 @@ const CASES = [
   ["fdb vlan", (d) => { d.namespaces.ns1.fdb[0].vlan = 5000; }, RangeError, "topology: namespaces.ns1.fdb[0].vlan: must be an integer 1..4094, got 5000"],
   ["sysctl name", (d) => { d.namespaces.ns1.sysctls['kernel.hostname'] = 'x'; }, RangeError, "topology: namespaces.ns1.sysctls[\"kernel.hostname\"]: not a network sysctl (net.*; use the net/a/b form for names with dots in a part)"],
   ["sysctl value", (d) => { d.namespaces.ns1.sysctls['net.ipv4.ip_forward'] = {}; }, TypeError, "topology: namespaces.ns1.sysctls[\"net.ipv4.ip_forward\"]: must be a string, number or boolean, got an object"],
-  ["tuntap", (d) => { d.namespaces.ns1.tuntap = [{ name: 'tap0', mode: 'tap' }]; }, TypeError, "topology: namespaces.ns1.tuntap: TUN/TAP devices need netloom's TUN support (lib/tun.ts), which this build does not have"],
+  ["tuntap not a list", (d) => { d.namespaces.ns1.tuntap = { name: 'tun0' }; }, TypeError, "topology: namespaces.ns1.tuntap: must be a list, got an object"],
+  ["tuntap bad mode", (d) => { d.namespaces.ns1.tuntap[0].mode = 'tunnel'; }, RangeError, "topology: namespaces.ns1.tuntap[0].mode: must be 'tun' or 'tap', got 'tunnel'"],
+  ["tuntap no mode", (d) => { delete d.namespaces.ns1.tuntap[0].mode; }, TypeError, "topology: namespaces.ns1.tuntap[0].mode: is required ('tun' or 'tap')"],
+  ["tuntap name too long", (d) => { d.namespaces.ns1.tuntap[0].name = 'tun-device-01234'; }, RangeError, "topology: namespaces.ns1.tuntap[0].name: must be 1..15 bytes, got 16 ('tun-device-01234')"],
+  ["tuntap template", (d) => { d.namespaces.ns1.tuntap[0].name = 'tun%d'; }, RangeError, "topology: namespaces.ns1.tuntap[0].name: must be the device's name, not a template: 'tun%d'"],
+  ["tuntap no name", (d) => { delete d.namespaces.ns1.tuntap[0].name; }, TypeError, "topology: namespaces.ns1.tuntap[0].name: is required"],
+  ["tuntap name taken", (d) => { d.namespaces.ns1.tuntap[0].name = 'eth0'; }, RangeError, "topology: namespaces.ns1.tuntap[0].name: 'eth0' is already declared in namespace 'ns1' (namespaces.ns1.links[0])"],
+  ["tuntap lo", (d) => { d.namespaces.ns1.tuntap[0].name = 'lo'; }, RangeError, "topology: namespaces.ns1.tuntap[0].name: lo exists in every namespace (use namespaces.ns1.lo to bring it up)"],
+  ["tuntap unknown", (d) => { d.namespaces.ns1.tuntap[0].queues = 2; }, TypeError, "topology: namespaces.ns1.tuntap[0].queues: unknown tuntap field (known: name, mode, owner, group, multiQueue, up, mtu, txqlen, mac, alias, master, bridgePort, addresses)"],
+  ["tuntap owner", (d) => { d.namespaces.ns1.tuntap[0].owner = -1; }, RangeError, "topology: namespaces.ns1.tuntap[0].owner: must be an integer 0..4294967294, got -1"],
+  ["tuntap group", (d) => { d.namespaces.ns1.tuntap[0].group = 'staff'; }, RangeError, "topology: namespaces.ns1.tuntap[0].group: must be an integer 0..4294967294, got 'staff'"],
+  ["tuntap multiQueue", (d) => { d.namespaces.sw.tuntap[0].multiQueue = 'yes'; }, TypeError, "topology: namespaces.sw.tuntap[0].multiQueue: must be true or false, got 'yes'"],
+  ["tuntap mtu", (d) => { d.namespaces.ns1.tuntap[0].mtu = 70000; }, RangeError, "topology: namespaces.ns1.tuntap[0].mtu: must be an integer 68..65535, got 70000"],
+  ["tun mac", (d) => { d.namespaces.ns1.tuntap[0].mac = '02:00:00:00:00:01'; }, TypeError, "topology: namespaces.ns1.tuntap[0].mac: a tun device has no link-layer address (mode: tap has one)"],
+  ["tun on a bridge", (d) => { d.namespaces.sw.tuntap[0].mode = 'tun'; }, RangeError, "topology: namespaces.sw.tuntap[0].master: a tun device carries IP packets, not Ethernet frames, and cannot be a port of bridge 'br0' (use mode: tap)"],
+  ["tap master unknown", (d) => { d.namespaces.sw.tuntap[0].master = 'br9'; }, RangeError, "topology: namespaces.sw.tuntap[0].master: no link 'br9' is declared in namespace 'sw'"],
+  ["tap bridgePort no master", (d) => { delete d.namespaces.sw.tuntap[0].master; d.namespaces.sw.tuntap[0].bridgePort = { cost: 5 }; }, TypeError, "topology: namespaces.sw.tuntap[0].bridgePort: needs master (bridge port options apply to a port of a bridge)"],
   ["external", (d) => { d.namespaces.ext = { external: { pid: 0 } }; }, RangeError, "topology: namespaces.ext.external.pid: must be a positive integer, got 0"],
   ["group", (d) => { d.group = 0; }, RangeError, "topology: group: must be an integer 1..4294967295, got 0"],
 ];
 
 t.test('the good declaration passes', async (t) => {
   t.doesNotThrow(() => topology(good()));
+});
+
+t.test('TUN/TAP devices are links of their namespace: routes, neighbours and sysctls name them', async (t) => {
+  const d = good();
+  d.namespaces.ns1.routes.push({ dst: '198.18.70.0/24', dev: 'tun0' });
+  d.namespaces.ns1.sysctls['net.ipv4.conf.tun0.rp_filter'] = 0;
+  d.namespaces.sw.neighbours = [{ dst: '198.18.1.77', lladdr: '02:00:00:00:00:77', dev: 'tap0' }];
+  const mermaid = await topology(d).graph();
+  t.match(mermaid, /tun0<br\/>tun<br\/>198\.18\.7\.1\/24/, 'drawn as a tun device with its address');
+  t.match(mermaid, /_tap0 -\.->\|port of\| l\d+_br0/, 'the TAP device as a port of its bridge');
 });
 
 t.test('bad declarations fail with the path of the problem', async (t) => {
@@ -105,7 +132,7 @@ t.test('YAML and JSON files', async (t) => {
 });
 
 t.test('every example topology file is valid', async (t) => {
-  for (const f of ['s1-veth', 's2-bridge', 's3-container', 's4-router', 's6-macvlan', 's6-vlan-ipvlan', 's7-vxlan', 's8-inspect']) {
+  for (const f of ['s1-veth', 's2-bridge', 's3-container', 's4-router', 's5-tun', 's6-macvlan', 's6-vlan-ipvlan', 's7-vxlan', 's8-inspect']) {
     const spec = await loadTopology(file(`${f}.yaml`));
     t.doesNotThrow(() => topology(spec), f);
   }

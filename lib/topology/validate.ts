@@ -483,7 +483,9 @@ function backupPortOf(path: string, node: ModelLink): { path: string; name: stri
 function tunNode(topology: string, group: number, nsKey: string, path: string, t: Record<string, unknown>): ModelLink {
   known(path, t, TUNTAP_KEYS, 'tuntap');
   if (t.name === undefined) typeError(join(path, 'name'), 'is required');
-  linkName(join(path, 'name'), t.name);
+  const n = linkName(join(path, 'name'), t.name);
+  // Tun.open would take 'tun%d' as a template for the kernel to fill: a declaration must name the device.
+  if (n.includes('%')) rangeError(join(path, 'name'), `must be the device's name, not a template: ${show(n)}`);
   if (t.mode === undefined) typeError(join(path, 'mode'), `is required ('tun' or 'tap')`);
   if (t.mode !== 'tun' && t.mode !== 'tap') rangeError(join(path, 'mode'), `must be 'tun' or 'tap', got ${show(t.mode)}`);
   const mode = t.mode;
