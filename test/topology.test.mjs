@@ -7,9 +7,9 @@
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { defaultGroup, netns, topology, TopologyError } from '../dist/index.js';
+import { defaultGroup, netns, topology, TopologyError, Tun } from '../dist/index.js';
 import { topologySandbox } from '../dist/testing.js';
-import { ipJson, sandbox, uniqueName } from './helpers/sandbox.mjs';
+import { ipJson, sandbox, sysClassNet, uniqueName } from './helpers/sandbox.mjs';
 
 const named = (prefix) => (existsSync('/run/netns') ? readdirSync('/run/netns').filter((n) => n.startsWith(prefix)).sort() : []);
 const ipn = (name, ...args) => {
@@ -262,4 +262,84 @@ t.test('an external namespace is used, never created or removed', async (t) => {
 
   const missing = make({ name, namespaces: { x: { external: { name: `${prefix}nowhere` } } } });
   await t.rejects(missing.plan(), { name: 'TopologyError', code: 'ENOENT', message: new RegExp(`namespaces\\.x\\.external: cannot open \\{"name":"${prefix}nowhere"\\}`) });
+});
+
+// TUN/TAP devices: made through /dev/net/tun (persistent, the fd closed
+// again), then links like the others.
+function tunDeclaration(name) {
+  return {
+    name,
+    namespaces: {
+      root: {
+        current: true,
+        links: [{ kind: 'bridge', name: 'br0' }],
+        tuntap: [
+          { name: 'tap0', mode: 'tap', master: 'br0', bridgePort: { cost: 9 } },
+          { name: 'tun0', mode: 'tun', owner: 65534, group: 65534, multiQueue: true, mtu: 1400, addresses: ['198.18.33.1/24', '2001:db8:33::1/64'] },
+        ],
+        routes: [{ dst: '198.18.34.0/24', dev: 'tun0' }],
+      },
+      a: { tuntap: [{ name: 'tun1', mode: 'tun', addresses: ['198.18.35.1/24'] }] },
+    },
+  };
+}
+const stepText = (plan) => plan.steps.map((s) => `${s.action} ${s.object} ${s.name}${s.changes.length > 0 ? `: ${s.changes.join(', ')}` : ''}`);
+
+t.test('TUN/TAP devices: made persistent, converged, made again when their mode changes, destroyed', async (t) => {
+  const { root, prefix, name, make } = await setup(t);
+  const spec = tunDeclaration(name);
+  const topo = make(spec);
+  const plan = await topo.plan();
+  t.same(plan.conflicts, []);
+  t.ok(stepText(plan).includes('create link tap0 (tap)') && stepText(plan).includes('create link tun0 (tun)'), 'the plan says tun or tap');
+  await topo.apply();
+  const tun0 = ipJson(root.ns, '-d', 'link', 'show', 'dev', 'tun0')[0];
+  t.match(tun0.linkinfo.info_data, { type: 'tun', persist: true, multi_queue: true }, 'ip -d link: tun type tun, persistent, multi-queue');
+  t.equal(tun0.mtu, 1400);
+  t.same([sysClassNet(root.ns, 'tun0/owner'), sysClassNet(root.ns, 'tun0/group')], ['65534', '65534'], 'owner and group (sysfs)');
+  t.equal(tun0.group, String(defaultGroup(name)), 'in the topology\'s link group');
+  t.equal(tun0.ifalias, `netloom:${name}`, 'marked');
+  t.same(ipJson(root.ns, 'addr', 'show', 'dev', 'tun0')[0].addr_info.map((a) => a.local).filter((a) => !a.startsWith('fe80')).sort(), ['198.18.33.1', '2001:db8:33::1']);
+  t.equal(ipJson(root.ns, 'route', 'show', '198.18.34.0/24')[0].dev, 'tun0');
+  const tap0 = ipJson(root.ns, '-d', 'link', 'show', 'dev', 'tap0')[0];
+  t.match(tap0.linkinfo, { info_data: { type: 'tap', persist: true }, info_slave_kind: 'bridge', info_slave_data: { cost: 9 } }, 'a TAP port of br0 with its port options');
+  t.equal(tap0.master, 'br0');
+  t.match(ipn(`${prefix}a`, '-d', 'link', 'show', 'dev', 'tun1')[0].linkinfo.info_data, { type: 'tun', persist: true }, 'and one in a namespace the topology made');
+  t.same(stepText(await topo.plan()), [], 'a second plan is empty');
+
+  // Edited: an mtu is changed in place; a new mode means a new device.
+  spec.namespaces.root.tuntap[1].mtu = 1500;
+  spec.namespaces.a.tuntap[0].mode = 'tap';
+  const edited = make(spec);
+  t.same(stepText(await edited.plan()), ['replace link tun1 (tap)', 'change link tun0: mtu 1400 -> 1500', 'create address 198.18.35.1/24 on tun1']);
+  await edited.apply();
+  t.equal(ipJson(root.ns, 'link', 'show', 'dev', 'tun0')[0].mtu, 1500);
+  t.equal(ipn(`${prefix}a`, '-d', 'link', 'show', 'dev', 'tun1')[0].linkinfo.info_data.type, 'tap', 'tun1 is a TAP device now');
+  t.same(stepText(await edited.plan()), [], 'converged');
+
+  const result = await edited.destroy();
+  t.same(result.links.sort(), ['root/br0', 'root/tap0', 'root/tun0'], 'deleted with RTM_DELLINK (in one group batch)');
+  t.same(linkNames(root.ns), ['lo'], 'nothing left in the current namespace');
+  t.same(named(prefix), [], 'the named namespace went, and its device with it');
+});
+
+t.test('TUN/TAP devices: a failed apply removes the ones it made; a foreign one is a conflict', async (t) => {
+  const { root, name, make } = await setup(t);
+  const spec = tunDeclaration(name);
+  // Not on any subnet: the kernel refuses the gateway, in the routes stage, after the devices were made.
+  spec.namespaces.root.routes.push({ dst: '198.18.99.0/24', via: '198.18.98.1' });
+  const err = await make(spec).apply().then(() => undefined, (e) => e);
+  t.type(err, TopologyError);
+  t.equal(err.code, 'ENETUNREACH');
+  t.same(linkNames(root.ns), ['lo'], 'the tun and tap devices this apply made are gone again');
+
+  // Someone else's persistent tun0: the topology refuses to take it over.
+  const foreign = await Tun.open({ netns: root.ns, name: 'tun0', persist: true });
+  await foreign.close();
+  const topo = make(tunDeclaration(name));
+  const plan = await topo.plan();
+  t.match(plan.conflicts[0], `namespaces.root.tuntap[1]: link 'tun0' exists in namespace 'root' and is not topology '${name}''s (its alias is empty)`);
+  await t.rejects(topo.apply(), /apply refused, nothing was touched/);
+  t.same(linkNames(root.ns), ['lo', 'tun0'], 'the foreign device is left alone');
+  t.equal(await Tun.delete('tun0', { netns: root.ns }), true, 'and removed by its owner');
 });
