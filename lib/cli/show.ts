@@ -3,6 +3,7 @@
  * @module
  */
 import type { Scan } from '../topology/scan.js';
+import { liveTunMode } from '../topology/tuntap.js';
 
 /**
  * A scan as a tree:
@@ -25,7 +26,7 @@ export function renderTree(scan: Scan): string {
     out.push(`${ns.named ? `netns ${ns.label}` : `${ns.label} namespace`}${ns.owner === undefined ? '' : `  [topology ${ns.owner}]`}`);
     const byIndex = new Map(ns.links.map((l) => [l.ifindex, l]));
     const rows = ns.links.map((l) => {
-      const kind = l.kind ?? (l.flags.includes('loopback') ? 'loopback' : '');
+      const kind = liveTunMode(l) ?? l.kind ?? (l.flags.includes('loopback') ? 'loopback' : ''); // a TAP is kind 'tun' to the kernel
       const state = l.up ? (l.lowerUp || l.flags.includes('loopback') ? 'up' : 'no-carrier') : 'down';
       const addrs = ns.addrs.filter((a) => a.ifindex === l.ifindex && !(a.family === 'inet6' && /^fe[89ab]/i.test(a.address))).map((a) => a.cidr);
       const extra: string[] = [];
