@@ -14,7 +14,7 @@
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
-const { netns, open } = await import(process.env.NETLOOM_DIST ? pathToFileURL(process.env.NETLOOM_DIST).href : '../dist/index.js');
+const { Tun, netns, open } = await import(process.env.NETLOOM_DIST ? pathToFileURL(process.env.NETLOOM_DIST).href : '../dist/index.js');
 
 /** Open fds of this process. */
 export const fdCount = () => readdirSync('/proc/self/fd').length;
@@ -56,11 +56,11 @@ async function settle(probe, want, { atMost = false, ms = 20000 } = {}) {
   return v;
 }
 
-// One cycle: 22 operations in the namespace behind `nl` (which has bridge
+// One cycle: 26 operations in the namespace `ns` behind `nl` (which has bridge
 // br0), leaving it as found. One link pair made and deleted per cycle: link
 // deletion waits for the kernel (an RCU grace period per device), so a mix
 // heavy in it would measure the kernel, not netloom.
-async function cycle(nl, i) {
+async function cycle(ns, nl, i) {
   const h = `s${i % 1000}`;
   await nl.link.add({ kind: 'veth', name: `${h}a`, addrGenMode: 'none', peer: { name: `${h}b`, addrGenMode: 'none' } });
   await nl.link.set(`${h}a`, { master: 'br0', up: true });
@@ -78,11 +78,16 @@ async function cycle(nl, i) {
   await nl.neigh.del({ dst: '198.18.0.7', dev: `${h}b` });
   await nl.link.list();
   await nl.link.get(`${h}a`);
+  // A TUN device opened, set up, given a packet, closed (it goes away with its fd).
+  const tun = await Tun.open({ netns: ns, name: `${h}t` });
+  await nl.link.set(`${h}t`, { up: true }); // a device that is down refuses writes (EIO)
+  tun.write(Buffer.from('450000140000000040ff0000c6120001c6120002', 'hex'));
+  await tun.close();
   // A failure now and then: errors must not leak either.
   await nl.link.add({ kind: 'bridge', name: 'br0' }).catch(() => undefined);
   await nl.link.del(`${h}a`); // its peer and what is on it go with it
 }
-const OPS_PER_CYCLE = 22;
+const OPS_PER_CYCLE = 26;
 const CYCLES_PER_NETNS = 20; // plus 4 operations each: netns.create + open + bridge, and close
 
 /**
@@ -102,7 +107,7 @@ export async function runSoak({ ops = 100000, onProgress } = {}) {
     try {
       await nl.link.add({ kind: 'bridge', name: 'br0', up: true, addrGenMode: 'none' });
       for (let k = 0; k < CYCLES_PER_NETNS && done < ops; k++, i++) {
-        await cycle(nl, i);
+        await cycle(ns, nl, i);
         done += OPS_PER_CYCLE;
       }
     } finally {

@@ -8,7 +8,7 @@
 // RangeError naming the field); what only the kernel can judge fails as a
 // NetlinkError with the kernel's errno and extended ACK text.
 import t from 'tap';
-import { netns } from '../dist/index.js';
+import { Tun, netns } from '../dist/index.js';
 import { ipJson, sandbox } from './helpers/sandbox.mjs';
 
 // [what is wrong, the call, 'Class[ CODE]: message']
@@ -82,6 +82,14 @@ const CASES = [
   ['sysctl: .. in the name', ({ ns }) => ns.sysctl.get('net/../kernel/hostname'), "TypeError: sysctl.get: name: not a network sysctl (net.*): 'net/../kernel/hostname'"],
   ['sysctl: one that does not exist', ({ ns }) => ns.sysctl.get('net.ipv4.no_such_knob'), "NetlinkError ENOENT: sysctl.get net.ipv4.no_such_knob: open: no such object (ENOENT)"],
   ['sysctl: a bad value', ({ ns }) => ns.sysctl.set('net.ipv4.ip_forward', 'yes please'), "NetlinkError EINVAL: sysctl.set net.ipv4.ip_forward: write: invalid argument (EINVAL)"],
+  ['tun: write an oversized packet', ({ tun }) => tun.write(Buffer.alloc(70000)), "RangeError: tun.write: packet: 70000 bytes is more than a tun device carries (65597)"],
+  ['tun: write an empty packet', ({ tun }) => tun.write(Buffer.alloc(0)), "RangeError: tun.write: packet: 0 bytes is shorter than the smallest packet (1)"],
+  ['tun: write a string', ({ tun }) => tun.write('hello'), "TypeError: tun.write: packet: must be a Buffer or Uint8Array"],
+  ['tun: name too long', ({ ns }) => Tun.open({ netns: ns, name: 'x'.repeat(16) }), "RangeError: tun.open: name: must be 1..15 bytes, got 16 ('xxxxxxxxxxxxxxxx')"],
+  ['tun: unknown mode', ({ ns }) => Tun.open({ netns: ns, mode: 'tup' }), "TypeError: tun.open: mode: must be 'tun' or 'tap', got 'tup'"],
+  ['tun: in a closed namespace', ({ closedNs }) => Tun.open({ netns: closedNs }), "NetlinkError EBADF: netns: namespace handle anonymous is closed (EBADF)"],
+  ['tun: the name of a bridge', ({ ns }) => Tun.open({ netns: ns, name: 'br0' }), "NetlinkError EINVAL: tun.open: ioctl(TUNSETIFF): invalid argument (EINVAL)"],
+  ['tap: the name of a tun device', ({ ns }) => Tun.open({ netns: ns, name: 'tun0', mode: 'tap' }), "NetlinkError EINVAL: tun.open: ioctl(TUNSETIFF): invalid argument (EINVAL)"],
 ];
 
 // What iproute2 sees in the namespace: the part a failed call must not change.
@@ -108,12 +116,16 @@ t.test(`${CASES.length} wrong calls fail exactly as expected and leave nothing h
   // A namespace handle already closed: operations naming it must fail before the kernel.
   const closedNs = await netns.create();
   closedNs.close();
+  // A tun device to write to (and whose name is taken).
+  const tun = await Tun.open({ netns: ns, name: 'tun0' });
+  t.teardown(() => tun.close());
+  await nl.link.set('tun0', { up: true });
   const before = state(ns);
   t.ok(CASES.length >= 50, `${CASES.length} cases`);
   for (const [what, call, expected] of CASES) {
     let got = 'no error';
     try {
-      await call({ nl, ns, closedNs });
+      await call({ nl, ns, closedNs, tun });
     } catch (e) {
       got = `${e.constructor.name}${e.code ? ` ${e.code}` : ''}: ${e.message}`;
     }
