@@ -37,7 +37,7 @@ export function progressLine(e: TopologyProgress): string | undefined {
 export function declarationTable(spec: TopologySpec): string {
   const rows = Object.entries(spec.namespaces).map(([key, ns]) => {
     const source = ns.current === true ? 'current' : ns.anonymous === true ? 'anonymous' : ns.external !== undefined ? 'external' : 'named';
-    const links = ns.links ?? [];
+    const links = [...(ns.links ?? []), ...(ns.tuntap ?? [])]; // TUN/TAP devices are links of the namespace too
     const addresses = links.reduce((n, l) => n + (l.addresses?.length ?? 0) + ('peer' in l && l.peer !== undefined ? (l.peer.addresses?.length ?? 0) : 0), 0);
     return [key, source, String(links.length), String(addresses), String(ns.routes?.length ?? 0), String(ns.neighbours?.length ?? 0), String(ns.fdb?.length ?? 0), String(Object.keys(ns.sysctls ?? {}).length)];
   });
