@@ -155,15 +155,53 @@ export class RtnlSocket {
   async collect(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}): Promise<RawReply[]> {
     const retries = opts.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
-      const out: RawReply[] = [];
       try {
-        for await (const m of this.dump(operation, type, msg, opts)) out.push(m);
-        return out;
+        return await this.#collectOnce(operation, type, msg, opts);
       } catch (e) {
         if (e instanceof NetlinkError && e.code === 'EINTR' && attempt < retries) continue;
         throw e;
       }
     }
+  }
+
+  // One dump gathered batch by batch, without an iterator: a promise turn
+  // per message was a third of listing 100,000 routes.
+  #collectOnce(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions): Promise<RawReply[]> {
+    throwIfAborted(opts.signal, operation);
+    const sock = this.#live(operation);
+    const signal = opts.signal;
+    return new Promise<RawReply[]>((resolve, reject) => {
+      const out: RawReply[] = [];
+      let interrupted = false;
+      let settled = false;
+      let seq = 0;
+      // Settle once; a dump stopped early is drained by the socket in the background.
+      const end = (error: unknown, abandon: boolean): void => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        if (abandon) sock.abandon(seq);
+        if (error === undefined) resolve(out);
+        else reject(error);
+      };
+      const onAbort = (): void => end(new AbortError(operation, signal?.reason), true);
+      try {
+        seq = sock.dump(type, 0, msg, (err, tape, done) => {
+          if (settled) return;
+          for (const m of native.materialize(tape)) {
+            if (m.flags & NLM_F_DUMP_INTR) interrupted = true;
+            out.push(m);
+          }
+          if (err) end(NetlinkError.from(err, operation), true);
+          else if (done) end(interrupted ? new NetlinkError(operation, 'EINTR', 4, { message: 'the dump was interrupted by a concurrent change; dump again' }) : undefined, false);
+        });
+      } catch (e) {
+        settled = true;
+        reject(withOperation(e, operation));
+        return;
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /** Close the socket. Pending operations reject with ECANCELED. Idempotent. */
