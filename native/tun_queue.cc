@@ -152,7 +152,13 @@ void TunQueue::handle_poll(int status, int events) {
   if (status < 0) {
     // libuv stops a handle on POLLERR. tun polls as an error once its
     // device is gone (deleted with `ip link del`) or the queue detached.
+    // Packets waiting to be written never will be: drop them (counted) and
+    // tell whoever waits for the drain.
     poll_events_ = 0;
+    if (!writer_.idle()) {
+      writer_.discard();
+      fail_drains(EBADFD, "the device was deleted, or this queue detached, with packets waiting to be written");
+    }
     read_failed(EBADFD);
     return;
   }
@@ -285,7 +291,7 @@ void TunQueue::pump_pipe() {
 void TunQueue::read_failed(int err) {
   Napi::HandleScope hs(env_);
   Napi::CallbackScope scope(env_, *async_ctx_);
-  const char* why = err == EBADFD ? "read (the device was deleted, or this queue detached)" : "read";
+  const char* why = "read";
   if (target_ != nullptr) {
     end_pipe(why, err);
   } else if (!on_batch_.IsEmpty()) {
@@ -430,6 +436,27 @@ Napi::Value TunQueue::Drain(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, false);
 }
 
+void TunQueue::fail_drains(int err, const char* why) {
+  std::vector<Napi::FunctionReference> cbs = std::move(drain_cbs_);
+  drain_cbs_.clear();
+  call_drains(cbs, err, why);
+}
+
+void TunQueue::call_drains(std::vector<Napi::FunctionReference>& cbs, int err, const char* why) {
+  if (cbs.empty()) return;
+  Napi::HandleScope hs(env_);
+  Napi::CallbackScope scope(env_, *async_ctx_);
+  for (auto& cb : cbs) {
+    Napi::Error e = errno_error(env_, err, "drain");
+    e.Value().Set("message", why);
+    try {
+      cb.MakeCallback(Value(), {e.Value()}, *async_ctx_);
+    } catch (const Napi::Error& ex) {
+      napi_fatal_exception(env_, ex.Value());
+    }
+  }
+}
+
 // ---------------------------------------------------------------- piping
 
 Napi::Value TunQueue::Pipe(const Napi::CallbackInfo& info) {
@@ -571,17 +598,7 @@ int TunQueue::shutdown(bool notify) {
   if (notify) {
     end_pipe("closed", 0);
     for (TunQueue* s : sources) s->end_pipe("the destination was closed", 0);
-    Napi::HandleScope hs(env_);
-    Napi::CallbackScope scope(env_, *async_ctx_);
-    for (auto& cb : drains) {
-      Napi::Error e = errno_error(env_, ECANCELED, "drain");
-      e.Value().Set("message", "the queue was closed with packets waiting to be written");
-      try {
-        cb.MakeCallback(Value(), {e.Value()}, *async_ctx_);
-      } catch (const Napi::Error& ex) {
-        napi_fatal_exception(env_, ex.Value());
-      }
-    }
+    call_drains(drains, ECANCELED, "the queue was closed with packets waiting to be written");
   } else {
     // The env is going away: unlink without calling into JavaScript.
     if (target_ != nullptr) {

@@ -70,6 +70,9 @@ class TunQueue : public Napi::ObjectWrap<TunQueue> {
   void update_poll();
   void end_pipe(const char* why, int err);
   void notify_drained();
+  // Reject the waiting drain() callbacks (the queue cannot drain any more).
+  void fail_drains(int err, const char* why);
+  void call_drains(std::vector<Napi::FunctionReference>& cbs, int err, const char* why);
   Napi::Value written(TunWriter::Result r, int err, bool single);
 
   // Stop everything and give up the fd (returned, so Close can close it off

@@ -273,7 +273,7 @@ async function stuckTapPair(t) {
     await tick(20);
   }
   const frame = ether({ dst: macB, src: macA, type: 0x88b5, payload: Buffer.alloc(1500) });
-  return { tapA, tapB, frame };
+  return { tapA, tapB, frame, ns, nl };
 }
 
 t.test('backpressure: EAGAIN queues (never drops), drain() waits for writable', async (t) => {
@@ -310,4 +310,29 @@ t.test('close while a write waits: drain() rejects ECANCELED, queued frames coun
   await tapA.close();
   await d;
   t.equal(tapA.stats.txDropped, queued);
+});
+
+t.test('a device deleted under a reader: the read fails with EBADFD, waiting writes are dropped', async (t) => {
+  const { nl, tun } = await tunWithAddress(t);
+  const pending = t.rejects(tun.readBatch(), { name: 'NetlinkError', code: 'EBADFD', operation: 'tun.read', message: /deleted/ });
+  await tick(20);
+  await nl.link.del('tun0'); // ip link del tun0: the kernel lets go of our fd
+  await pending;
+  t.equal(await tun.readBatch(), null, 'after the error, the end');
+  t.throws(() => tun.write(Buffer.from('4500001c00014000401100000a0000010a000002', 'hex')), { code: 'EBADFD' }, 'writes fail too');
+  await tun.close();
+  t.pass('close still works');
+});
+
+t.test('a device deleted while writes wait: drain() rejects with EBADFD', async (t) => {
+  const { tapA, frame, nl } = await stuckTapPair(t);
+  let ok = true;
+  for (let i = 0; ok && i < 10000; i++) ok = tapA.write(frame);
+  t.equal(ok, false);
+  const queued = tapA.stats.txQueuedPackets;
+  const drained = t.rejects(tapA.drain(), { name: 'NetlinkError', code: 'EBADFD', operation: 'tun.drain' });
+  await nl.link.del('tapA'); // ip link del tapA
+  await drained;
+  t.equal(tapA.stats.txQueuedPackets, 0);
+  t.equal(tapA.stats.txDropped, queued, 'the waiting frames were dropped, and counted');
 });

@@ -88,6 +88,7 @@ const PHRASES: Record<string, string> = {
   EMSGSIZE: 'message too long',
   ENOBUFS: 'receive buffer overrun',
   EINTR: 'interrupted (the dump changed under us)',
+  EBADFD: 'file descriptor in bad state (a tun device that was deleted, or a detached queue)',
 };
 
 function describeErrno(code: string): string {
