@@ -10,6 +10,8 @@
 //              callback, no JavaScript per packet or batch (the default).
 // --style js   a JavaScript loop per direction: for each batch read,
 //              writeBatch() it to the other device and release() it.
+// --no-lag     without the event-loop delay monitor (its 1 ms timer), to
+//              check what measuring costs.
 //
 // Each device is created inside its namespace (Tun.open({ netns })). Prints
 // READY once both exist; on SIGTERM prints per-direction counters and the
@@ -22,9 +24,11 @@ const { Tun, netns } = await import(process.env.NETLOOM_DIST ? `file://${process
 const args = process.argv.slice(2);
 let vnet = false;
 let style = 'pipe';
+let lagMonitor = true;
 while (args[0]?.startsWith('--')) {
   const a = args.shift();
   if (a === '--vnet') vnet = true;
+  else if (a === '--no-lag') lagMonitor = false;
   else if (a === '--style') style = args.shift();
   else throw new Error(`unknown option ${a}`);
 }
@@ -48,7 +52,7 @@ nsB.close();
 // each stretch's p99 is over all of its samples. The values are the
 // intervals between 1 ms timer ticks: 1 ms is the floor, not lag.
 const lag = monitorEventLoopDelay({ resolution: 1 });
-lag.enable();
+if (lagMonitor) lag.enable();
 const stretches = []; // { seconds, p99, max } in ms
 let stretch = 0;
 let lastPackets = 0;

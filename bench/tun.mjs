@@ -133,8 +133,13 @@ console.log(`TUN forwarding: cases ${CASES.join(', ')}; iperf3 ${DUR} s x ${RUNS
 console.log(`netloom ${build.commit}${build.uncommitted.length ? ' + uncommitted' : ''}${netloomEnv.NETLOOM_ADDON ? ', run from a snapshot copy' : ''}`);
 const before = hostState();
 const rounds = Object.fromEntries(CASES.map((n) => [n, []]));
+// Each netloom case runs right after its C reference, and every other round
+// goes backwards: a busy spell on the shared machine (other people's builds
+// and test suites start at any time) then hits both sides of a ratio alike.
+const ORDER = ['c-poll', 'netloom-pipe', 'netloom-js', 'c-vnet', 'netloom-pipe-vnet', 'netloom-js-vnet', 'veth'];
+const ordered = [...CASES].sort((x, y) => ORDER.indexOf(x) - ORDER.indexOf(y));
 for (let rep = 1; rep <= REPEAT; rep++) {
-  for (const name of CASES) {
+  for (const name of rep % 2 ? ordered : [...ordered].reverse()) {
     const t0 = Date.now();
     const r = await runCase(name);
     rounds[name].push(r);
