@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "unique_fd.h"
+#include "uv_close.h"
 
 namespace netloom {
 
@@ -119,7 +120,7 @@ int NlSender::send(uint32_t seq, std::vector<uint8_t> bytes, Ack ack) {
   if (!started_) {
     try {
       std::shared_ptr<State> st = state_;
-      std::thread([st] { st->run(); }).detach();
+      thread_ = std::thread([st] { st->run(); });
     } catch (const std::system_error& e) {
       return e.code().value() ? e.code().value() : EAGAIN;
     }
@@ -144,7 +145,7 @@ std::vector<NlSender::Failure> NlSender::take_failures() {
   return std::move(state_->failures);
 }
 
-void NlSender::shutdown() {
+void NlSender::shutdown(bool teardown) {
   if (async_ == nullptr) return;
   {
     std::lock_guard<std::mutex> lk(state_->mu);
@@ -154,8 +155,14 @@ void NlSender::shutdown() {
     if (!started_) state_->fd.reset();  // no thread to close it
   }
   state_->cv.notify_one();
+  // Normally the thread finishes on its own (never wait for a send in
+  // progress on the event loop); at teardown its code is about to go.
+  if (thread_.joinable()) {
+    if (teardown) thread_.join();
+    else thread_.detach();
+  }
   async_->data = nullptr;
-  uv_close(reinterpret_cast<uv_handle_t*>(async_), [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
+  close_handle(async_, teardown);
   async_ = nullptr;
 }
 

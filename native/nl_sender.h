@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <thread>
 #include <vector>
 
 namespace netloom {
@@ -54,7 +55,9 @@ class NlSender {
   // (asynchronously: never inside the JS call that made the request).
   void report(Failure f);
   // Stop: the thread exits after its current sendmsg, dropping the queue.
-  void shutdown();
+  // At environment teardown (`teardown`) wait for it to have exited: the
+  // addon's code may be unloaded right after (a worker thread ending).
+  void shutdown(bool teardown = false);
 
  private:
   struct State;
@@ -62,6 +65,7 @@ class NlSender {
   uv_async_t* async_ = nullptr;
   std::function<void()> on_failure_;
   bool started_ = false;
+  std::thread thread_;
 };
 
 }  // namespace netloom

@@ -14,6 +14,7 @@
 #include "fresh_thread.h"
 #include "rtnl_codec.h"
 #include "rtnl_napi.h"
+#include "uv_close.h"
 
 #ifndef NETLINK_EXT_ACK
 #error "linux/netlink.h too old: NETLINK_EXT_ACK missing"
@@ -152,7 +153,7 @@ NlSocket::~NlSocket() {
 
 void NlSocket::cleanup_hook(void* arg) {
   auto* self = static_cast<NlSocket*>(arg);
-  self->shutdown(false);
+  self->shutdown(false, true);
 }
 
 // ---------------------------------------------------------------- requests
@@ -588,15 +589,15 @@ Napi::Value NlSocket::Close(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-void NlSocket::shutdown(bool notify) {
+void NlSocket::shutdown(bool notify, bool teardown) {
   if (closed_) return;
   closed_ = true;
-  if (sender_) sender_->shutdown();
+  if (sender_) sender_->shutdown(teardown);
   if (poll_) {
     if (polling_) uv_poll_stop(poll_);
     polling_ = false;
     poll_->data = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(poll_), [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
+    close_handle(poll_, teardown);
     poll_ = nullptr;
   }
   fd_.reset();

@@ -83,7 +83,8 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
 
   // Stops polling and sending and closes the fd. `notify`: reject what is
   // pending with ECANCELED (false when the env is going away: no JS then).
-  void shutdown(bool notify);
+  // `teardown`: called from the env cleanup hook (see uv_close.h).
+  void shutdown(bool notify, bool teardown = false);
   static void cleanup_hook(void* arg);
 
   Napi::Env env_;

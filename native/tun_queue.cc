@@ -12,6 +12,7 @@
 #include "errors.h"
 #include "fresh_thread.h"
 #include "tun_ioctl.h"
+#include "uv_close.h"
 
 namespace netloom {
 
@@ -128,7 +129,7 @@ TunQueue::~TunQueue() {
 
 void TunQueue::cleanup_hook(void* arg) {
   auto* self = static_cast<TunQueue*>(arg);
-  UniqueFd fd(self->shutdown(false));
+  UniqueFd fd(self->shutdown(false, true));
 }
 
 // ---------------------------------------------------------------- polling
@@ -579,13 +580,13 @@ Napi::Value TunQueue::Control(const Napi::CallbackInfo& info) {
 
 // ---------------------------------------------------------------- closing
 
-int TunQueue::shutdown(bool notify) {
+int TunQueue::shutdown(bool notify, bool teardown) {
   if (closed_) return -1;
   closed_ = true;
   if (poll_ != nullptr) {
     uv_poll_stop(poll_);
     poll_->data = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(poll_), [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
+    close_handle(poll_, teardown);
     poll_ = nullptr;
     poll_events_ = 0;
   }

@@ -77,7 +77,8 @@ class TunQueue : public Napi::ObjectWrap<TunQueue> {
 
   // Stop everything and give up the fd (returned, so Close can close it off
   // the loop; shutdown(false) closes it here: the env is going away).
-  int shutdown(bool notify);
+  // `teardown`: called from the env cleanup hook (see uv_close.h).
+  int shutdown(bool notify, bool teardown = false);
   static void cleanup_hook(void* arg);
 
   Napi::Env env_;

@@ -170,6 +170,39 @@ t.test('works in a worker thread, and a worker can be terminated mid-operation',
   t.ok((await netns.create()).close() === undefined, 'still working after a worker died with sockets open');
 });
 
+t.test('terminating workers mid-operation, again and again, never crashes the process', async (t) => {
+  // Once crashed: a close callback in the addon ran after Node unloaded it
+  // for the ending worker (native/uv_close.h), or an error that could no
+  // longer be thrown into the dying worker aborted (NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS).
+  // In a child process, so a crash is seen as one.
+  const body = `
+    import { Worker } from 'node:worker_threads';
+    const code = \`
+      import { netns, open, Tun } from ${JSON.stringify(dist)};
+      import { parentPort } from 'node:worker_threads';
+      const ns = await netns.create();
+      const nl = await open({ netns: ns });
+      const tun = await Tun.open({ netns: ns, name: 'wt0' });
+      parentPort.postMessage(1);
+      for (let i = 0; i < 300; i++) nl.link.add({ kind: 'bridge', name: 'h' + i }).catch(() => {});
+      for await (const b of tun.batches()) b.release();
+    \`;
+    for (let k = 0; k < 30; k++) {
+      await new Promise((resolve, reject) => {
+        const w = new Worker(code, { eval: true, type: 'module' });
+        w.on('message', () => setTimeout(() => w.terminate(), k % 10));
+        w.on('error', reject);
+        w.on('exit', resolve);
+      });
+    }
+    console.log('30 workers terminated');
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', body], { encoding: 'utf8', timeout: 60000 });
+  t.equal(r.signal, null, `no crash: ${r.stderr}`);
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.stdout, /30 workers terminated/);
+});
+
 t.test('process exit without close, and idle handles do not keep it alive', async (t) => {
   const script = (body) => `import { netns, open } from ${JSON.stringify(dist)};\n${body}`;
   const run = (body) => spawnSync(process.execPath, ['--input-type=module', '-e', script(body)], { encoding: 'utf8', timeout: 20000 });
