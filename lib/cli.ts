@@ -31,7 +31,7 @@ Options of up, down and plan:
   -q, --quiet           up: no line per step, only the summary
   --json                plan, show: JSON output
 Options of graph:
-  -f, --format FORMAT   mermaid, dot or svg (svg runs Graphviz's dot)
+  -f, --format FORMAT   mermaid, dot or svg (svg drawn in-process, nothing to install)
   -o, --output FILE     write to FILE instead of standard output
 
   -h, --help            this help;  -v, --version  the version

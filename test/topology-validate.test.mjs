@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { loadTopology, parseTopology, renderGraph, toSvg, topology } from '../dist/index.js';
 import { DEMO_TOPOLOGY } from '../dist/cli/demo-topology.js';
+import { checkSvg } from './helpers/svg.mjs';
 
 const file = (name) => fileURLToPath(new URL(`../examples/topologies/${name}`, import.meta.url));
 
@@ -170,9 +171,14 @@ t.test('graphs: Mermaid, DOT, SVG', async (t) => {
   t.match(dot, /l3_br0 \[label="br0\\nbridge\\n198\.18\.1\.10\/24", shape=hexagon\];/);
   t.match(dot, /l6_veth1_ns -- l4_veth1_br \[label="veth", penwidth=2\];/);
   t.match(dot, /l4_veth1_br -- l3_br0 \[style=dashed, label="port"\];/);
-  const svg = await topo.graph({ format: 'svg' });
-  t.match(svg, /<svg[\s\S]*veth1_ns[\s\S]*<\/svg>/, 'Graphviz drew it');
-  await t.rejects(toSvg(await topo.graphData(), { dot: 'netloom-no-such-dot-program' }), /SVG output needs Graphviz's 'netloom-no-such-dot-program' program, which is not installed/);
+  // SVG is drawn in-process (Graphviz in WebAssembly): no program to install.
+  checkSvg(t, await topo.graph({ format: 'svg' }), await topo.graphData());
+  checkSvg(t, await toSvg(await topo.graphData()), await topo.graphData());
+  const s5 = topology(await loadTopology(file('s5-tun.yaml')));
+  checkSvg(t, await s5.graph({ format: 'svg' }), await s5.graphData());
+  await t.rejects(toSvg(await topo.graphData(), { dot: 'netloom-no-such-dot-program' }), /SVG output with the 'netloom-no-such-dot-program' program needs it installed \(Debian\/Ubuntu: apt-get install graphviz\); without the dot option SVG is drawn in-process/);
+  const aborted = AbortSignal.abort();
+  await t.rejects(toSvg(await topo.graphData(), { signal: aborted }), { name: 'AbortError' }, 'an aborted signal stops it before drawing');
   await t.rejects(renderGraph(await topo.graphData(), 'png'), new RangeError("graph: format: must be 'mermaid', 'dot' or 'svg', got 'png'"));
   const s7 = topology(await loadTopology(file('s7-vxlan.yaml')));
   t.match(await s7.graph(), /-\.->\|on\| /, 'a VTEP drawn on its underlay link');

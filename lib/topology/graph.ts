@@ -1,7 +1,8 @@
 /**
  * Pictures of a topology, declared or live: Mermaid (for Markdown) and
- * Graphviz DOT, and SVG by running Graphviz's `dot` when it is installed
- * (the one external program netloom runs). Namespaces are boxes, links are
+ * Graphviz DOT, and SVG drawn in-process by Graphviz compiled to
+ * WebAssembly (@viz-js/viz), so no system program is needed; a `dot`
+ * program can still be named to draw it instead. Namespaces are boxes, links are
  * nodes labelled with their kind and addresses, veth pairs are edges
  * between namespaces, bridge ports point at their bridge. TUN/TAP devices
  * are labelled `tun` or `tap` (the kernel calls both kind `tun`).
@@ -168,15 +169,50 @@ export function toDot(g: TopologyGraph): string {
   return `${out.join('\n')}\n`;
 }
 
+/** Options of {@link toSvg}. */
+export interface SvgOptions {
+  /**
+   * A Graphviz `dot` program to run (`dot -Tsvg`) instead of the built-in
+   * WebAssembly Graphviz, for a system build with other fonts or plugins.
+   * Default: none, draw in-process.
+   */
+  dot?: string;
+  /** Cancels a running `dot` program (the in-process renderer is synchronous). */
+  signal?: AbortSignal;
+}
+
+// The WebAssembly Graphviz is 1.2 MB of JavaScript: load and instantiate it
+// once, on the first SVG asked for, not when netloom is imported.
+let viz: Promise<{ renderString(input: string, options: { format: string; engine: string }): string }> | undefined;
+
+function builtinGraphviz(): NonNullable<typeof viz> {
+  viz ??= import('@viz-js/viz').then((m) => m.instance());
+  return viz;
+}
+
 /**
- * SVG, by piping the DOT source through Graphviz (`dot -Tsvg`). Rejects
- * with a clear message when Graphviz is not installed.
+ * SVG of the graph, drawn by Graphviz's `dot` layout. By default in-process
+ * (Graphviz compiled to WebAssembly, nothing to install); with `opts.dot`,
+ * by piping the DOT source through that program, rejecting with a clear
+ * message when it is not installed.
  */
-export function toSvg(g: TopologyGraph, opts: { dot?: string; signal?: AbortSignal } = {}): Promise<string> {
+export async function toSvg(g: TopologyGraph, opts: SvgOptions = {}): Promise<string> {
   const source = toDot(g);
-  const program = opts.dot ?? 'dot';
+  if (opts.dot === undefined) {
+    opts.signal?.throwIfAborted();
+    const graphviz = await builtinGraphviz();
+    try {
+      return graphviz.renderString(source, { format: 'svg', engine: 'dot' });
+    } catch (e) {
+      throw new Error(`graph: Graphviz could not draw the graph: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return runDot(opts.dot, source, opts.signal);
+}
+
+function runDot(program: string, source: string, signal: AbortSignal | undefined): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, ['-Tsvg'], { stdio: ['pipe', 'pipe', 'pipe'], ...(opts.signal === undefined ? {} : { signal: opts.signal }) });
+    const child = spawn(program, ['-Tsvg'], { stdio: ['pipe', 'pipe', 'pipe'], ...(signal === undefined ? {} : { signal }) });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -184,7 +220,7 @@ export function toSvg(g: TopologyGraph, opts: { dot?: string; signal?: AbortSign
     child.on('error', (e: NodeJS.ErrnoException) => {
       reject(
         e.code === 'ENOENT'
-          ? new Error(`graph: SVG output needs Graphviz's '${program}' program, which is not installed (Debian/Ubuntu: apt-get install graphviz); the 'dot' and 'mermaid' formats need nothing`)
+          ? new Error(`graph: SVG output with the '${program}' program needs it installed (Debian/Ubuntu: apt-get install graphviz); without the dot option SVG is drawn in-process and needs nothing`)
           : e,
       );
     });
@@ -197,7 +233,7 @@ export function toSvg(g: TopologyGraph, opts: { dot?: string; signal?: AbortSign
   });
 }
 
-/** A graph in one of the formats (SVG runs Graphviz). */
+/** A graph in one of the formats (SVG drawn in-process by Graphviz in WebAssembly). */
 export async function renderGraph(g: TopologyGraph, format: GraphFormat = 'mermaid'): Promise<string> {
   if (format === 'mermaid') return toMermaid(g);
   if (format === 'dot') return toDot(g);

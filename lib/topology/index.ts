@@ -21,6 +21,6 @@ export type { TopologyProgress, StageTiming } from './apply.js';
 export type { DestroyResult } from './destroy.js';
 export { TopologyError, type TopologyErrorOptions } from './errors.js';
 export { parseTopology, loadTopology, type TopologyFormat } from './load.js';
-export { toMermaid, toDot, toSvg, renderGraph, graphOfScan, type TopologyGraph, type GraphNamespace, type GraphNode, type GraphEdge, type GraphFormat } from './graph.js';
+export { toMermaid, toDot, toSvg, renderGraph, graphOfScan, type TopologyGraph, type GraphNamespace, type GraphNode, type GraphEdge, type GraphFormat, type SvgOptions } from './graph.js';
 export { scanNamespaces, type Scan, type ScanOptions, type ScannedNamespace, type ScannedPair } from './scan.js';
 export { ROUTE_PROTOCOL, linkMark, netnsMark, parseMark, defaultGroup, type ParsedMark } from './marks.js';

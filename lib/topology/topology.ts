@@ -223,7 +223,7 @@ export class Topology {
   /**
    * A picture of the declaration (`live: false`, the default) or of the
    * topology's namespaces as the kernel has them (`live: true`, after
-   * `plan`/`apply`): Mermaid, DOT, or SVG (runs Graphviz's `dot`).
+   * `plan`/`apply`): Mermaid, DOT, or SVG (drawn in-process by Graphviz in WebAssembly).
    */
   async graph(opts: { format?: GraphFormat; live?: boolean } = {}): Promise<string> {
     return renderGraph(await this.graphData(opts), opts.format ?? 'mermaid');
