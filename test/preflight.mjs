@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// The programs the test suite runs as independent witnesses of what the
+// kernel has, and the Debian packages they come from: the one list that the
+// README's "What the tests need" section, `npm test` (tap runs this file
+// first and stops with its message when something is missing) and .ci/run
+// (which installs what `--missing-packages` prints) all follow.
+//
+//   node test/preflight.mjs                      check; exit 1 naming what is missing
+//   node test/preflight.mjs --missing-packages   print the packages to install, one a line
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/** Debian package → the programs of it that tests run. */
+export const WITNESSES = {
+  iproute2: ['ip', 'bridge', 'tc', 'ss'],
+  'util-linux': ['nsenter', 'unshare'],
+  strace: ['strace'],
+  procps: ['sysctl'],
+};
+
+function onPath(program) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    try {
+      accessSync(join(dir, program), constants.X_OK);
+      return true;
+    } catch {
+      // not in this directory
+    }
+  }
+  return false;
+}
+
+/** The packages with at least one program missing, and those programs. */
+export function missing() {
+  return Object.entries(WITNESSES)
+    .map(([pkg, programs]) => [pkg, programs.filter((p) => !onPath(p))])
+    .filter(([, programs]) => programs.length > 0);
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) {
+  const gone = missing();
+  if (process.argv.includes('--missing-packages')) {
+    for (const [pkg] of gone) console.log(pkg);
+  } else {
+    const problems = gone.map(([pkg, programs]) => `${programs.join(', ')} (Debian package ${pkg})`);
+    if (typeof process.getuid === 'function' && process.getuid() !== 0) problems.push('root: the tests make namespaces and links, run them as root');
+    if (problems.length > 0) {
+      console.error(`netloom tests: cannot run, missing:\n  ${problems.join('\n  ')}\nInstall with: apt-get install ${gone.map(([pkg]) => pkg).join(' ')}`);
+      process.exit(1);
+    }
+  }
+}
