@@ -1,6 +1,6 @@
 /**
  * The native addon's surface, typed. Everything in lib/ reaches the C++ core
- * through this module only; nothing else calls `bindings`.
+ * through this module only; nothing else loads the addon.
  *
  * The raw layer speaks rtnetlink in the kernel's own vocabulary: attribute and
  * struct member names are the kernel YNL spec names in camelCase
@@ -9,6 +9,8 @@
  * @module
  */
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { materialize, type Tape } from './netlink/tape.js';
 
 /** A decoded attribute set: camelCase spec names to values. */
@@ -267,10 +269,15 @@ interface RawAddon extends Omit<NativeAddon, 'decode' | 'materialize'> {
   keyNames(from: number): (string | null)[];
 }
 
-const addon = (process.env.NETLOOM_ADDON ? require(process.env.NETLOOM_ADDON) : require('bindings')('netloom')) as RawAddon;
+// The package root, where node-gyp-build looks: build/Release first (a
+// source build), then prebuilds/<platform>-<arch>/ shipped in the package.
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+const loader = require('node-gyp-build') as { (dir: string): unknown; resolve(dir: string): string };
+const addonPath: string = process.env.NETLOOM_ADDON ?? loader.resolve(packageRoot);
+const addon = require(addonPath) as RawAddon;
 const keyNames = (from: number): (string | null)[] => addon.keyNames(from);
 
-/** The loaded addon (build/Release/netloom.node, or NETLOOM_ADDON for the sanitizer build). */
+/** The loaded addon (build/Release/netloom.node, the package's prebuild for this platform, or NETLOOM_ADDON for the sanitizer build). */
 export const native: NativeAddon = {
   openSocket: (fd) => addon.openSocket(fd),
   encode: (type, flags, msg) => addon.encode(type, flags, msg),
@@ -297,8 +304,9 @@ export function constant(name: string): number {
 }
 
 /**
- * The netloom-nsexec helper program built beside the addon (see
- * native/nsexec_main.cc); NETLOOM_NSEXEC overrides it.
+ * The netloom-nsexec helper program (see native/nsexec_main.cc), built or
+ * shipped beside the addon that node-gyp-build chose; NETLOOM_NSEXEC
+ * overrides it. The sanitizer build (NETLOOM_ADDON) has no helper of its
+ * own and uses the regular one.
  */
-export const nsexecPath: string =
-  process.env.NETLOOM_NSEXEC ?? new URL('../build/Release/netloom-nsexec', import.meta.url).pathname;
+export const nsexecPath: string = process.env.NETLOOM_NSEXEC ?? join(dirname(process.env.NETLOOM_ADDON === undefined ? addonPath : loader.resolve(packageRoot)), 'netloom-nsexec');
