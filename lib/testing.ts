@@ -31,8 +31,8 @@
  * test context, call `close()` yourself (or `await using`).
  * @module
  */
-import { open, type Netlink } from './handle.js';
-import { netns, type NetNs } from './netns.js';
+import { open, type Netlink } from './rtnl/handle.js';
+import { netns, type NetNs } from './netns/netns.js';
 import { topology, type Topology, type TopologyOptions } from './topology/topology.js';
 import type { TopologySpec } from './topology/types.js';
 

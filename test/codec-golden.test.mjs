@@ -10,8 +10,8 @@
 // type's flag bits are compared separately from the type itself.
 import t from 'tap';
 import { createRequire } from 'node:module';
-import { native, constant as k } from '../dist/native.js';
-import * as v from '../dist/link-validate.js';
+import { native, constant as k } from '../dist/netlink/native.js';
+import * as v from '../dist/rtnl/link/validate.js';
 import { compareTrees, fromHex, parseRequest } from './helpers/nltree.mjs';
 
 const require = createRequire(import.meta.url);

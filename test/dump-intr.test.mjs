@@ -38,7 +38,7 @@ function scriptedNative(script) {
 
 async function load(t, fake) {
   return t.mockImport('../dist/netlink/socket.js', {
-    '../dist/native.js': { native: fake.native, constant: (n) => fake.native.constants[n] },
+    '../dist/netlink/native.js': { native: fake.native, constant: (n) => fake.native.constants[n] },
   });
 }
 

@@ -6,7 +6,7 @@ import { readdirSync, readlinkSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { netns, open, NetlinkError, AbortError } from '../dist/index.js';
-import { native } from '../dist/native.js';
+import { native } from '../dist/netlink/native.js';
 import { sandbox } from './helpers/sandbox.mjs';
 
 const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));

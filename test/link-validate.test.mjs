@@ -26,10 +26,10 @@ import {
   isLinkKind,
   unsupportedKindError,
   unresolvedRefError,
-} from '../dist/link-validate.js';
-import { KINDS, KNOWN_KINDS, kindModule } from '../dist/link-kinds/index.js';
-import * as bridge from '../dist/link-kinds/bridge.js';
-import * as vxlan from '../dist/link-kinds/vxlan.js';
+} from '../dist/rtnl/link/validate.js';
+import { KINDS, KNOWN_KINDS, kindModule } from '../dist/rtnl/link/kinds/index.js';
+import * as bridge from '../dist/rtnl/link/kinds/bridge.js';
+import * as vxlan from '../dist/rtnl/link/kinds/vxlan.js';
 import { NetlinkError } from '../dist/netlink/errors.js';
 
 // Linux UAPI values (include/uapi/linux/{rtnetlink,netlink,if,if_link,if_bridge,if_vlan,if_ether}.h).

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { NetlinkError, RouteApi } from '../dist/index.js';
-import { constant, native } from '../dist/native.js';
+import { constant, native } from '../dist/netlink/native.js';
 import { ipJson, ipText, sandbox } from './helpers/sandbox.mjs';
 
 // Two veth pairs, up, with IPv4 and IPv6 subnets on the `a` ends:

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { netns, type NetNs } from '../netns.js';
+import { netns, type NetNs } from '../netns/netns.js';
 import { TopologyError } from '../topology/errors.js';
 import { graphOfScan, renderGraph, type GraphFormat } from '../topology/graph.js';
 import { loadTopology } from '../topology/load.js';

@@ -2,7 +2,7 @@
  * Errors: one class for everything the kernel refuses, with stable codes.
  * @module
  */
-import type { NativeError } from '../native.js';
+import type { NativeError } from './native.js';
 
 /**
  * A kernel failure: an NLMSG_ERROR answer to a request, or a failed syscall

@@ -4,7 +4,7 @@
  * The object files (link.ts, ...) build on this and nothing lower.
  * @module
  */
-import { native, constant, type NativeSocket, type RawMessage, type RawReply, type NativeError } from '../native.js';
+import { native, constant, type NativeSocket, type RawMessage, type RawReply, type NativeError } from './native.js';
 import { AbortError, NetlinkError } from './errors.js';
 import { AsyncQueue } from './queue.js';
 import type { Tape } from './tape.js';

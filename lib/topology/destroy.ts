@@ -13,7 +13,7 @@
  * topology's, or the process's when it died).
  * @module
  */
-import { netns } from '../netns.js';
+import { netns } from '../netns/netns.js';
 import type { OperationOptions } from '../netlink/socket.js';
 import type { NsHandle } from './live.js';
 import { loAlias, ownedNamedNamespaces } from './live.js';

@@ -14,12 +14,12 @@
  * tuntap.ts.
  * @module
  */
-import type { Address } from '../addr.js';
-import type { FdbRecord } from '../fdb.js';
-import { kindModule } from '../link-kinds/index.js';
-import type { Link } from '../link.js';
-import type { Neighbour } from '../neigh.js';
-import type { Route } from '../route.js';
+import type { Address } from '../rtnl/addr/api.js';
+import type { FdbRecord } from '../rtnl/fdb/api.js';
+import { kindModule } from '../rtnl/link/kinds/index.js';
+import type { Link } from '../rtnl/link/api.js';
+import type { Neighbour } from '../rtnl/neigh/api.js';
+import type { Route } from '../rtnl/route/api.js';
 import type { LiveNs } from './live.js';
 import { tableId } from './live.js';
 import { ROUTE_PROTOCOL, isLinkOf } from './marks.js';

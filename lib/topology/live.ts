@@ -4,14 +4,14 @@
  * sysctls read in one go (the dumps pipelined on its socket).
  * @module
  */
-import type { Address } from '../addr.js';
-import type { FdbRecord } from '../fdb.js';
-import { open, type Netlink } from '../handle.js';
-import type { Link } from '../link.js';
-import type { Neighbour } from '../neigh.js';
-import { NetNs, netns } from '../netns.js';
+import type { Address } from '../rtnl/addr/api.js';
+import type { FdbRecord } from '../rtnl/fdb/api.js';
+import { open, type Netlink } from '../rtnl/handle.js';
+import type { Link } from '../rtnl/link/api.js';
+import type { Neighbour } from '../rtnl/neigh/api.js';
+import { NetNs, netns } from '../netns/netns.js';
 import type { OperationOptions } from '../netlink/socket.js';
-import type { Route } from '../route.js';
+import type { Route } from '../rtnl/route/api.js';
 import { isNetnsOf } from './marks.js';
 import type { ModelNs, ModelSysctl } from './model.js';
 

@@ -4,9 +4,9 @@
  * links and addresses, veth ends paired across namespaces.
  * @module
  */
-import type { Address } from '../addr.js';
-import type { Link } from '../link.js';
-import { NetNs, netns } from '../netns.js';
+import type { Address } from '../rtnl/addr/api.js';
+import type { Link } from '../rtnl/link/api.js';
+import { NetNs, netns } from '../netns/netns.js';
 import { type NsHandle, closeHandle, handleOn } from './live.js';
 import { parseMark } from './marks.js';
 

@@ -21,8 +21,8 @@
  * ```
  * @module
  */
-import type { Netlink } from '../handle.js';
-import { netns, type NetNs } from '../netns.js';
+import type { Netlink } from '../rtnl/handle.js';
+import { netns, type NetNs } from '../netns/netns.js';
 import type { OperationOptions } from '../netlink/socket.js';
 import { execute, type StageTiming, type TopologyProgress } from './apply.js';
 import { type DestroyResult, type DestroyTarget, destroyMarked } from './destroy.js';

@@ -9,8 +9,8 @@
  * routes, deletion with RTM_DELLINK) is the rtnetlink path every link takes.
  * @module
  */
-import type { Link } from '../link.js';
-import type { NetNs } from '../netns.js';
+import type { Link } from '../rtnl/link/api.js';
+import type { NetNs } from '../netns/netns.js';
 import { Tun } from '../tun/device.js';
 import type { ModelLink, ModelTun } from './model.js';
 

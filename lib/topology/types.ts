@@ -21,8 +21,8 @@
  * ```
  * @module
  */
-import type { AddrAddOptions } from '../addr.js';
-import type { FdbEntry } from '../fdb.js';
+import type { AddrAddOptions } from '../rtnl/addr/api.js';
+import type { FdbEntry } from '../rtnl/fdb/api.js';
 import type {
   BridgeAddOptions,
   BridgePortOptions,
@@ -37,9 +37,9 @@ import type {
   VethPeerOptions,
   VlanAddOptions,
   VxlanAddOptions,
-} from '../link.js';
-import type { NeighEntry } from '../neigh.js';
-import type { NexthopSpec, RouteSpec } from '../route.js';
+} from '../rtnl/link/api.js';
+import type { NeighEntry } from '../rtnl/neigh/api.js';
+import type { NexthopSpec, RouteSpec } from '../rtnl/route/api.js';
 
 /**
  * A whole network: namespaces and what is in them. `name` is the

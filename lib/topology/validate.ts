@@ -10,14 +10,14 @@
  * with their field names re-prefixed by the path.
  * @module
  */
-import { draftAddr, parseCidr, type AddrAddOptions } from '../addr.js';
-import { draftFdb, type FdbEntry } from '../fdb.js';
-import { validateBridgePort } from '../link-kinds/bridge.js';
-import { type ValidateContext, checkIfname, join, show, validateBasics } from '../link-kinds/common.js';
-import { kindModule } from '../link-kinds/index.js';
-import { ALIAS_MAX, validateAddAt } from '../link-validate.js';
-import { draftNeigh, type NeighEntry } from '../neigh.js';
-import { validateRoute, type RouteSpec } from '../route.js';
+import { draftAddr, parseCidr, type AddrAddOptions } from '../rtnl/addr/api.js';
+import { draftFdb, type FdbEntry } from '../rtnl/fdb/api.js';
+import { validateBridgePort } from '../rtnl/link/kinds/bridge.js';
+import { type ValidateContext, checkIfname, join, show, validateBasics } from '../rtnl/link/kinds/common.js';
+import { kindModule } from '../rtnl/link/kinds/index.js';
+import { ALIAS_MAX, validateAddAt } from '../rtnl/link/validate.js';
+import { draftNeigh, type NeighEntry } from '../rtnl/neigh/api.js';
+import { validateRoute, type RouteSpec } from '../rtnl/route/api.js';
 import { ROUTE_PROTOCOL, TOPOLOGY_NAME_RE, defaultGroup, linkMark } from './marks.js';
 import {
   type Model,

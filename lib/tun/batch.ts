@@ -20,7 +20,7 @@
  * once).
  * @module
  */
-import { native } from '../native.js';
+import { native } from '../netlink/native.js';
 import { NetlinkError } from '../netlink/errors.js';
 import { parseVnetHeader, type VnetHeader } from './vnet.js';
 import type { TunMode } from './options.js';

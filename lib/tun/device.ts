@@ -6,9 +6,9 @@
  * (`nl.addr.add(tun.name, ...)`, `nl.link.set(tun.name, { up: true })`).
  * @module
  */
-import { constant, native, type NativeTunOpenResult } from '../native.js';
+import { constant, native, type NativeTunOpenResult } from '../netlink/native.js';
 import { AbortError, NetlinkError } from '../netlink/errors.js';
-import { NetNs, netns as netnsApi, type NetnsRef } from '../netns.js';
+import { NetNs, netns as netnsApi, type NetnsRef } from '../netns/netns.js';
 import { checkOpenOptions, checkTunName, decodeFeatures, offloadBits, offloadNames, type CheckedOpen, type TunFeatures, type TunMode, type TunOffload, type TunOpenOptions } from './options.js';
 import { TunQueue } from './queue.js';
 

@@ -3,8 +3,8 @@
  * how it maps onto TUNSETIFF flags and the other tun ioctls.
  * @module
  */
-import { constant, type NativeTunOpenRequest } from '../native.js';
-import type { NetNs, NetnsRef } from '../netns.js';
+import { constant, type NativeTunOpenRequest } from '../netlink/native.js';
+import type { NetNs, NetnsRef } from '../netns/netns.js';
 
 /** `tun`: the device carries IP packets; `tap`: Ethernet frames. */
 export type TunMode = 'tun' | 'tap';

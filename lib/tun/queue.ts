@@ -3,7 +3,7 @@
  * iterator of packets, writes with backpressure, native piping, counters.
  * @module
  */
-import { constant, type NativeError, type NativeTunQueue, type NativeTunStats } from '../native.js';
+import { constant, type NativeError, type NativeTunQueue, type NativeTunStats } from '../netlink/native.js';
 import { AbortError, NetlinkError } from '../netlink/errors.js';
 import { AsyncQueue } from '../netlink/queue.js';
 import { PacketBatch, type RecordFormat } from './batch.js';

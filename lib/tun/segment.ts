@@ -3,7 +3,7 @@
  * packets with virtio headers outside a batch.
  * @module
  */
-import { native } from '../native.js';
+import { native } from '../netlink/native.js';
 import { PacketBatch } from './batch.js';
 import type { TunMode } from './options.js';
 import { encodeVnetHeader, VNET_HDR_SIZE, type VnetHeaderInit } from './vnet.js';

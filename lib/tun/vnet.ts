@@ -5,7 +5,7 @@
  * netloom makes the kernel write it little-endian on every host.
  * @module
  */
-import { constant } from '../native.js';
+import { constant } from '../netlink/native.js';
 
 /** The segmentation the kernel asks for; a number for a type this version does not name. */
 export type GsoType = 'none' | 'tcpv4' | 'tcpv6' | 'udp' | 'udpL4' | (number & {});

@@ -3,10 +3,10 @@
  * @module
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { constant, type RawAttrs, type RawReply } from './native.js';
-import { ConstantNames } from './constant-names.js';
-import type { LinkApi, LinkRef } from './link.js';
-import type { DumpOptions, OperationOptions, RtnlSocket } from './netlink/socket.js';
+import { constant, type RawAttrs, type RawReply } from '../../netlink/native.js';
+import { ConstantNames } from '../../netlink/constant-names.js';
+import type { LinkApi, LinkRef } from '../link/api.js';
+import type { DumpOptions, OperationOptions, RtnlSocket } from '../../netlink/socket.js';
 
 /** Address scopes by name (`ip addr ... scope NAME`), or a number. */
 export type AddrScope = 'global' | 'site' | 'link' | 'host' | 'nowhere' | (number & {});

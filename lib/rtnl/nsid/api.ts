@@ -5,10 +5,10 @@
  * (`linkNetnsid`).
  * @module
  */
-import { constant, type RawAttrs, type RawReply } from './native.js';
-import type { LinkApi } from './link.js';
-import { NetNs } from './netns.js';
-import type { DumpOptions, OperationOptions, RtnlSocket } from './netlink/socket.js';
+import { constant, type RawAttrs, type RawReply } from '../../netlink/native.js';
+import type { LinkApi } from '../link/api.js';
+import { NetNs } from '../../netns/netns.js';
+import type { DumpOptions, OperationOptions, RtnlSocket } from '../../netlink/socket.js';
 
 /** A peer namespace: an open handle, or a process whose namespace it is. */
 export type NsidPeer = NetNs | { pid: number };

@@ -2,11 +2,11 @@
  * Policy routing rules: `ip rule`.
  * @module
  */
-import { constant, type RawAttrs, type RawReply } from './native.js';
-import { ConstantNames } from './constant-names.js';
-import { parseCidr } from './addr.js';
-import type { LinkApi } from './link.js';
-import type { DumpOptions, OperationOptions, RtnlSocket } from './netlink/socket.js';
+import { constant, type RawAttrs, type RawReply } from '../../netlink/native.js';
+import { ConstantNames } from '../../netlink/constant-names.js';
+import { parseCidr } from '../addr/api.js';
+import type { LinkApi } from '../link/api.js';
+import type { DumpOptions, OperationOptions, RtnlSocket } from '../../netlink/socket.js';
 
 /** What a rule does when it matches (`ip rule add ... ACTION`); numbers for kinds this library does not name. */
 export type RuleAction = 'lookup' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit' | (number & {});

@@ -4,7 +4,7 @@
  * with a character device (/dev/tapN) for a VM's use.
  * @module
  */
-import type { RawAttrs, RawValue } from '../native.js';
+import type { RawAttrs, RawValue } from '../../../netlink/native.js';
 import {
   type ConstantLookup,
   type EncodeEnv,

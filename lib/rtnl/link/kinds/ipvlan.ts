@@ -4,7 +4,7 @@
  * device with a character device for a VM's use.
  * @module
  */
-import type { RawAttrs } from '../native.js';
+import type { RawAttrs } from '../../../netlink/native.js';
 import {
   type ConstantLookup,
   type EncodeEnv,

@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { materialize, type Tape } from './netlink/tape.js';
+import { materialize, type Tape } from './tape.js';
 
 /** A decoded attribute set: camelCase spec names to values. */
 export interface RawAttrs {
@@ -271,7 +271,7 @@ interface RawAddon extends Omit<NativeAddon, 'decode' | 'materialize'> {
 
 // The package root, where node-gyp-build looks: build/Release first (a
 // source build), then prebuilds/<platform>-<arch>/ shipped in the package.
-const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
 const loader = require('node-gyp-build') as { (dir: string): unknown; resolve(dir: string): string };
 const addonPath: string = process.env.NETLOOM_ADDON ?? loader.resolve(packageRoot);
 const addon = require(addonPath) as RawAddon;

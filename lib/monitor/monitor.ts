@@ -2,22 +2,22 @@
  * The live monitor: `ip monitor` as an async iterator of typed events.
  * @module
  */
-import { constant, native, type NativeSocket, type RawReply } from './native.js';
-import { decodeAddress, type Address } from './addr.js';
-import { decodeLink, type Link } from './link-validate.js';
-import { decodeNeighbour, type Neighbour } from './neigh.js';
-import { decodeRoute, type Route } from './route.js';
-import { decodeRule, type Rule } from './rule.js';
-import { AbortError, NetlinkError } from './netlink/errors.js';
-import { RtnlSocket } from './netlink/socket.js';
-import { AddrApi } from './addr.js';
-import { LinkApi } from './link.js';
-import { NeighApi } from './neigh.js';
-import { RouteApi } from './route.js';
-import { RuleApi } from './rule.js';
-import { NetNs, netns as netnsApi, type NetnsRef } from './netns.js';
-import { AsyncQueue } from './netlink/queue.js';
-import type { Tape } from './netlink/tape.js';
+import { constant, native, type NativeSocket, type RawReply } from '../netlink/native.js';
+import { decodeAddress, type Address } from '../rtnl/addr/api.js';
+import { decodeLink, type Link } from '../rtnl/link/validate.js';
+import { decodeNeighbour, type Neighbour } from '../rtnl/neigh/api.js';
+import { decodeRoute, type Route } from '../rtnl/route/api.js';
+import { decodeRule, type Rule } from '../rtnl/rule/api.js';
+import { AbortError, NetlinkError } from '../netlink/errors.js';
+import { RtnlSocket } from '../netlink/socket.js';
+import { AddrApi } from '../rtnl/addr/api.js';
+import { LinkApi } from '../rtnl/link/api.js';
+import { NeighApi } from '../rtnl/neigh/api.js';
+import { RouteApi } from '../rtnl/route/api.js';
+import { RuleApi } from '../rtnl/rule/api.js';
+import { NetNs, netns as netnsApi, type NetnsRef } from '../netns/netns.js';
+import { AsyncQueue } from '../netlink/queue.js';
+import type { Tape } from '../netlink/tape.js';
 
 /** What to watch: the rtnetlink multicast groups, by object. */
 export type MonitorGroup = 'link' | 'addr' | 'route' | 'neigh' | 'rule' | 'nsid';

@@ -6,7 +6,7 @@
  * 8472, which iproute2 warns about.
  * @module
  */
-import type { RawAttrs } from '../native.js';
+import type { RawAttrs } from '../../../netlink/native.js';
 import {
   type ConstantLookup,
   type EncodeEnv,

@@ -7,8 +7,8 @@ import { readdir } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { execIn, spawnIn, type NetnsExecOptions, type NetnsExecResult, type NetnsSpawnOptions } from './exec.js';
-import { native } from './native.js';
-import { NetlinkError } from './netlink/errors.js';
+import { native } from '../netlink/native.js';
+import { NetlinkError } from '../netlink/errors.js';
 
 /** Where `ip netns` keeps its named namespaces. */
 export const NETNS_RUN_DIR = '/run/netns';

@@ -9,7 +9,7 @@
  * allowed (`forwardDelay: 4`), and sends `Math.round(seconds * 100)`.
  * @module
  */
-import type { RawAttrs, RawValue } from '../native.js';
+import type { RawAttrs, RawValue } from '../../../netlink/native.js';
 import {
   type ConstantLookup,
   type EncodeEnv,

@@ -3,16 +3,16 @@
  * (`link`, ...) hanging off it.
  * @module
  */
-import { AddrApi } from './addr.js';
-import { RouteApi } from './route.js';
-import { FdbApi } from './fdb.js';
-import { NeighApi } from './neigh.js';
-import { RuleApi } from './rule.js';
-import { NsidApi } from './nsid.js';
-import { LinkApi } from './link.js';
-import { RtnlSocket, type OperationOptions } from './netlink/socket.js';
-import { NetNs, netns as netnsApi, type NetnsRef } from './netns.js';
-import { monitor, type Monitor, type MonitorGroup, type MonitorOptions } from './monitor.js';
+import { AddrApi } from './addr/api.js';
+import { RouteApi } from './route/api.js';
+import { FdbApi } from './fdb/api.js';
+import { NeighApi } from './neigh/api.js';
+import { RuleApi } from './rule/api.js';
+import { NsidApi } from './nsid/api.js';
+import { LinkApi } from './link/api.js';
+import { RtnlSocket, type OperationOptions } from '../netlink/socket.js';
+import { NetNs, netns as netnsApi, type NetnsRef } from '../netns/netns.js';
+import { monitor, type Monitor, type MonitorGroup, type MonitorOptions } from '../monitor/monitor.js';
 
 /** Options of {@link open}. */
 export interface OpenOptions extends OperationOptions {

@@ -15,12 +15,12 @@
  * lives in link-validate.ts and link-kinds/; this file does the I/O.
  * @module
  */
-import { constant } from './native.js';
-import type { RawReply } from './native.js';
-import { RtnlSocket, type DumpOptions, type OperationOptions } from './netlink/socket.js';
-import { netns, type NetNs } from './netns.js';
-import type { LinkRef, NetnsTarget } from './link-kinds/common.js';
-import type { AnyLinkAddOptions, LinkAddOptions } from './link-kinds/index.js';
+import { constant } from '../../netlink/native.js';
+import type { RawReply } from '../../netlink/native.js';
+import { RtnlSocket, type DumpOptions, type OperationOptions } from '../../netlink/socket.js';
+import { netns, type NetNs } from '../../netns/netns.js';
+import type { LinkRef, NetnsTarget } from './kinds/common.js';
+import type { AnyLinkAddOptions, LinkAddOptions } from './kinds/index.js';
 import {
   type Link,
   type LinkFilter,
@@ -46,7 +46,7 @@ import {
   validateGroup,
   validateLinkRef,
   validateSet,
-} from './link-validate.js';
+} from './validate.js';
 
 export type {
   Link,
@@ -60,8 +60,8 @@ export type {
   KnownKindLink,
   OperState,
   OtherLink,
-} from './link-validate.js';
-export { isLinkKind } from './link-validate.js';
+} from './validate.js';
+export { isLinkKind } from './validate.js';
 export type {
   AddrGenMode,
   AnyLinkAddOptions,
@@ -110,7 +110,7 @@ export type {
   VxlanInfo,
   VxlanOptions,
   VxlanSetOptions,
-} from './link-kinds/index.js';
+} from './kinds/index.js';
 
 /** The typed link operations of one rtnetlink handle. */
 export class LinkApi {

@@ -4,10 +4,10 @@
  * @module
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { constant, type RawAttrs, type RawReply } from './native.js';
-import type { LinkApi, LinkRef } from './link.js';
-import type { DumpOptions, OperationOptions, RtnlSocket } from './netlink/socket.js';
-import { checkMac, ntfFlagNames, resolveIfindex } from './neigh.js';
+import { constant, type RawAttrs, type RawReply } from '../../netlink/native.js';
+import type { LinkApi, LinkRef } from '../link/api.js';
+import type { DumpOptions, OperationOptions, RtnlSocket } from '../../netlink/socket.js';
+import { checkMac, ntfFlagNames, resolveIfindex } from '../neigh/api.js';
 
 /**
  * How long an entry lives, as `bridge fdb` names it: 'permanent' (`local`,

@@ -10,8 +10,8 @@
  * @module
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import type { RawAttrs, RawValue } from '../native.js';
-import type { NetNs } from '../netns.js';
+import type { RawAttrs, RawValue } from '../../../netlink/native.js';
+import type { NetNs } from '../../../netns/netns.js';
 
 /** A link named by its interface name (or an alternative name) or by its ifindex. */
 export type LinkRef = string | number;

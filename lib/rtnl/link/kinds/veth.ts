@@ -5,7 +5,7 @@
  * kernel call.
  * @module
  */
-import type { RawAttrs } from '../native.js';
+import type { RawAttrs } from '../../../netlink/native.js';
 import {
   BASIC_FIELDS,
   type AddrGenMode,

@@ -6,7 +6,7 @@
  * hatch ({@link GenericLinkAddOptions}).
  * @module
  */
-import type { RawAttrs } from '../native.js';
+import type { RawAttrs } from '../../../netlink/native.js';
 import type { AnyKindModule, KindModule, LinkCommonAddOptions, LinkRef } from './common.js';
 import { bridgeKind } from './bridge.js';
 import { dummyKind } from './dummy.js';

@@ -3,7 +3,7 @@
  * @module
  */
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { nsexecPath } from './native.js';
+import { nsexecPath } from '../netlink/native.js';
 
 /** Options of `NetNs.spawn`: Node's spawn options, minus what netloom must control. */
 export type NetnsSpawnOptions = Omit<SpawnOptions, 'argv0' | 'detached' | 'shell'>;

@@ -3,14 +3,14 @@
  * @module
  */
 import { SocketAddress } from 'node:net';
-import { constant, native, type RawAttrs, type RawMessage, type RawReply } from './native.js';
-import { parseCidr } from './addr.js';
-import { ConstantNames } from './constant-names.js';
-import type { LinkApi, LinkRef } from './link.js';
+import { constant, native, type RawAttrs, type RawMessage, type RawReply } from '../../netlink/native.js';
+import { parseCidr } from '../addr/api.js';
+import { ConstantNames } from '../../netlink/constant-names.js';
+import type { LinkApi, LinkRef } from '../link/api.js';
 // The table type is shared with rules (rule.ts defines it: 'main' | 'local' | 'default' | id).
-import type { RouteTable } from './rule.js';
-import type { DumpOptions, OperationOptions, RtnlSocket } from './netlink/socket.js';
-import { eachBounded } from './netlink/bounded.js';
+import type { RouteTable } from '../rule/api.js';
+import type { DumpOptions, OperationOptions, RtnlSocket } from '../../netlink/socket.js';
+import { eachBounded } from '../../netlink/bounded.js';
 
 /** Route scopes by name (`ip route ... scope NAME`), or a number. */
 export type RouteScope = 'global' | 'site' | 'link' | 'host' | 'nowhere' | (number & {});

@@ -3,7 +3,7 @@
  * link.
  * @module
  */
-import type { RawAttrs, RawValue } from '../native.js';
+import type { RawAttrs, RawValue } from '../../../netlink/native.js';
 import {
   type ConstantLookup,
   type EncodeEnv,

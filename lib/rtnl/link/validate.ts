@@ -8,8 +8,8 @@
  * already resolved, so every function can be tested with plain tables.
  * @module
  */
-import type { RawAttrs, RawMessage, RawReply, RawValue } from './native.js';
-import { NetlinkError } from './netlink/errors.js';
+import type { RawAttrs, RawMessage, RawReply, RawValue } from '../../netlink/native.js';
+import { NetlinkError } from '../../netlink/errors.js';
 import {
   type AddrGenMode,
   type ConstantLookup,
@@ -45,8 +45,8 @@ import {
   typeError,
   u8,
   validateBasics,
-} from './link-kinds/common.js';
-import { type BridgePortInfo, type BridgePortOptions, decodeBridgePort, encodeBridgePort, validateBridgePort } from './link-kinds/bridge.js';
+} from './kinds/common.js';
+import { type BridgePortInfo, type BridgePortOptions, decodeBridgePort, encodeBridgePort, validateBridgePort } from './kinds/bridge.js';
 import {
   type AnyLinkAddOptions,
   type KindInfoMap,
@@ -55,9 +55,9 @@ import {
   KINDS,
   KNOWN_KINDS,
   kindModule,
-} from './link-kinds/index.js';
+} from './kinds/index.js';
 
-export type { ConstantLookup } from './link-kinds/common.js';
+export type { ConstantLookup } from './kinds/common.js';
 
 // ---------------------------------------------------------------------------
 // Public option types
