@@ -1,4 +1,4 @@
-// The netloom command, run as a program (dist/cli/main.js, and once through npx):
+// The netloom command, run as a program (dist/cli.js, and once through npx):
 // exit codes and messages, up / plan / down of a topology file with names
 // unique to this run, show, graph, and the demo end to end (also
 // interrupted with Ctrl-C). Witnesses: ip -n, /run/netns, NetNs.ping.
@@ -14,7 +14,7 @@ import { uniqueName } from './helpers/sandbox.mjs';
 import { checkSvg } from './helpers/svg.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist/cli/main.js');
+const CLI = join(ROOT, 'dist/cli.js');
 const S2 = join(ROOT, 'examples/topologies/s2-bridge.yaml');
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const netloom = (...args) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60000 });

@@ -6,7 +6,7 @@
  * (after cleaning up).
  * @module
  */
-import { demo, describeFailure, down, graph, interruptedBy, plan, show, up, UsageError, version, type Io } from './commands.js';
+import { demo, describeFailure, down, graph, interruptedBy, plan, show, up, UsageError, version, type Io } from './cli/commands.js';
 
 const USAGE = `Usage: netloom COMMAND [OPTIONS]
 
