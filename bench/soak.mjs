@@ -9,7 +9,7 @@
 //   OPS=20000 node bench/soak.mjs
 //
 // Everything happens in anonymous namespaces made here (198.18.0.0/15 only),
-// so nothing can outlive the process. test/soak.test.mjs runs a short soak
+// so nothing can outlive the process. test/reliability/soak.test.mjs runs a short soak
 // through runSoak() on every `npm test`.
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write the fuzz seed corpus (test/fixtures/fuzz/): real kernel messages.
+"""Write the fuzz seed corpus (test/reliability/fuzz-seeds/): real kernel messages.
 
 Usage (as root): python3 tools/fuzz-seeds.py
 
@@ -18,7 +18,7 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, 'test', 'fixtures', 'fuzz')
+OUT = os.path.join(ROOT, 'test', 'reliability', 'fuzz-seeds')
 
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_ROOT, NLM_F_MATCH = 1, 4, 0x100, 0x200
 NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH

@@ -5,7 +5,7 @@
 # Usage: sh tools/fuzz.sh [RUNS] [extra libFuzzer flags...]
 #   RUNS defaults to 1000000. Needs clang (Debian: apt-get install clang).
 #
-# The seed corpus is test/fixtures/fuzz/ (real kernel messages, made by
+# The seed corpus is test/reliability/fuzz-seeds/ (real kernel messages, made by
 # tools/fuzz-seeds.py) and stays small: inputs the fuzzer finds go to a
 # temporary directory, not into the repository. A crash leaves its input as
 # crash-* in the current directory and exits non-zero.
@@ -29,4 +29,4 @@ BIN=$OUT/decode_fuzzer
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT INT TERM
 # New inputs go to $WORK (first corpus dir); the seeds are read only.
-"$BIN" -runs="$RUNS" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$@" "$WORK" "$ROOT/test/fixtures/fuzz"
+"$BIN" -runs="$RUNS" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$@" "$WORK" "$ROOT/test/reliability/fuzz-seeds/"
