@@ -19,7 +19,7 @@ import { constant } from '../../netlink/native.js';
 import type { RawReply } from '../../netlink/native.js';
 import { RtnlSocket, type DumpOptions, type OperationOptions } from '../../netlink/socket.js';
 import { netns, type NetNs } from '../../netns/netns.js';
-import type { LinkRef, NetnsTarget } from './kinds/common.js';
+import type { LinkRef, NetnsTarget } from './kinds/kind.js';
 import type { AnyLinkAddOptions, LinkAddOptions } from './kinds/index.js';
 import {
   type Link,

@@ -12,15 +12,20 @@ import type { RawAttrs, RawMessage, RawReply, RawValue } from '../../netlink/nat
 import { NetlinkError } from '../../netlink/errors.js';
 import {
   type AddrGenMode,
-  type ConstantLookup,
-  type EncodeEnv,
-  type LinkRef,
-  type NetnsTarget,
-  type ValidateContext,
   ADDR_GEN_MODES,
-  BASIC_FIELDS,
-  IFNAME_MAX,
+  COMMON_ADD_OPTIONS,
+  COMMON_SET_OPTIONS,
+  CREATE_ONLY_FIELDS,
   MTU_RANGE,
+  SET_SWITCHES,
+  encodeAddrGenMode,
+  encodeBasics,
+  encodeNetns,
+  validateBasics,
+} from './basics.js';
+import type { ConstantLookup, EncodeEnv, LinkRef, NetnsTarget, ValidateContext } from './kinds/kind.js';
+import {
+  IFNAME_MAX,
   checkBool,
   checkInt,
   checkKnownKeys,
@@ -30,22 +35,12 @@ import {
   checkString,
   checkU32,
   join,
-  dBool,
-  dEnum,
-  dNest,
-  dNum,
-  dStr,
-  encodeAddrGenMode,
-  encodeBasics,
-  encodeNetns,
   presentKeys,
   rangeError,
   show,
-  tryK,
   typeError,
-  u8,
-  validateBasics,
-} from './kinds/common.js';
+} from './kinds/check.js';
+import { dBool, dEnum, dNest, dNum, dStr, tryK, u8 } from './kinds/attr-values.js';
 import { type BridgePortInfo, type BridgePortOptions, decodeBridgePort, encodeBridgePort, validateBridgePort } from './kinds/bridge.js';
 import {
   type AnyLinkAddOptions,
@@ -57,7 +52,7 @@ import {
   kindModule,
 } from './kinds/index.js';
 
-export type { ConstantLookup } from './kinds/common.js';
+export type { ConstantLookup } from './kinds/kind.js';
 
 // ---------------------------------------------------------------------------
 // Public option types
@@ -314,30 +309,6 @@ const WIDE_MTU: readonly [number, number] = [0, 0x7fffffff];
 /** IFALIASZ - 2: the longest alias (the kernel counts the NUL netloom sends). */
 export const ALIAS_MAX = 254;
 
-/** The common `add` options. */
-export const COMMON_ADD_OPTIONS: readonly string[] = ['kind', ...BASIC_FIELDS, 'master', 'alias'];
-/** The common `set` options. */
-export const COMMON_SET_OPTIONS: readonly string[] = [
-  'kind',
-  'name',
-  'mtu',
-  'mac',
-  'broadcast',
-  'txqlen',
-  'up',
-  'promisc',
-  'allmulticast',
-  'arp',
-  'multicast',
-  'master',
-  'group',
-  'alias',
-  'netns',
-  'addrGenMode',
-  'carrier',
-  'protoDown',
-  'bridgePort',
-];
 const COMMON_SET = new Set(COMMON_SET_OPTIONS);
 
 const KIND_RE = /^[A-Za-z0-9_.-]{1,55}$/;
@@ -423,7 +394,7 @@ export function validateSet(link: unknown, changes: unknown): void {
   if (mod) for (const o of mod.setOptions) allowed.add(o);
   else if (kind !== undefined) allowed.add('data');
   checkKnownKeys(ctx, '', c, allowed, (key) => {
-    if (key === 'numTxQueues' || key === 'numRxQueues') return 'can only be set when the link is created';
+    if (CREATE_ONLY_FIELDS.includes(key)) return 'can only be set when the link is created';
     if (kind === undefined) {
       const owner = kindHaving(key, 'options');
       return owner ? `unknown option (to change a ${owner} option, give kind: '${owner}' too)` : 'unknown option';
@@ -433,7 +404,7 @@ export function validateSet(link: unknown, changes: unknown): void {
   });
   if (presentKeys(c).filter((key) => key !== 'kind').length === 0) typeError(ctx, 'changes', 'nothing to change');
   validateBasics(c, ctx, '', WIDE_MTU);
-  for (const key of ['promisc', 'allmulticast', 'arp', 'multicast', 'carrier', 'protoDown']) {
+  for (const key of SET_SWITCHES) {
     if (c[key] !== undefined) checkBool(ctx, key, c[key]);
   }
   if (c.master !== undefined && c.master !== null) checkLinkRef(ctx, 'master', c.master);

@@ -10,33 +10,11 @@
  * @module
  */
 import type { RawAttrs, RawValue } from '../../../netlink/native.js';
-import {
-  type ConstantLookup,
-  type EncodeEnv,
-  type Field,
-  type KindModule,
-  type LinkCommonAddOptions,
-  type LinkRef,
-  type ValidateContext,
-  CLOCK_U32_MAX_SECONDS,
-  boolField,
-  checkKnownKeys,
-  checkLinkRef,
-  checkMac,
-  checkObject,
-  dNest,
-  dNum,
-  dStr,
-  decodeFields,
-  encodeFields,
-  enumField,
-  intField,
-  join,
-  optionsOf,
-  rangeError,
-  secondsField,
-  validateFields,
-} from './common.js';
+import type { LinkCommonAddOptions } from '../basics.js';
+import type { ConstantLookup, EncodeEnv, KindModule, LinkRef, ValidateContext } from './kind.js';
+import { CLOCK_U32_MAX_SECONDS, checkKnownKeys, checkLinkRef, checkMac, checkObject, join, rangeError } from './check.js';
+import { dNest, dNum, dStr } from './attr-values.js';
+import { type Field, boolField, decodeFields, encodeFields, enumField, intField, optionsOf, secondsField, validateFields } from './fields.js';
 
 /** The VLAN protocols a bridge filters on (`vlan_protocol 802.1Q|802.1ad`). */
 export type BridgeVlanProtocol = '802.1q' | '802.1ad';

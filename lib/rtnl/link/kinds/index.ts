@@ -7,7 +7,8 @@
  * @module
  */
 import type { RawAttrs } from '../../../netlink/native.js';
-import type { AnyKindModule, KindModule, LinkCommonAddOptions, LinkRef } from './common.js';
+import type { LinkCommonAddOptions } from '../basics.js';
+import type { AnyKindModule, KindModule, LinkRef } from './kind.js';
 import { bridgeKind } from './bridge.js';
 import { dummyKind } from './dummy.js';
 import { ifbKind } from './ifb.js';
@@ -86,4 +87,5 @@ export type { VlanAddOptions, VlanFlags, VlanInfo, VlanProtocol, VlanQosMapping,
 export type { IpvlanAddOptions, IpvtapAddOptions, IpvlanFlags, IpvlanInfo, IpvlanMode, IpvlanOptions } from './ipvlan.js';
 export type { IfbAddOptions } from './ifb.js';
 export type { DummyAddOptions } from './dummy.js';
-export type { AddrGenMode, LinkCommonAddOptions, LinkRef, NetnsTarget } from './common.js';
+export type { AddrGenMode, LinkCommonAddOptions } from '../basics.js';
+export type { LinkRef, NetnsTarget } from './kind.js';

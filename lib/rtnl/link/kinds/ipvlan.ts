@@ -5,21 +5,10 @@
  * @module
  */
 import type { RawAttrs } from '../../../netlink/native.js';
-import {
-  type ConstantLookup,
-  type EncodeEnv,
-  type KindModule,
-  type LinkCommonAddOptions,
-  type LinkRef,
-  type ValidateContext,
-  checkOneOf,
-  dEnum,
-  dNum,
-  join,
-  kOf,
-  tryK,
-  wordsOf,
-} from './common.js';
+import type { LinkCommonAddOptions } from '../basics.js';
+import type { ConstantLookup, EncodeEnv, KindModule, LinkRef, ValidateContext } from './kind.js';
+import { checkOneOf, join } from './check.js';
+import { dEnum, dNum, kOf, tryK, wordsOf } from './attr-values.js';
 
 /** Where ipvlan switches: 'l2', 'l3' (the kernel's default), or 'l3s' (l3 with netfilter/conntrack) (`mode MODE`). */
 export type IpvlanMode = 'l2' | 'l3' | 'l3s';

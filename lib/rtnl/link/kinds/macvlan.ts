@@ -5,29 +5,10 @@
  * @module
  */
 import type { RawAttrs, RawValue } from '../../../netlink/native.js';
-import {
-  type ConstantLookup,
-  type EncodeEnv,
-  type KindModule,
-  type LinkCommonAddOptions,
-  type LinkRef,
-  type ValidateContext,
-  checkBool,
-  checkMac,
-  checkOneOf,
-  checkU32,
-  dEnum,
-  dNest,
-  dNum,
-  dStr,
-  join,
-  kOf,
-  rangeError,
-  tryK,
-  typeError,
-  show,
-  wordsOf,
-} from './common.js';
+import type { LinkCommonAddOptions } from '../basics.js';
+import type { ConstantLookup, EncodeEnv, KindModule, LinkRef, ValidateContext } from './kind.js';
+import { checkBool, checkMac, checkOneOf, checkU32, join, rangeError, typeError, show } from './check.js';
+import { dEnum, dNest, dNum, dStr, kOf, tryK, wordsOf } from './attr-values.js';
 
 /**
  * How macvlan links on one parent talk to each other (`mode MODE`):

@@ -6,24 +6,9 @@
  * @module
  */
 import type { RawAttrs } from '../../../netlink/native.js';
-import {
-  BASIC_FIELDS,
-  type AddrGenMode,
-  type ConstantLookup,
-  type EncodeEnv,
-  type KindModule,
-  type LinkCommonAddOptions,
-  type NetnsTarget,
-  type ValidateContext,
-  checkKnownKeys,
-  checkObject,
-  encodeBasics,
-  join,
-  rangeError,
-  sameNetns,
-  typeError,
-  validateBasics,
-} from './common.js';
+import { BASIC_FIELDS, type AddrGenMode, type LinkCommonAddOptions, encodeBasics, validateBasics } from '../basics.js';
+import type { ConstantLookup, EncodeEnv, KindModule, NetnsTarget, ValidateContext } from './kind.js';
+import { checkKnownKeys, checkObject, join, rangeError, sameNetns, typeError } from './check.js';
 
 /**
  * The far end of a veth pair (`ip link add A type veth peer name B ...`).
