@@ -12,7 +12,7 @@
  */
 import { draftAddr, parseCidr, type AddrAddOptions } from '../rtnl/addr/api.js';
 import { draftFdb, type FdbEntry } from '../rtnl/fdb/api.js';
-import { validateBridgePort } from '../rtnl/link/kinds/bridge.js';
+import { validateBridgePort } from '../rtnl/link/kinds/bridge-port.js';
 import { validateBasics } from '../rtnl/link/basics.js';
 import type { ValidateContext } from '../rtnl/link/kinds/kind.js';
 import { checkIfname, join, show } from '../rtnl/link/kinds/check.js';

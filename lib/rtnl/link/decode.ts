@@ -10,7 +10,7 @@ import type { RawAttrs, RawReply, RawValue } from '../../netlink/native.js';
 import { ADDR_GEN_MODES } from './basics.js';
 import type { ConstantLookup } from './kinds/kind.js';
 import { dBool, dEnum, dNest, dNum, dStr, tryK } from './kinds/attr-values.js';
-import { decodeBridgePort } from './kinds/bridge.js';
+import { decodeBridgePort } from './kinds/bridge-port.js';
 import { kindModule } from './kinds/index.js';
 import type { Link, LinkBase, LinkFilter, LinkFlag, LinkStats, OperState, OtherLink } from './types.js';
 

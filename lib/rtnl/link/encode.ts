@@ -13,7 +13,7 @@ import { type AddrGenMode, encodeAddrGenMode, encodeBasics, encodeNetns } from '
 import type { ConstantLookup, EncodeEnv, LinkRef, NetnsTarget } from './kinds/kind.js';
 import { IFNAME_MAX } from './kinds/check.js';
 import { u8 } from './kinds/attr-values.js';
-import { encodeBridgePort } from './kinds/bridge.js';
+import { encodeBridgePort } from './kinds/bridge-port.js';
 import { type AnyLinkAddOptions, kindModule } from './kinds/index.js';
 import type { LinkFilter, LinkRequest, LinkSetOptions, RefToResolve } from './types.js';
 

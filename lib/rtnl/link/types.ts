@@ -7,7 +7,7 @@
 import type { RawAttrs, RawMessage, RawReply } from '../../netlink/native.js';
 import type { AddrGenMode } from './basics.js';
 import type { LinkRef, NetnsTarget } from './kinds/kind.js';
-import type { BridgePortInfo, BridgePortOptions } from './kinds/bridge.js';
+import type { BridgePortInfo, BridgePortOptions } from './kinds/bridge-port.js';
 import type { KindInfoMap, KindSetOptionsMap, KnownKind } from './kinds/index.js';
 
 // ---------------------------------------------------------------------------

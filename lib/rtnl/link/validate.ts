@@ -25,7 +25,7 @@ import {
   show,
   typeError,
 } from './kinds/check.js';
-import { validateBridgePort } from './kinds/bridge.js';
+import { validateBridgePort } from './kinds/bridge-port.js';
 import { type AnyLinkAddOptions, type KnownKind, KINDS, KNOWN_KINDS, kindModule } from './kinds/index.js';
 import type { LinkFilter } from './types.js';
 

@@ -79,7 +79,8 @@ export function kindModule(kind: string): AnyKindModule | undefined {
 /** The known kinds, in registry order. */
 export const KNOWN_KINDS: readonly KnownKind[] = Object.keys(KINDS) as KnownKind[];
 
-export type { BridgeAddOptions, BridgeInfo, BridgeOptions, BridgePortInfo, BridgePortOptions, BridgePortState, BridgeVlanProtocol, BridgeId } from './bridge.js';
+export type { BridgeAddOptions, BridgeInfo, BridgeOptions, BridgeVlanProtocol } from './bridge.js';
+export type { BridgeId, BridgePortInfo, BridgePortOptions, BridgePortState } from './bridge-port.js';
 export type { VethAddOptions, VethInfo, VethPeerOptions } from './veth.js';
 export type { MacvlanAddOptions, MacvtapAddOptions, MacvlanInfo, MacvlanMode, MacvlanOptions } from './macvlan.js';
 export type { VxlanAddOptions, VxlanDf, VxlanInfo, VxlanOptions, VxlanSetOptions, PortRange } from './vxlan.js';
