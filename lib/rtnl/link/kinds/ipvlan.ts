@@ -6,7 +6,7 @@
  */
 import type { RawAttrs } from '../../../netlink/native.js';
 import type { LinkCommonAddOptions } from '../basics.js';
-import type { ConstantLookup, EncodeEnv, KindModule, LinkRef, ValidateContext } from './kind.js';
+import { type ConstantLookup, type EncodeEnv, type KindModule, type LinkRef, type ValidateContext, twinKind } from './kind.js';
 import { checkOneOf, join } from './check.js';
 import { dEnum, dNum, kOf, tryK, wordsOf } from './attr-values.js';
 
@@ -113,13 +113,4 @@ export const ipvlanKind: KindModule<'ipvlan', IpvlanAddOptions, IpvlanOptions, I
 };
 
 /** The ipvtap kind for the registry (same options as ipvlan). */
-export const ipvtapKind: KindModule<'ipvtap', IpvtapAddOptions, IpvlanOptions, IpvlanInfo> = {
-  kind: 'ipvtap',
-  options: IPVLAN_OPTIONS,
-  setOptions: IPVLAN_OPTIONS,
-  parent: 'required',
-  refs: [],
-  validate,
-  encode,
-  decode,
-};
+export const ipvtapKind: KindModule<'ipvtap', IpvtapAddOptions, IpvlanOptions, IpvlanInfo> = twinKind(ipvlanKind, 'ipvtap');

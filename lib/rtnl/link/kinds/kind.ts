@@ -90,5 +90,18 @@ export function optionlessKind<K extends string, A extends object>(kind: K): Kin
   };
 }
 
+/**
+ * The module of a kind that is `base` under another name, the same options,
+ * checks, encoding and decoding (macvtap of macvlan, ipvtap of ipvlan); only
+ * the `add` options type differs, by its `kind` literal.
+ */
+export function twinKind<K extends string, A extends object, S extends object, I extends object>(
+  base: KindModule<string, object, S, I>,
+  kind: K,
+): KindModule<K, A, S, I> {
+  const { kind: _baseKind, __add: _baseAdd, ...rest } = base;
+  return { kind, ...rest };
+}
+
 /** A kind module with its type parameters erased, as the registry stores them. */
 export type AnyKindModule = KindModule<string, object, object, object>;
