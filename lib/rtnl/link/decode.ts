@@ -161,7 +161,7 @@ export function decodeLink(reply: RawReply, k: ConstantLookup): Link {
   const mod = kind === undefined ? undefined : kindModule(kind);
   if (mod && kind !== undefined) {
     const info = mod.decode(data ?? {}, k) as Record<string, unknown>;
-    if (kind === 'veth' && base.parent !== undefined) info.peerIfindex = base.parent;
+    if (mod.fromLink) Object.assign(info, mod.fromLink(base));
     return { ...base, ...info, kind } as Link;
   }
   const other: OtherLink = { ...base, kind };

@@ -95,8 +95,7 @@ export function buildAddMessage(spec: AnyLinkAddOptions, resolved: Readonly<Reco
   const linkinfo: RawAttrs = { kind: spec.kind };
   if (mod) {
     const env: EncodeEnv = { k, resolved, mode: 'add' };
-    const peer = s.peer as Readonly<Record<string, unknown>> | undefined;
-    const { data } = mod.encode(peer === undefined ? s : { ...s, peer: withoutDeferredPeer(peer) }, env);
+    const { data } = mod.encode(mod.forCreate ? mod.forCreate(s) : s, env);
     if (data !== undefined) linkinfo.data = data;
   } else if (s.data !== undefined) {
     linkinfo.data = s.data as RawAttrs;
@@ -113,17 +112,6 @@ export function buildAddMessage(spec: AnyLinkAddOptions, resolved: Readonly<Reco
 function withoutDeferred(spec: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
   if (spec.addrGenMode === undefined) return spec;
   const { addrGenMode: _mode, up: _up, ...rest } = spec;
-  return rest;
-}
-
-/**
- * A veth peer without what cannot go in the create request: its
- * `addrGenMode` (as for any link) and its `up`. The kernel configures the
- * peer before the pair is joined, so IFF_UP there fails in veth_open with
- * ENOTCONN; {@link buildPeerFollowUp} brings it up right after.
- */
-function withoutDeferredPeer(peer: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
-  const { addrGenMode: _mode, up: _up, ...rest } = peer;
   return rest;
 }
 
@@ -164,9 +152,9 @@ export function buildAddFollowUps(spec: AnyLinkAddOptions, k: ConstantLookup): L
  * is nothing to do. Validation guarantees the peer has a name.
  */
 export function buildPeerFollowUp(spec: AnyLinkAddOptions, k: ConstantLookup): LinkRequest | undefined {
-  const peer = (spec as unknown as Readonly<Record<string, unknown>>).peer as Readonly<Record<string, unknown>> | undefined;
-  if (peer === undefined || typeof peer.name !== 'string') return undefined;
-  return followUp(peer.name, { addrGenMode: peer.addrGenMode, up: peer.up }, k, true);
+  const end = kindModule(spec.kind)?.deferredEnd?.(spec as unknown as Readonly<Record<string, unknown>>);
+  if (end === undefined) return undefined;
+  return followUp(end.name, end.settings, k, true);
 }
 
 const SET_FLAG_BITS: ReadonlyArray<readonly [option: string, constant: string, inverted: boolean]> = [

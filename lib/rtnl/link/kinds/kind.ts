@@ -41,6 +41,14 @@ export interface EncodeEnv {
   readonly mode: 'add' | 'set';
 }
 
+/** A second link made by an `add` (a veth peer), to finish by name once it exists ({@link KindModule.deferredEnd}). */
+export interface DeferredEnd {
+  /** Its name, in the namespace the request is sent in. */
+  readonly name: string;
+  /** The held-back settings: `addrGenMode` and `up`. */
+  readonly settings: Readonly<Record<string, unknown>>;
+}
+
 /**
  * The contract of one link kind file (lib/link-kinds/KIND.ts). Type
  * parameters carry the kind's literal, its `add` options, its `set` options
@@ -67,6 +75,20 @@ export interface KindModule<K extends string, A extends object, S extends object
   encode(spec: Readonly<Record<string, unknown>>, env: EncodeEnv): { data?: RawAttrs };
   /** Friendly fields from the IFLA_INFO_DATA of a kernel reply. */
   decode(data: RawAttrs, k: ConstantLookup): I;
+  /**
+   * Optional, for a kind whose `add` request also makes a second link
+   * (veth's peer): validated options as the create request takes them,
+   * without what must wait until that link exists. Applied before `encode`.
+   */
+  forCreate?(spec: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>>;
+  /**
+   * Optional, with `forCreate`: the second link's name and the settings
+   * held back from the create request, to send by name once it exists;
+   * undefined when there is nothing to send.
+   */
+  deferredEnd?(spec: Readonly<Record<string, unknown>>): DeferredEnd | undefined;
+  /** Optional: decoded fields that come from the link's own attributes, not IFLA_INFO_DATA (veth: its peer from IFLA_LINK). */
+  fromLink?(link: { readonly parent: number | undefined }): Partial<I>;
   /** Type-level only (never set): the `add` options of the kind. */
   readonly __add?: A;
   /** Type-level only (never set): the `set` options of the kind. */
