@@ -1,6 +1,6 @@
 /**
  * The registry of link kinds netloom has friendly options for. Adding a kind
- * is one new file in this folder (see common.ts for the {@link KindModule}
+ * is one new file in this folder (see kind.ts for the {@link KindModule}
  * contract) and one line in {@link KINDS}; every public type below follows
  * from that line. Any other kind string still works through the raw escape
  * hatch ({@link GenericLinkAddOptions}).
