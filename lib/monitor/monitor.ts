@@ -4,7 +4,8 @@
  */
 import { constant, native, type NativeSocket, type RawReply } from '../netlink/native.js';
 import { decodeAddress, type Address } from '../rtnl/addr/api.js';
-import { decodeLink, type Link } from '../rtnl/link/validate.js';
+import { decodeLink } from '../rtnl/link/decode.js';
+import type { Link } from '../rtnl/link/types.js';
 import { decodeNeighbour, type Neighbour } from '../rtnl/neigh/api.js';
 import { decodeRoute, type Route } from '../rtnl/route/api.js';
 import { decodeRule, type Rule } from '../rtnl/rule/api.js';

@@ -12,8 +12,10 @@
  */
 import { draftAddr, parseCidr, type AddrAddOptions } from '../rtnl/addr/api.js';
 import { draftFdb, type FdbEntry } from '../rtnl/fdb/api.js';
-import { validateBridgePort } from '../rtnl/link/kinds/bridge.js';
-import { type ValidateContext, checkIfname, join, show, validateBasics } from '../rtnl/link/kinds/common.js';
+import { validateBridgePort } from '../rtnl/link/kinds/bridge-port.js';
+import { validateBasics } from '../rtnl/link/basics.js';
+import type { ValidateContext } from '../rtnl/link/kinds/kind.js';
+import { checkIfname, join, show } from '../rtnl/link/kinds/check.js';
 import { kindModule } from '../rtnl/link/kinds/index.js';
 import { ALIAS_MAX, validateAddAt } from '../rtnl/link/validate.js';
 import { draftNeigh, type NeighEntry } from '../rtnl/neigh/api.js';

@@ -11,7 +11,7 @@
 import t from 'tap';
 import { createRequire } from 'node:module';
 import { native, constant as k } from '../../dist/netlink/native.js';
-import * as v from '../../dist/rtnl/link/validate.js';
+import * as v from '../../dist/rtnl/link/pure.js';
 import { compareTrees, fromHex, parseRequest } from '../helpers/nltree.mjs';
 
 const require = createRequire(import.meta.url);

@@ -26,7 +26,7 @@ import {
   isLinkKind,
   unsupportedKindError,
   unresolvedRefError,
-} from '../../dist/rtnl/link/validate.js';
+} from '../../dist/rtnl/link/pure.js';
 import { KINDS, KNOWN_KINDS, kindModule } from '../../dist/rtnl/link/kinds/index.js';
 import * as bridge from '../../dist/rtnl/link/kinds/bridge.js';
 import * as vxlan from '../../dist/rtnl/link/kinds/vxlan.js';

@@ -12,21 +12,19 @@
  * ```
  *
  * Everything pure (checking input, building messages, decoding replies)
- * lives in link-validate.ts and link-kinds/; this file does the I/O.
+ * lives in validate.ts, encode.ts, decode.ts, errors.ts and kinds/; this
+ * file does the I/O.
  * @module
  */
 import { constant } from '../../netlink/native.js';
 import type { RawReply } from '../../netlink/native.js';
 import { RtnlSocket, type DumpOptions, type OperationOptions } from '../../netlink/socket.js';
 import { netns, type NetNs } from '../../netns/netns.js';
-import type { LinkRef, NetnsTarget } from './kinds/common.js';
+import type { LinkRef, NetnsTarget } from './kinds/kind.js';
 import type { AnyLinkAddOptions, LinkAddOptions } from './kinds/index.js';
+import type { Link, LinkFilter, LinkRequest, LinkSetOptions, RefToResolve } from './types.js';
+import { validateAdd, validateFilter, validateGroup, validateLinkRef, validateSet } from './validate.js';
 import {
-  type Link,
-  type LinkFilter,
-  type LinkRequest,
-  type LinkSetOptions,
-  type RefToResolve,
   addRefs,
   buildAddMessage,
   buildAddFollowUps,
@@ -36,17 +34,10 @@ import {
   buildDumpMessage,
   buildGetMessage,
   buildSetMessage,
-  decodeLink,
-  matchFilter,
   setRefs,
-  unresolvedRefError,
-  unsupportedKindError,
-  validateAdd,
-  validateFilter,
-  validateGroup,
-  validateLinkRef,
-  validateSet,
-} from './validate.js';
+} from './encode.js';
+import { decodeLink, matchFilter } from './decode.js';
+import { unresolvedRefError, unsupportedKindError } from './errors.js';
 
 export type {
   Link,
@@ -60,8 +51,8 @@ export type {
   KnownKindLink,
   OperState,
   OtherLink,
-} from './validate.js';
-export { isLinkKind } from './validate.js';
+} from './types.js';
+export { isLinkKind } from './types.js';
 export type {
   AddrGenMode,
   AnyLinkAddOptions,

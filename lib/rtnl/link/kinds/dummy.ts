@@ -3,7 +3,8 @@
  * hang addresses and routes on. No kind options.
  * @module
  */
-import { optionlessKind, type LinkCommonAddOptions } from './common.js';
+import type { LinkCommonAddOptions } from '../basics.js';
+import { optionlessKind } from './kind.js';
 
 /**
  * `nl.link.add({ kind: 'dummy', name })`.

@@ -3,7 +3,8 @@
  * ingress redirection (for shaping incoming traffic). No kind options.
  * @module
  */
-import { optionlessKind, type LinkCommonAddOptions } from './common.js';
+import type { LinkCommonAddOptions } from '../basics.js';
+import { optionlessKind } from './kind.js';
 
 /**
  * `nl.link.add({ kind: 'ifb', name })`.

@@ -1,13 +1,14 @@
 /**
  * The registry of link kinds netloom has friendly options for. Adding a kind
- * is one new file in this folder (see common.ts for the {@link KindModule}
+ * is one new file in this folder (see kind.ts for the {@link KindModule}
  * contract) and one line in {@link KINDS}; every public type below follows
  * from that line. Any other kind string still works through the raw escape
  * hatch ({@link GenericLinkAddOptions}).
  * @module
  */
 import type { RawAttrs } from '../../../netlink/native.js';
-import type { AnyKindModule, KindModule, LinkCommonAddOptions, LinkRef } from './common.js';
+import type { LinkCommonAddOptions } from '../basics.js';
+import type { AnyKindModule, KindModule, LinkRef } from './kind.js';
 import { bridgeKind } from './bridge.js';
 import { dummyKind } from './dummy.js';
 import { ifbKind } from './ifb.js';
@@ -78,7 +79,8 @@ export function kindModule(kind: string): AnyKindModule | undefined {
 /** The known kinds, in registry order. */
 export const KNOWN_KINDS: readonly KnownKind[] = Object.keys(KINDS) as KnownKind[];
 
-export type { BridgeAddOptions, BridgeInfo, BridgeOptions, BridgePortInfo, BridgePortOptions, BridgePortState, BridgeVlanProtocol, BridgeId } from './bridge.js';
+export type { BridgeAddOptions, BridgeInfo, BridgeOptions, BridgeVlanProtocol } from './bridge.js';
+export type { BridgeId, BridgePortInfo, BridgePortOptions, BridgePortState } from './bridge-port.js';
 export type { VethAddOptions, VethInfo, VethPeerOptions } from './veth.js';
 export type { MacvlanAddOptions, MacvtapAddOptions, MacvlanInfo, MacvlanMode, MacvlanOptions } from './macvlan.js';
 export type { VxlanAddOptions, VxlanDf, VxlanInfo, VxlanOptions, VxlanSetOptions, PortRange } from './vxlan.js';
@@ -86,4 +88,5 @@ export type { VlanAddOptions, VlanFlags, VlanInfo, VlanProtocol, VlanQosMapping,
 export type { IpvlanAddOptions, IpvtapAddOptions, IpvlanFlags, IpvlanInfo, IpvlanMode, IpvlanOptions } from './ipvlan.js';
 export type { IfbAddOptions } from './ifb.js';
 export type { DummyAddOptions } from './dummy.js';
-export type { AddrGenMode, LinkCommonAddOptions, LinkRef, NetnsTarget } from './common.js';
+export type { AddrGenMode, LinkCommonAddOptions } from '../basics.js';
+export type { LinkRef, NetnsTarget } from './kind.js';

@@ -5,21 +5,10 @@
  * @module
  */
 import type { RawAttrs } from '../../../netlink/native.js';
-import {
-  type ConstantLookup,
-  type EncodeEnv,
-  type KindModule,
-  type LinkCommonAddOptions,
-  type LinkRef,
-  type ValidateContext,
-  checkOneOf,
-  dEnum,
-  dNum,
-  join,
-  kOf,
-  tryK,
-  wordsOf,
-} from './common.js';
+import type { LinkCommonAddOptions } from '../basics.js';
+import { type ConstantLookup, type EncodeEnv, type KindModule, type LinkRef, type ValidateContext, twinKind } from './kind.js';
+import { checkOneOf, join } from './check.js';
+import { dEnum, dNum, kOf, tryK, wordsOf } from './attr-values.js';
 
 /** Where ipvlan switches: 'l2', 'l3' (the kernel's default), or 'l3s' (l3 with netfilter/conntrack) (`mode MODE`). */
 export type IpvlanMode = 'l2' | 'l3' | 'l3s';
@@ -124,13 +113,4 @@ export const ipvlanKind: KindModule<'ipvlan', IpvlanAddOptions, IpvlanOptions, I
 };
 
 /** The ipvtap kind for the registry (same options as ipvlan). */
-export const ipvtapKind: KindModule<'ipvtap', IpvtapAddOptions, IpvlanOptions, IpvlanInfo> = {
-  kind: 'ipvtap',
-  options: IPVLAN_OPTIONS,
-  setOptions: IPVLAN_OPTIONS,
-  parent: 'required',
-  refs: [],
-  validate,
-  encode,
-  decode,
-};
+export const ipvtapKind: KindModule<'ipvtap', IpvtapAddOptions, IpvlanOptions, IpvlanInfo> = twinKind(ipvlanKind, 'ipvtap');

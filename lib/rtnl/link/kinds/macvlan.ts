@@ -5,29 +5,10 @@
  * @module
  */
 import type { RawAttrs, RawValue } from '../../../netlink/native.js';
-import {
-  type ConstantLookup,
-  type EncodeEnv,
-  type KindModule,
-  type LinkCommonAddOptions,
-  type LinkRef,
-  type ValidateContext,
-  checkBool,
-  checkMac,
-  checkOneOf,
-  checkU32,
-  dEnum,
-  dNest,
-  dNum,
-  dStr,
-  join,
-  kOf,
-  rangeError,
-  tryK,
-  typeError,
-  show,
-  wordsOf,
-} from './common.js';
+import type { LinkCommonAddOptions } from '../basics.js';
+import { type ConstantLookup, type EncodeEnv, type KindModule, type LinkRef, type ValidateContext, twinKind } from './kind.js';
+import { checkBool, checkMac, checkOneOf, checkU32, join, rangeError, typeError, show } from './check.js';
+import { dEnum, dNest, dNum, dStr, kOf, tryK, wordsOf } from './attr-values.js';
 
 /**
  * How macvlan links on one parent talk to each other (`mode MODE`):
@@ -179,13 +160,4 @@ export const macvlanKind: KindModule<'macvlan', MacvlanAddOptions, MacvlanOption
 };
 
 /** The macvtap kind for the registry (same options as macvlan). */
-export const macvtapKind: KindModule<'macvtap', MacvtapAddOptions, MacvlanOptions, MacvlanInfo> = {
-  kind: 'macvtap',
-  options: MACVLAN_OPTIONS,
-  setOptions: MACVLAN_OPTIONS,
-  parent: 'required',
-  refs: [],
-  validate,
-  encode,
-  decode,
-};
+export const macvtapKind: KindModule<'macvtap', MacvtapAddOptions, MacvlanOptions, MacvlanInfo> = twinKind(macvlanKind, 'macvtap');

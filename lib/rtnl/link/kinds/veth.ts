@@ -6,24 +6,9 @@
  * @module
  */
 import type { RawAttrs } from '../../../netlink/native.js';
-import {
-  BASIC_FIELDS,
-  type AddrGenMode,
-  type ConstantLookup,
-  type EncodeEnv,
-  type KindModule,
-  type LinkCommonAddOptions,
-  type NetnsTarget,
-  type ValidateContext,
-  checkKnownKeys,
-  checkObject,
-  encodeBasics,
-  join,
-  rangeError,
-  sameNetns,
-  typeError,
-  validateBasics,
-} from './common.js';
+import { BASIC_FIELDS, type AddrGenMode, type LinkCommonAddOptions, encodeBasics, validateBasics } from '../basics.js';
+import type { ConstantLookup, DeferredEnd, EncodeEnv, KindModule, NetnsTarget, ValidateContext } from './kind.js';
+import { checkKnownKeys, checkObject, join, rangeError, sameNetns, typeError } from './check.js';
 
 /**
  * The far end of a veth pair (`ip link add A type veth peer name B ...`).
@@ -132,6 +117,35 @@ export function decode(_data: RawAttrs, _k: ConstantLookup): VethInfo {
   return {};
 }
 
+/**
+ * A veth peer without what cannot go in the create request: its
+ * `addrGenMode` (as for any link) and its `up`. The kernel configures the
+ * peer before the pair is joined, so IFF_UP there fails in veth_open with
+ * ENOTCONN; buildPeerFollowUp (encode.ts) brings it up right after.
+ */
+function withoutDeferredPeer(peer: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const { addrGenMode: _mode, up: _up, ...rest } = peer;
+  return rest;
+}
+
+/** Validated veth options as the create request takes them: the peer without its deferred fields. */
+export function forCreate(spec: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const peer = spec.peer as Readonly<Record<string, unknown>> | undefined;
+  return peer === undefined ? spec : { ...spec, peer: withoutDeferredPeer(peer) };
+}
+
+/** The peer's held-back addrGenMode and `up`, to set by name once the pair exists (validation guarantees a name when there are any). */
+export function deferredEnd(spec: Readonly<Record<string, unknown>>): DeferredEnd | undefined {
+  const peer = spec.peer as Readonly<Record<string, unknown>> | undefined;
+  if (peer === undefined || typeof peer.name !== 'string') return undefined;
+  return { name: peer.name, settings: { addrGenMode: peer.addrGenMode, up: peer.up } };
+}
+
+/** The peer's ifindex, which the kernel reports as the veth's IFLA_LINK. */
+export function fromLink(link: { readonly parent: number | undefined }): VethInfo {
+  return link.parent === undefined ? {} : { peerIfindex: link.parent };
+}
+
 /** The veth kind for the registry. */
 export const vethKind: KindModule<'veth', VethAddOptions, VethSetOptions, VethInfo> = {
   kind: 'veth',
@@ -142,4 +156,7 @@ export const vethKind: KindModule<'veth', VethAddOptions, VethSetOptions, VethIn
   validate,
   encode,
   decode,
+  forCreate,
+  deferredEnd,
+  fromLink,
 };

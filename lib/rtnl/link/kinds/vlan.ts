@@ -4,28 +4,10 @@
  * @module
  */
 import type { RawAttrs, RawValue } from '../../../netlink/native.js';
-import {
-  type ConstantLookup,
-  type EncodeEnv,
-  type KindModule,
-  type LinkCommonAddOptions,
-  type LinkRef,
-  type ValidateContext,
-  checkBool,
-  checkInt,
-  checkKnownKeys,
-  checkObject,
-  checkOneOf,
-  dEnum,
-  dNest,
-  dNum,
-  join,
-  kOf,
-  show,
-  tryK,
-  typeError,
-  wordsOf,
-} from './common.js';
+import type { LinkCommonAddOptions } from '../basics.js';
+import type { ConstantLookup, EncodeEnv, KindModule, LinkRef, ValidateContext } from './kind.js';
+import { checkBool, checkInt, checkKnownKeys, checkObject, checkOneOf, join, show, typeError } from './check.js';
+import { dEnum, dNest, dNum, kOf, tryK, wordsOf } from './attr-values.js';
 
 /** The tag protocol (`protocol 802.1Q|802.1ad`). */
 export type VlanProtocol = '802.1q' | '802.1ad';

@@ -7,37 +7,23 @@
  * @module
  */
 import type { RawAttrs } from '../../../netlink/native.js';
+import type { LinkCommonAddOptions } from '../basics.js';
+import type { ConstantLookup, EncodeEnv, KindModule, LinkRef, ValidateContext } from './kind.js';
 import {
-  type ConstantLookup,
-  type EncodeEnv,
-  type Field,
-  type KindModule,
-  type LinkCommonAddOptions,
-  type LinkRef,
   type ParsedIp,
-  type ValidateContext,
-  boolField,
   checkInt,
   checkIp,
   checkKnownKeys,
   checkLinkRef,
   checkObject,
-  dBool,
-  dEnum,
-  dNest,
-  dNum,
-  dStr,
-  decodeFields,
-  encodeFields,
-  enumField,
   isMulticastIp,
   join,
-  optionsOf,
   rangeError,
   show,
   typeError,
-  validateFields,
-} from './common.js';
+} from './check.js';
+import { dBool, dEnum, dNest, dNum, dStr } from './attr-values.js';
+import { type Field, boolField, decodeFields, encodeFields, enumField, optionsOf, validateFields } from './fields.js';
 
 /** The IANA VXLAN port, netloom's default. */
 export const VXLAN_DEFAULT_PORT = 4789;
