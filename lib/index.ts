@@ -8,7 +8,9 @@ export type { NetnsExecOptions, NetnsExecResult, NetnsSpawnOptions } from './net
 export { NetlinkError, AbortError } from './netlink/errors.js';
 export { RtnlSocket, type OperationOptions, type DumpOptions } from './netlink/socket.js';
 export * from './rtnl/link/api.js';
-export { AddrApi, parseCidr, type Address, type AddrAddOptions, type AddrFilter, type AddrFlagOptions, type AddrScope } from './rtnl/addr/api.js';
+export { AddrApi } from './rtnl/addr/api.js';
+export type { Address, AddrAddOptions, AddrFilter, AddrFlagOptions, AddrScope } from './rtnl/addr/types.js';
+export { parseCidr } from './rtnl/values/cidr.js';
 export { NeighApi, decodeNeighbour, checkMac, type Neighbour, type NeighEntry, type NeighDelEntry, type NeighFilter, type NeighState } from './rtnl/neigh/api.js';
 export { FdbApi, decodeFdbEntry, type FdbEntry, type FdbRecord, type FdbFilter, type FdbEntryState } from './rtnl/fdb/api.js';
 export { RuleApi, decodeRule, type Rule, type RuleSpec, type RuleFilter, type RuleAction, type RouteTable, type PortRange, type UidRange } from './rtnl/rule/api.js';

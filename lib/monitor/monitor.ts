@@ -3,7 +3,8 @@
  * @module
  */
 import { constant, native, type NativeSocket, type RawReply } from '../netlink/native.js';
-import { decodeAddress, type Address } from '../rtnl/addr/api.js';
+import { decodeAddress } from '../rtnl/addr/decode.js';
+import type { Address } from '../rtnl/addr/types.js';
 import { decodeLink, type Link } from '../rtnl/link/validate.js';
 import { decodeNeighbour, type Neighbour } from '../rtnl/neigh/api.js';
 import { decodeRoute, type Route } from '../rtnl/route/api.js';

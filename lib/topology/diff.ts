@@ -14,7 +14,7 @@
  * tuntap.ts.
  * @module
  */
-import type { Address } from '../rtnl/addr/api.js';
+import type { Address } from '../rtnl/addr/types.js';
 import type { FdbRecord } from '../rtnl/fdb/api.js';
 import { kindModule } from '../rtnl/link/kinds/index.js';
 import type { Link } from '../rtnl/link/api.js';

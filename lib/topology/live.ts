@@ -4,7 +4,7 @@
  * sysctls read in one go (the dumps pipelined on its socket).
  * @module
  */
-import type { Address } from '../rtnl/addr/api.js';
+import type { Address } from '../rtnl/addr/types.js';
 import type { FdbRecord } from '../rtnl/fdb/api.js';
 import { open, type Netlink } from '../rtnl/handle.js';
 import type { Link } from '../rtnl/link/api.js';

@@ -7,7 +7,7 @@
  * @module
  */
 import { SocketAddress, isIPv6 } from 'node:net';
-import type { AddrAddOptions } from '../rtnl/addr/api.js';
+import type { AddrAddOptions } from '../rtnl/addr/types.js';
 import type { FdbEntry } from '../rtnl/fdb/api.js';
 import type { NeighEntry } from '../rtnl/neigh/api.js';
 import type { RouteSpec } from '../rtnl/route/api.js';

@@ -21,7 +21,7 @@
  * ```
  * @module
  */
-import type { AddrAddOptions } from '../rtnl/addr/api.js';
+import type { AddrAddOptions } from '../rtnl/addr/types.js';
 import type { FdbEntry } from '../rtnl/fdb/api.js';
 import type {
   BridgeAddOptions,

@@ -10,7 +10,9 @@
  * with their field names re-prefixed by the path.
  * @module
  */
-import { draftAddr, parseCidr, type AddrAddOptions } from '../rtnl/addr/api.js';
+import { validateAddr as draftAddr } from '../rtnl/addr/validate.js';
+import type { AddrAddOptions } from '../rtnl/addr/types.js';
+import { parseCidr } from '../rtnl/values/cidr.js';
 import { draftFdb, type FdbEntry } from '../rtnl/fdb/api.js';
 import { validateBridgePort } from '../rtnl/link/kinds/bridge.js';
 import { type ValidateContext, checkIfname, join, show, validateBasics } from '../rtnl/link/kinds/common.js';

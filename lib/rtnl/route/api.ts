@@ -4,7 +4,7 @@
  */
 import { SocketAddress } from 'node:net';
 import { constant, native, type RawAttrs, type RawMessage, type RawReply } from '../../netlink/native.js';
-import { parseCidr } from '../addr/api.js';
+import { parseCidr } from '../values/cidr.js';
 import { ConstantNames } from '../../netlink/constant-names.js';
 import type { LinkApi, LinkRef } from '../link/api.js';
 // The table type is shared with rules (rule.ts defines it: 'main' | 'local' | 'default' | id).

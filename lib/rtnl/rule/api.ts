@@ -4,7 +4,7 @@
  */
 import { constant, type RawAttrs, type RawReply } from '../../netlink/native.js';
 import { ConstantNames } from '../../netlink/constant-names.js';
-import { parseCidr } from '../addr/api.js';
+import { parseCidr } from '../values/cidr.js';
 import type { LinkApi } from '../link/api.js';
 import type { DumpOptions, OperationOptions, RtnlSocket } from '../../netlink/socket.js';
 
