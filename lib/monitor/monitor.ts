@@ -6,7 +6,8 @@ import { constant, native, type NativeSocket, type RawReply } from '../netlink/n
 import { decodeAddress } from '../rtnl/addr/decode.js';
 import type { Address } from '../rtnl/addr/types.js';
 import { decodeLink, type Link } from '../rtnl/link/validate.js';
-import { decodeNeighbour, type Neighbour } from '../rtnl/neigh/api.js';
+import { decodeNeighbour } from '../rtnl/neigh/decode.js';
+import type { Neighbour } from '../rtnl/neigh/types.js';
 import { decodeRoute, type Route } from '../rtnl/route/api.js';
 import { decodeRule, type Rule } from '../rtnl/rule/api.js';
 import { AbortError, NetlinkError } from '../netlink/errors.js';

@@ -15,10 +15,10 @@
  * @module
  */
 import type { Address } from '../rtnl/addr/types.js';
-import type { FdbRecord } from '../rtnl/fdb/api.js';
+import type { FdbRecord } from '../rtnl/fdb/types.js';
 import { kindModule } from '../rtnl/link/kinds/index.js';
 import type { Link } from '../rtnl/link/api.js';
-import type { Neighbour } from '../rtnl/neigh/api.js';
+import type { Neighbour } from '../rtnl/neigh/types.js';
 import type { Route } from '../rtnl/route/api.js';
 import type { LiveNs } from './live.js';
 import { tableId } from './live.js';

@@ -22,7 +22,7 @@
  * @module
  */
 import type { AddrAddOptions } from '../rtnl/addr/types.js';
-import type { FdbEntry } from '../rtnl/fdb/api.js';
+import type { FdbEntry } from '../rtnl/fdb/types.js';
 import type {
   BridgeAddOptions,
   BridgePortOptions,
@@ -38,7 +38,7 @@ import type {
   VlanAddOptions,
   VxlanAddOptions,
 } from '../rtnl/link/api.js';
-import type { NeighEntry } from '../rtnl/neigh/api.js';
+import type { NeighEntry } from '../rtnl/neigh/types.js';
 import type { NexthopSpec, RouteSpec } from '../rtnl/route/api.js';
 
 /**

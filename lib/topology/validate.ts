@@ -13,12 +13,14 @@
 import { validateAddr as draftAddr } from '../rtnl/addr/validate.js';
 import type { AddrAddOptions } from '../rtnl/addr/types.js';
 import { parseCidr } from '../rtnl/values/cidr.js';
-import { draftFdb, type FdbEntry } from '../rtnl/fdb/api.js';
+import { validateFdb as draftFdb } from '../rtnl/fdb/validate.js';
+import type { FdbEntry } from '../rtnl/fdb/types.js';
 import { validateBridgePort } from '../rtnl/link/kinds/bridge.js';
 import { type ValidateContext, checkIfname, join, show, validateBasics } from '../rtnl/link/kinds/common.js';
 import { kindModule } from '../rtnl/link/kinds/index.js';
 import { ALIAS_MAX, validateAddAt } from '../rtnl/link/validate.js';
-import { draftNeigh, type NeighEntry } from '../rtnl/neigh/api.js';
+import { validateNeigh as draftNeigh } from '../rtnl/neigh/validate.js';
+import type { NeighEntry } from '../rtnl/neigh/types.js';
 import { validateRoute, type RouteSpec } from '../rtnl/route/api.js';
 import { ROUTE_PROTOCOL, TOPOLOGY_NAME_RE, defaultGroup, linkMark } from './marks.js';
 import {

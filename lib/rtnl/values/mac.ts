@@ -1,7 +1,6 @@
-/**
- * MAC (link-layer) address text: 'aa:bb:cc:dd:ee:ff'.
- * @module
- */
+// MAC (link-layer) address text: 'aa:bb:cc:dd:ee:ff'. (A line comment, not
+// a module doc comment: with MAC_RE not emitted, the declarations would
+// carry it as checkMac's.)
 
 const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 
