@@ -19,7 +19,7 @@ import type { FdbRecord } from '../rtnl/fdb/types.js';
 import { kindModule } from '../rtnl/link/kinds/index.js';
 import type { Link } from '../rtnl/link/api.js';
 import type { Neighbour } from '../rtnl/neigh/types.js';
-import type { Route } from '../rtnl/route/api.js';
+import type { Route } from '../rtnl/route/types.js';
 import type { LiveNs } from './live.js';
 import { tableId } from './live.js';
 import { ROUTE_PROTOCOL, isLinkOf } from './marks.js';

@@ -11,7 +11,7 @@ import type { Link } from '../rtnl/link/api.js';
 import type { Neighbour } from '../rtnl/neigh/types.js';
 import { NetNs, netns } from '../netns/netns.js';
 import type { OperationOptions } from '../netlink/socket.js';
-import type { Route } from '../rtnl/route/api.js';
+import type { Route } from '../rtnl/route/types.js';
 import { isNetnsOf } from './marks.js';
 import type { ModelNs, ModelSysctl } from './model.js';
 

@@ -39,7 +39,7 @@ import type {
   VxlanAddOptions,
 } from '../rtnl/link/api.js';
 import type { NeighEntry } from '../rtnl/neigh/types.js';
-import type { NexthopSpec, RouteSpec } from '../rtnl/route/api.js';
+import type { NexthopSpec, RouteSpec } from '../rtnl/route/types.js';
 
 /**
  * A whole network: namespaces and what is in them. `name` is the

@@ -21,7 +21,8 @@ import { kindModule } from '../rtnl/link/kinds/index.js';
 import { ALIAS_MAX, validateAddAt } from '../rtnl/link/validate.js';
 import { validateNeigh as draftNeigh } from '../rtnl/neigh/validate.js';
 import type { NeighEntry } from '../rtnl/neigh/types.js';
-import { validateRoute, type RouteSpec } from '../rtnl/route/api.js';
+import { validateRoute } from '../rtnl/route/validate.js';
+import type { RouteSpec } from '../rtnl/route/types.js';
 import { ROUTE_PROTOCOL, TOPOLOGY_NAME_RE, defaultGroup, linkMark } from './marks.js';
 import {
   type Model,
