@@ -12,7 +12,7 @@ import { checkFamily } from '../values/checks.js';
 import { resolveIfindex, type LinkLookup, type LinkRef } from '../values/ifindex.js';
 import { familyNumber } from '../values/tables.js';
 import type { AddrAddOptions, AddrFilter, Address } from './types.js';
-import { buildAddrHeader, validateAddr } from './validate.js';
+import { buildAddrHeader, parsePeer, validateAddr } from './validate.js';
 import { decodeAddress } from './decode.js';
 
 /** The typed address operations of one rtnetlink handle. */
@@ -56,9 +56,7 @@ export class AddrApi {
     const ifindex = await this.#ifindex(op, dev, opts);
     const attrs: RawAttrs = { local: c.address };
     if (opts.peer !== undefined) {
-      const p = parseCidr(opts.peer, `${op}: peer`);
-      if (p.family !== c.family) throw new TypeError(`${op}: peer: family differs from the address`);
-      attrs.address = p.address;
+      attrs.address = parsePeer(op, c, opts.peer).address;
     } else if (c.family === 'inet') {
       attrs.address = c.address;
     }

@@ -37,6 +37,13 @@ function lifetime(v: number | 'forever' | undefined, field: string): number {
   return v;
 }
 
+/** The `peer` of a point-to-point address, in the address's family. */
+export function parsePeer(op: string, c: { family: Family }, peer: string): { family: Family; address: string; prefixlen: number } {
+  const p = parseCidr(peer, `${op}: peer`);
+  if (p.family !== c.family) throw new TypeError(`${op}: peer: family differs from the address`);
+  return p;
+}
+
 /** The ifaddrmsg header of an address (`ifaFlags` the low 8 bits, as ip sends them). */
 export function buildAddrHeader(c: { family: Family; prefixlen: number }, ifindex: number, flags: number): Record<string, number> {
   return { ifaFamily: familyNumber(c.family), ifaPrefixlen: c.prefixlen, ifaFlags: flags, ifaIndex: ifindex };
@@ -57,8 +64,7 @@ export function validateAddr(op: string, cidr: string, opts: AddrAddOptions & Op
   }
   const attrs: RawAttrs = { local: c.address, address: c.address };
   if (opts.peer !== undefined) {
-    const p = parseCidr(opts.peer, `${op}: peer`);
-    if (p.family !== c.family) throw new TypeError(`${op}: peer: family differs from the address`);
+    const p = parsePeer(op, c, opts.peer);
     attrs.address = p.address;
     if (opts.peer.includes('/')) c.prefixlen = p.prefixlen;
   }

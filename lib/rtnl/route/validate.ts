@@ -5,7 +5,7 @@
  */
 import { constant, type RawAttrs } from '../../netlink/native.js';
 import { parseAddress, parseCidr, type Family } from '../values/cidr.js';
-import { U32_MAX, checkFamily, checkInt, checkKeys } from '../values/checks.js';
+import { U32_MAX, checkBool, checkFamily, checkInt, checkKeys } from '../values/checks.js';
 import { SCOPES, TABLES, familyNumber, type RouteTable } from '../values/tables.js';
 import { PROTOCOLS, TYPES } from './names.js';
 import type { RouteFilter, RouteGetOptions, RouteSpec } from './types.js';
@@ -83,14 +83,14 @@ export function validateRoute(op: string, del: boolean, route: RouteSpec): Route
       checkKeys(nh, NH_KEYS, op, 'field', `${field}.`);
       if (nh.via !== undefined) sameFamily(nh.via, `${field}.via`);
       if (nh.weight !== undefined && (!Number.isInteger(nh.weight) || nh.weight < 1 || nh.weight > 256)) throw new RangeError(`${op}: ${field}.weight: must be 1..256, got ${String(nh.weight)}`);
-      if (nh.onlink !== undefined && typeof nh.onlink !== 'boolean') throw new TypeError(`${op}: ${field}.onlink: must be a boolean`);
+      checkBool(nh.onlink, `${op}: ${field}.onlink`);
       if (nh.dev === undefined && nh.via === undefined) throw new TypeError(`${op}: ${field}: needs via or dev`);
     });
   }
   if (route.src !== undefined) attrs.prefsrc = sameFamily(route.src, 'src');
   family ??= 'inet';
   if (route.metric !== undefined) attrs.priority = checkInt(route.metric, 0, U32_MAX, `${op}: metric`);
-  if (route.onlink !== undefined && typeof route.onlink !== 'boolean') throw new TypeError(`${op}: onlink: must be a boolean`);
+  checkBool(route.onlink, `${op}: onlink`);
   const metrics: RawAttrs = {};
   if (route.mtu !== undefined) metrics.mtu = checkInt(route.mtu, 68, U32_MAX, `${op}: mtu`);
   if (route.advmss !== undefined) metrics.advmss = checkInt(route.advmss, 1, U32_MAX, `${op}: advmss`);
@@ -137,7 +137,7 @@ export function validateRouteGet(op: string, dst: string, opts: RouteGetOptions)
     header.rtmSrcLen = d.family === 'inet' ? 32 : 128;
   }
   if (opts.mark !== undefined) attrs.mark = checkInt(opts.mark, 0, U32_MAX, `${op}: mark`);
-  if (opts.fibmatch !== undefined && typeof opts.fibmatch !== 'boolean') throw new TypeError(`${op}: fibmatch: must be a boolean`);
+  checkBool(opts.fibmatch, `${op}: fibmatch`);
   // As ip: RTM_F_LOOKUP_TABLE makes the answer name the table that matched
   // (IPv4 only: IPv6's strict check rejects it, "Invalid flags for get route request").
   const lookupTable = d.family === 'inet' ? constant('RTM_F_LOOKUP_TABLE') : 0;

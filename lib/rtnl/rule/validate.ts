@@ -6,7 +6,7 @@
 import { constant, type RawAttrs } from '../../netlink/native.js';
 import { parseCidr } from '../values/cidr.js';
 import { U32_MAX, checkBool, checkKeys } from '../values/checks.js';
-import { TABLE_CONSTANTS } from '../values/tables.js';
+import { TABLE_CONSTANTS, familyNumber } from '../values/tables.js';
 import { ACTIONS } from './actions.js';
 import type { RuleSpec } from './types.js';
 
@@ -121,7 +121,7 @@ export function validateRule(op: string, spec: RuleSpec, adding: boolean): { hea
     else attrs.table = table;
   }
   const header = {
-    family: constant(family === 'inet6' ? 'AF_INET6' : 'AF_INET'),
+    family: familyNumber(family ?? 'inet'),
     dstLen,
     srcLen,
     tos,
