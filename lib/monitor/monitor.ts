@@ -3,12 +3,16 @@
  * @module
  */
 import { constant, native, type NativeSocket, type RawReply } from '../netlink/native.js';
-import { decodeAddress, type Address } from '../rtnl/addr/api.js';
+import { decodeAddress } from '../rtnl/addr/decode.js';
+import type { Address } from '../rtnl/addr/types.js';
 import { decodeLink } from '../rtnl/link/decode.js';
 import type { Link } from '../rtnl/link/types.js';
-import { decodeNeighbour, type Neighbour } from '../rtnl/neigh/api.js';
-import { decodeRoute, type Route } from '../rtnl/route/api.js';
-import { decodeRule, type Rule } from '../rtnl/rule/api.js';
+import { decodeNeighbour } from '../rtnl/neigh/decode.js';
+import type { Neighbour } from '../rtnl/neigh/types.js';
+import { decodeRoute } from '../rtnl/route/decode.js';
+import type { Route } from '../rtnl/route/types.js';
+import { decodeRule } from '../rtnl/rule/decode.js';
+import type { Rule } from '../rtnl/rule/types.js';
 import { AbortError, NetlinkError } from '../netlink/errors.js';
 import { RtnlSocket } from '../netlink/socket.js';
 import { AddrApi } from '../rtnl/addr/api.js';

@@ -18,7 +18,7 @@
 import type { AnyLinkAddOptions } from '../rtnl/link/api.js';
 import { netns } from '../netns/netns.js';
 import type { OperationOptions } from '../netlink/socket.js';
-import type { Route, RouteSpec } from '../rtnl/route/api.js';
+import type { Route, RouteSpec } from '../rtnl/route/types.js';
 import type { Changed, Diff, LinkChange, NsDiff, SysctlWork } from './diff.js';
 import { describeStep, TopologyError } from './errors.js';
 import { type NsHandle, closeHandle, handleOn } from './live.js';

@@ -14,12 +14,12 @@
  * tuntap.ts.
  * @module
  */
-import type { Address } from '../rtnl/addr/api.js';
-import type { FdbRecord } from '../rtnl/fdb/api.js';
+import type { Address } from '../rtnl/addr/types.js';
+import type { FdbRecord } from '../rtnl/fdb/types.js';
 import { kindModule } from '../rtnl/link/kinds/index.js';
 import type { Link } from '../rtnl/link/api.js';
-import type { Neighbour } from '../rtnl/neigh/api.js';
-import type { Route } from '../rtnl/route/api.js';
+import type { Neighbour } from '../rtnl/neigh/types.js';
+import type { Route } from '../rtnl/route/types.js';
 import type { LiveNs } from './live.js';
 import { tableId } from './live.js';
 import { ROUTE_PROTOCOL, isLinkOf } from './marks.js';

@@ -4,14 +4,14 @@
  * sysctls read in one go (the dumps pipelined on its socket).
  * @module
  */
-import type { Address } from '../rtnl/addr/api.js';
-import type { FdbRecord } from '../rtnl/fdb/api.js';
+import type { Address } from '../rtnl/addr/types.js';
+import type { FdbRecord } from '../rtnl/fdb/types.js';
 import { open, type Netlink } from '../rtnl/handle.js';
 import type { Link } from '../rtnl/link/api.js';
-import type { Neighbour } from '../rtnl/neigh/api.js';
+import type { Neighbour } from '../rtnl/neigh/types.js';
 import { NetNs, netns } from '../netns/netns.js';
 import type { OperationOptions } from '../netlink/socket.js';
-import type { Route } from '../rtnl/route/api.js';
+import type { Route } from '../rtnl/route/types.js';
 import { isNetnsOf } from './marks.js';
 import type { ModelNs, ModelSysctl } from './model.js';
 

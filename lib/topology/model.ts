@@ -7,10 +7,10 @@
  * @module
  */
 import { SocketAddress, isIPv6 } from 'node:net';
-import type { AddrAddOptions } from '../rtnl/addr/api.js';
-import type { FdbEntry } from '../rtnl/fdb/api.js';
-import type { NeighEntry } from '../rtnl/neigh/api.js';
-import type { RouteSpec } from '../rtnl/route/api.js';
+import type { AddrAddOptions } from '../rtnl/addr/types.js';
+import type { FdbEntry } from '../rtnl/fdb/types.js';
+import type { NeighEntry } from '../rtnl/neigh/types.js';
+import type { RouteSpec } from '../rtnl/route/types.js';
 
 /** Where a namespace comes from, and so whether the topology owns it. */
 export type NsSource = 'named' | 'anonymous' | 'current' | 'external';

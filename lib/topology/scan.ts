@@ -4,7 +4,7 @@
  * links and addresses, veth ends paired across namespaces.
  * @module
  */
-import type { Address } from '../rtnl/addr/api.js';
+import type { Address } from '../rtnl/addr/types.js';
 import type { Link } from '../rtnl/link/api.js';
 import { NetNs, netns } from '../netns/netns.js';
 import { type NsHandle, closeHandle, handleOn } from './live.js';

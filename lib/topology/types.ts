@@ -21,8 +21,8 @@
  * ```
  * @module
  */
-import type { AddrAddOptions } from '../rtnl/addr/api.js';
-import type { FdbEntry } from '../rtnl/fdb/api.js';
+import type { AddrAddOptions } from '../rtnl/addr/types.js';
+import type { FdbEntry } from '../rtnl/fdb/types.js';
 import type {
   BridgeAddOptions,
   BridgePortOptions,
@@ -38,8 +38,8 @@ import type {
   VlanAddOptions,
   VxlanAddOptions,
 } from '../rtnl/link/api.js';
-import type { NeighEntry } from '../rtnl/neigh/api.js';
-import type { NexthopSpec, RouteSpec } from '../rtnl/route/api.js';
+import type { NeighEntry } from '../rtnl/neigh/types.js';
+import type { NexthopSpec, RouteSpec } from '../rtnl/route/types.js';
 
 /**
  * A whole network: namespaces and what is in them. `name` is the

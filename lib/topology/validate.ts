@@ -10,16 +10,21 @@
  * with their field names re-prefixed by the path.
  * @module
  */
-import { draftAddr, parseCidr, type AddrAddOptions } from '../rtnl/addr/api.js';
-import { draftFdb, type FdbEntry } from '../rtnl/fdb/api.js';
+import { validateAddr as draftAddr } from '../rtnl/addr/validate.js';
+import type { AddrAddOptions } from '../rtnl/addr/types.js';
+import { parseCidr } from '../rtnl/values/cidr.js';
+import { validateFdb as draftFdb } from '../rtnl/fdb/validate.js';
+import type { FdbEntry } from '../rtnl/fdb/types.js';
 import { validateBridgePort } from '../rtnl/link/kinds/bridge-port.js';
 import { validateBasics } from '../rtnl/link/basics.js';
 import type { ValidateContext } from '../rtnl/link/kinds/kind.js';
 import { checkIfname, join, show } from '../rtnl/link/kinds/check.js';
 import { kindModule } from '../rtnl/link/kinds/index.js';
 import { ALIAS_MAX, validateAddAt } from '../rtnl/link/validate.js';
-import { draftNeigh, type NeighEntry } from '../rtnl/neigh/api.js';
-import { validateRoute, type RouteSpec } from '../rtnl/route/api.js';
+import { validateNeigh as draftNeigh } from '../rtnl/neigh/validate.js';
+import type { NeighEntry } from '../rtnl/neigh/types.js';
+import { validateRoute } from '../rtnl/route/validate.js';
+import type { RouteSpec } from '../rtnl/route/types.js';
 import { ROUTE_PROTOCOL, TOPOLOGY_NAME_RE, defaultGroup, linkMark } from './marks.js';
 import {
   type Model,

@@ -1,0 +1,43 @@
+/**
+ * Decoding RTM_NEWROUTE messages into {@link Route} objects.
+ * @module
+ */
+import { constant, type RawAttrs, type RawReply } from '../../netlink/native.js';
+import { SCOPES, TABLES, inetFamilyName, type RouteTable } from '../values/tables.js';
+import { decodeMultipath, gatewayOf } from './multipath.js';
+import { PROTOCOLS, RTM_FLAGS, TYPES } from './names.js';
+import type { Route, RouteProtocol, RouteScope, RouteType } from './types.js';
+
+/** The route's table: RTA_TABLE, or the header's 8-bit rtm_table. */
+export function tableIdOf(m: RawReply): number {
+  return typeof m.attrs.table === 'number' ? m.attrs.table : (m.header.rtmTable as number);
+}
+
+/** Decode one RTM_NEWROUTE message. */
+export function decodeRoute(m: RawReply): Route {
+  const h = m.header;
+  const a = m.attrs;
+  const family = inetFamilyName(h.rtmFamily);
+  const dstLen = h.rtmDstLen as number;
+  const dst = typeof a.dst === 'string' ? `${a.dst}/${dstLen}` : dstLen === 0 ? 'default' : `${family === 'inet' ? '0.0.0.0' : '::'}/${dstLen}`;
+  const metrics = (a.metrics ?? {}) as RawAttrs;
+  const flags = h.rtmFlags as number;
+  return {
+    family,
+    dst,
+    via: gatewayOf(a),
+    dev: typeof a.oif === 'number' ? a.oif : undefined,
+    src: typeof a.prefsrc === 'string' ? a.prefsrc : undefined,
+    metric: typeof a.priority === 'number' ? a.priority : undefined,
+    table: TABLES.name(tableIdOf(m)) as RouteTable,
+    scope: SCOPES.name(h.rtmScope as number) as RouteScope,
+    type: TYPES.name(h.rtmType as number) as RouteType,
+    protocol: PROTOCOLS.name(h.rtmProtocol as number) as RouteProtocol,
+    onlink: (flags & constant('RTNH_F_ONLINK')) !== 0,
+    mtu: typeof metrics.mtu === 'number' ? metrics.mtu : undefined,
+    advmss: typeof metrics.advmss === 'number' ? metrics.advmss : undefined,
+    nexthops: Buffer.isBuffer(a.multipath) ? decodeMultipath(family, a.multipath) : undefined,
+    flags: RTM_FLAGS.flags(flags),
+    raw: m,
+  };
+}
