@@ -4,9 +4,6 @@
  */
 import { constant, type RawAttrs } from '../../netlink/native.js';
 import type { DumpOptions, OperationOptions, RtnlSocket } from '../../netlink/socket.js';
-// Only for the constructor's declared type (part of the public surface);
-// the class uses no more of it than LinkLookup.
-import type { LinkApi } from '../link/api.js';
 import { parseCidr } from '../values/cidr.js';
 import { checkFamily } from '../values/checks.js';
 import { resolveIfindex, type LinkLookup, type LinkRef } from '../values/ifindex.js';
@@ -21,7 +18,7 @@ export class AddrApi {
   readonly #link: LinkLookup;
 
   /** @internal Bound to a socket and the link API that resolves device names. */
-  constructor(sock: RtnlSocket, link: LinkApi) {
+  constructor(sock: RtnlSocket, link: LinkLookup) {
     this.#sock = sock;
     this.#link = link;
   }

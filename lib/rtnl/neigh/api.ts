@@ -4,9 +4,6 @@
  */
 import { constant, type RawAttrs } from '../../netlink/native.js';
 import type { DumpOptions, OperationOptions, RtnlSocket } from '../../netlink/socket.js';
-// Only for the constructor's declared type (part of the public surface);
-// the class uses no more of it than LinkLookup.
-import type { LinkApi } from '../link/api.js';
 import { resolveIfindex, type LinkLookup } from '../values/ifindex.js';
 import type { NeighDelEntry, NeighEntry, NeighFilter, Neighbour } from './types.js';
 import { validateNeigh, validateNeighDel, validateNeighFilter } from './validate.js';
@@ -18,7 +15,7 @@ export class NeighApi {
   readonly #link: LinkLookup;
 
   /** @internal Bound to a socket and the link API that resolves device names. */
-  constructor(sock: RtnlSocket, link: LinkApi) {
+  constructor(sock: RtnlSocket, link: LinkLookup) {
     this.#sock = sock;
     this.#link = link;
   }

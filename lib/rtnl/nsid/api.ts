@@ -6,7 +6,7 @@
  * @module
  */
 import { constant, type RawAttrs, type RawReply } from '../../netlink/native.js';
-import type { LinkApi } from '../link/api.js';
+import type { LinkLookup } from '../values/ifindex.js';
 import { NetNs } from '../../netns/netns.js';
 import type { DumpOptions, OperationOptions, RtnlSocket } from '../../netlink/socket.js';
 
@@ -39,7 +39,7 @@ export class NsidApi {
   readonly #sock: RtnlSocket;
 
   /** @internal Bound to a socket. */
-  constructor(sock: RtnlSocket, _link?: LinkApi) {
+  constructor(sock: RtnlSocket, _link?: LinkLookup) {
     this.#sock = sock;
   }
 

@@ -5,9 +5,6 @@
 import { constant, type RawAttrs, type RawMessage, type RawReply } from '../../netlink/native.js';
 import type { DumpOptions, OperationOptions, RtnlSocket } from '../../netlink/socket.js';
 import { eachBounded } from '../../netlink/bounded.js';
-// Only for the constructor's declared type (part of the public surface);
-// the class uses no more of it than LinkLookup.
-import type { LinkApi } from '../link/api.js';
 import { parseAddress } from '../values/cidr.js';
 import { resolveIfindex, type LinkLookup, type LinkRef } from '../values/ifindex.js';
 import { familyNumber } from '../values/tables.js';
@@ -22,7 +19,7 @@ export class RouteApi {
   readonly #link: LinkLookup;
 
   /** @internal Bound to a socket and the link API that resolves device names. */
-  constructor(sock: RtnlSocket, link: LinkApi) {
+  constructor(sock: RtnlSocket, link: LinkLookup) {
     this.#sock = sock;
     this.#link = link;
   }

@@ -5,7 +5,7 @@
 import { constant } from '../../netlink/native.js';
 import type { DumpOptions, OperationOptions, RtnlSocket } from '../../netlink/socket.js';
 // Only for the constructor's declared type (part of the public surface).
-import type { LinkApi } from '../link/api.js';
+import type { LinkLookup } from '../values/ifindex.js';
 import { checkFamily } from '../values/checks.js';
 import { familyNumber } from '../values/tables.js';
 import type { Rule, RuleFilter, RuleSpec } from './types.js';
@@ -17,7 +17,7 @@ export class RuleApi {
   readonly #sock: RtnlSocket;
 
   /** @internal Bound to a socket (the link API is unused: rules name interfaces by name). */
-  constructor(sock: RtnlSocket, _link?: LinkApi) {
+  constructor(sock: RtnlSocket, _link?: LinkLookup) {
     this.#sock = sock;
   }
 
