@@ -16,7 +16,7 @@ import { NeighApi } from '../rtnl/neigh/api.js';
 import { RouteApi } from '../rtnl/route/api.js';
 import { RuleApi } from '../rtnl/rule/api.js';
 import { NetNs, netns as netnsApi, type NetnsRef } from '../netns/netns.js';
-import { AsyncQueue } from '../netlink/queue.js';
+import { AsyncQueue } from '../netlink/async-queue.js';
 import type { Tape } from '../netlink/tape.js';
 
 /** What to watch: the rtnetlink multicast groups, by object. */

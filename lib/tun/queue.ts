@@ -5,7 +5,7 @@
  */
 import { constant, type NativeError, type NativeTunQueue, type NativeTunStats } from '../netlink/native.js';
 import { AbortError, NetlinkError } from '../netlink/errors.js';
-import { AsyncQueue } from '../netlink/queue.js';
+import { AsyncQueue } from '../netlink/async-queue.js';
 import { PacketBatch, type RecordFormat } from './batch.js';
 import { encodeVnetHeader, type VnetHeaderInit } from './vnet.js';
 
