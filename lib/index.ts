@@ -15,6 +15,8 @@ export { RuleApi, decodeRule, type Rule, type RuleSpec, type RuleFilter, type Ru
 export { NsidApi, decodeNsid, type NsidEntry, type NsidPeer } from './rtnl/nsid/api.js';
 export { RouteApi, decodeRoute, type Route, type RouteSpec, type RouteFilter, type RouteGetOptions, type Nexthop, type NexthopSpec, type RouteScope, type RouteType, type RouteProtocol } from './rtnl/route/api.js';
 export type { RawMessage, RawReply, RawAttrs, RawValue, RawUnknownAttr, RawHeaderNest } from './netlink/native.js';
-export { monitor, Monitor, type MonitorEvent, type MonitorGroup, type MonitorOptions, type MonitorAction, type LinkEvent, type AddrEvent, type RouteEvent, type NeighEvent, type RuleEvent, type NsidEvent, type OverrunEvent, type ResyncedEvent } from './monitor/monitor.js';
+export { monitor, Monitor, type MonitorOptions } from './monitor/monitor.js';
+export type { MonitorGroup } from './monitor/groups.js';
+export type { MonitorEvent, MonitorAction, LinkEvent, AddrEvent, RouteEvent, NeighEvent, RuleEvent, NsidEvent, OverrunEvent, ResyncedEvent } from './monitor/events.js';
 export * from './topology/index.js';
 export * from './tun/index.js';
