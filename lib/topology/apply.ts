@@ -19,7 +19,7 @@ import type { AnyLinkAddOptions } from '../rtnl/link/api.js';
 import { netns } from '../netns/netns.js';
 import type { OperationOptions } from '../netlink/socket.js';
 import type { Route, RouteSpec } from '../rtnl/route/api.js';
-import type { Changed, Diff, LinkChange, NsDiff, SysctlWork } from './diff.js';
+import type { Changed, Diff, LinkChange, NsDiff, SysctlWork } from './diff-types.js';
 import { describeStep, TopologyError } from './errors.js';
 import { type NsHandle, closeHandle, handleOn } from './live.js';
 import { netnsMark } from './marks.js';
