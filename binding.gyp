@@ -6,6 +6,7 @@
         "native/addon.cc",
         "native/constants.cc",
         "native/errors.cc",
+        "native/fd_poll.cc",
         "native/fresh_thread.cc",
         "native/netns.cc",
         "native/netns_run.cc",

@@ -1,3 +1,4 @@
+// NlSocket: requests, dumps and multicast notifications on one NETLINK_ROUTE socket (see nl_socket.h).
 #include "nl_socket.h"
 
 #include <fcntl.h>
@@ -14,7 +15,6 @@
 #include "fresh_thread.h"
 #include "rtnl_codec.h"
 #include "rtnl_napi.h"
-#include "uv_close.h"
 
 #ifndef NETLINK_EXT_ACK
 #error "linux/netlink.h too old: NETLINK_EXT_ACK missing"
@@ -119,15 +119,7 @@ Napi::Value NlSocket::Open(const Napi::CallbackInfo& info) {
 NlSocket::NlSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NlSocket>(info), env_(info.Env()) {
   if (info.Length() < 1 || !info[0].IsNumber()) throw_type_error(env_, "NetlinkSocket is created by openSocket()");
   fd_.reset(info[0].As<Napi::Number>().Int32Value());
-  uv_loop_t* loop = nullptr;
-  if (napi_get_uv_event_loop(env_, &loop) != napi_ok || loop == nullptr) throw Napi::Error::New(env_, "no event loop");
-  poll_ = new uv_poll_t;
-  if (int r = uv_poll_init(loop, poll_, fd_.get()); r != 0) {
-    delete poll_;
-    poll_ = nullptr;
-    throw errno_error(env_, -r, "uv_poll_init");
-  }
-  poll_->data = this;
+  poll_.open(env_, fd_.get(), this);
   sockaddr_nl local{};
   socklen_t local_len = sizeof local;
   if (::getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&local), &local_len) == 0) portid_ = local.nl_pid;
@@ -137,16 +129,16 @@ NlSocket::NlSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NlSocket>(
     shutdown(false);
     throw errno_error(env_, e, "fcntl");
   }
-  sender_ = std::make_unique<NlSender>(loop, dup, [this] { on_send_failure(); });
+  sender_ = std::make_unique<NlSender>(poll_.loop(), dup, [this] { on_send_failure(); });
   async_ctx_ = std::make_unique<Napi::AsyncContext>(env_, "netloom.NetlinkSocket", Value());
-  napi_add_env_cleanup_hook(env_, cleanup_hook, this);
+  poll_.on_teardown(cleanup_hook);
 }
 
 NlSocket::~NlSocket() {
   // Only reachable with nothing pending (pending requests hold a strong
   // reference), so there is nobody to notify.
   if (!closed_) {
-    napi_remove_env_cleanup_hook(env_, cleanup_hook, this);
+    poll_.forget_teardown();
     shutdown(false);
   }
 }
@@ -279,7 +271,7 @@ void NlSocket::update_poll() {
   if (closed_) return;
   bool want = !pending_.empty() || !on_event_.IsEmpty();
   if (want && !polling_) {
-    uv_poll_start(poll_, UV_READABLE, [](uv_poll_t* h, int status, int) {
+    poll_.start(UV_READABLE, [](uv_poll_t* h, int status, int) {
       auto* self = static_cast<NlSocket*>(h->data);
       if (self == nullptr) return;
       if (status < 0) {
@@ -292,21 +284,15 @@ void NlSocket::update_poll() {
       }
       self->on_readable();
     });
-    if (!loop_ref_) uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
+    if (!loop_ref_) poll_.set_loop_ref(false);
     polling_ = true;
   } else if (!want && polling_) {
-    uv_poll_stop(poll_);
+    poll_.stop();
     polling_ = false;
   }
   // While anything is pending the JS object must not be collected: its
   // callbacks and promises are still to be settled.
-  if (want && !js_ref_) {
-    Ref();
-    js_ref_ = true;
-  } else if (!want && js_ref_) {
-    Unref();
-    js_ref_ = false;
-  }
+  hold_.update(*this, want);
 }
 
 // ---------------------------------------------------------------- replies
@@ -582,7 +568,7 @@ void NlSocket::dispatch_send_failures() {
 
 Napi::Value NlSocket::Close(const Napi::CallbackInfo& info) {
   if (!closed_) {
-    napi_remove_env_cleanup_hook(env_, cleanup_hook, this);
+    poll_.forget_teardown();
     Napi::CallbackScope scope(env_, *async_ctx_);
     shutdown(true);
   }
@@ -593,13 +579,8 @@ void NlSocket::shutdown(bool notify, bool teardown) {
   if (closed_) return;
   closed_ = true;
   if (sender_) sender_->shutdown(teardown);
-  if (poll_) {
-    if (polling_) uv_poll_stop(poll_);
-    polling_ = false;
-    poll_->data = nullptr;
-    close_handle(poll_, teardown);
-    poll_ = nullptr;
-  }
+  poll_.close(teardown);  // stop (a no-op when not polling), detach, close: before the fd
+  polling_ = false;
   fd_.reset();
   auto pending = std::move(pending_);
   pending_.clear();
@@ -620,21 +601,18 @@ void NlSocket::shutdown(bool notify, bool teardown) {
       }
     }
   }
-  if (js_ref_) {
-    if (notify) Unref();
-    js_ref_ = false;
-  }
+  hold_.release(*this, notify);
 }
 
 Napi::Value NlSocket::RefLoop(const Napi::CallbackInfo& info) {
   loop_ref_ = true;
-  if (poll_) uv_ref(reinterpret_cast<uv_handle_t*>(poll_));
+  poll_.set_loop_ref(true);
   return info.Env().Undefined();
 }
 
 Napi::Value NlSocket::UnrefLoop(const Napi::CallbackInfo& info) {
   loop_ref_ = false;
-  if (poll_) uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
+  poll_.set_loop_ref(false);
   return info.Env().Undefined();
 }
 

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "fd_poll.h"
 #include "nl_sender.h"
 #include "tape_sink.h"
 #include "unique_fd.h"
@@ -89,10 +90,10 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
 
   Napi::Env env_;
   UniqueFd fd_;
-  uv_poll_t* poll_ = nullptr;
+  FdPoll poll_;  // after fd_: closed before it
   bool polling_ = false;
   bool loop_ref_ = true;
-  bool js_ref_ = false;
+  BusyHold hold_;
   bool closed_ = false;
   std::unique_ptr<NlSender> sender_;
   std::unique_ptr<Napi::AsyncContext> async_ctx_;

@@ -1,3 +1,4 @@
+// TunQueue: reading, writing, piping and control of one tun/tap queue fd (see tun_queue.h).
 #include "tun_queue.h"
 
 #include <fcntl.h>
@@ -12,7 +13,6 @@
 #include "errors.h"
 #include "fresh_thread.h"
 #include "tun_ioctl.h"
-#include "uv_close.h"
 
 namespace netloom {
 
@@ -105,24 +105,16 @@ TunQueue::TunQueue(const Napi::CallbackInfo& info)
     throw_range_error(env_, "TunQueue: the slab is too small for the batch size and one packet");
   writer_.set_target(fd_.get(), fmt_);
   pool_ = std::make_shared<SlabPool>(slab_size, kIdleSlabs);
-  uv_loop_t* loop = nullptr;
-  if (napi_get_uv_event_loop(env_, &loop) != napi_ok || loop == nullptr) throw Napi::Error::New(env_, "no event loop");
-  poll_ = new uv_poll_t;
-  if (int r = uv_poll_init(loop, poll_, fd_.get()); r != 0) {
-    delete poll_;
-    poll_ = nullptr;
-    throw errno_error(env_, -r, "uv_poll_init");
-  }
-  poll_->data = this;
+  poll_.open(env_, fd_.get(), this);
   async_ctx_ = std::make_unique<Napi::AsyncContext>(env_, "netloom.TunQueue", Value());
-  napi_add_env_cleanup_hook(env_, cleanup_hook, this);
+  poll_.on_teardown(cleanup_hook);
 }
 
 TunQueue::~TunQueue() {
   // Collected without close() (the JS layer warns): nothing can be pending,
   // since pending work holds a strong reference.
   if (!closed_) {
-    napi_remove_env_cleanup_hook(env_, cleanup_hook, this);
+    poll_.forget_teardown();
     UniqueFd fd(shutdown(false));
   }
 }
@@ -173,25 +165,19 @@ void TunQueue::handle_poll(int status, int events) {
 }
 
 void TunQueue::update_poll() {
-  if (closed_ || poll_ == nullptr) return;
+  if (closed_ || !poll_) return;
   bool reading = target_ != nullptr || !on_batch_.IsEmpty();
   int ev = 0;
   if (reading && !paused_ && !blocked_ && !detached_) ev |= UV_READABLE;
   if (!writer_.idle() && !detached_) ev |= UV_WRITABLE;
   if (ev != poll_events_) {
-    int r = ev ? uv_poll_start(poll_, ev, on_poll) : uv_poll_stop(poll_);
+    int r = ev ? poll_.start(ev, on_poll) : poll_.stop();
     poll_events_ = r == 0 ? ev : 0;
   }
   // While anything is in progress the JS object must stay: its callbacks
   // are still to be called, its buffers still to be written.
   bool keep = reading || !writer_.idle() || !drain_cbs_.empty() || !sources_.empty();
-  if (keep && !js_ref_) {
-    Ref();
-    js_ref_ = true;
-  } else if (!keep && js_ref_) {
-    Unref();
-    js_ref_ = false;
-  }
+  hold_.update(*this, keep);
 }
 
 // ---------------------------------------------------------------- reading
@@ -583,13 +569,8 @@ Napi::Value TunQueue::Control(const Napi::CallbackInfo& info) {
 int TunQueue::shutdown(bool notify, bool teardown) {
   if (closed_) return -1;
   closed_ = true;
-  if (poll_ != nullptr) {
-    uv_poll_stop(poll_);
-    poll_->data = nullptr;
-    close_handle(poll_, teardown);
-    poll_ = nullptr;
-    poll_events_ = 0;
-  }
+  poll_.close(teardown);  // stop, detach, close: before the fd
+  poll_events_ = 0;
   writer_.discard();
   writer_.detach_fd();
   on_batch_.Reset();
@@ -621,10 +602,7 @@ int TunQueue::shutdown(bool notify, bool teardown) {
     pool_->give(slab_);
     slab_ = nullptr;
   }
-  if (js_ref_) {
-    if (notify) Unref();
-    js_ref_ = false;
-  }
+  hold_.release(*this, notify);
   return fd_.release();
 }
 
@@ -635,20 +613,20 @@ Napi::Value TunQueue::Close(const Napi::CallbackInfo& info) {
     d.Resolve(env.Undefined());
     return d.Promise();
   }
-  napi_remove_env_cleanup_hook(env_, cleanup_hook, this);
+  poll_.forget_teardown();
   int fd = shutdown(true);
   return close_off_loop(env, fd);
 }
 
 Napi::Value TunQueue::RefLoop(const Napi::CallbackInfo& info) {
   loop_ref_ = true;
-  if (poll_ != nullptr) uv_ref(reinterpret_cast<uv_handle_t*>(poll_));
+  poll_.set_loop_ref(true);
   return info.Env().Undefined();
 }
 
 Napi::Value TunQueue::UnrefLoop(const Napi::CallbackInfo& info) {
   loop_ref_ = false;
-  if (poll_ != nullptr) uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
+  poll_.set_loop_ref(false);
   return info.Env().Undefined();
 }
 

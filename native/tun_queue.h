@@ -19,6 +19,7 @@
 #include <memory>
 #include <vector>
 
+#include "fd_poll.h"
 #include "slab_pool.h"
 #include "tun_writer.h"
 #include "unique_fd.h"
@@ -86,10 +87,10 @@ class TunQueue : public Napi::ObjectWrap<TunQueue> {
   TunFormat fmt_;
   TunStats stats_;
   TunWriter writer_;
-  uv_poll_t* poll_ = nullptr;
+  FdPoll poll_;  // after fd_: closed before it
   int poll_events_ = 0;
   bool loop_ref_ = true;
-  bool js_ref_ = false;
+  BusyHold hold_;
   bool closed_ = false;
   bool paused_ = false;
   bool detached_ = false;  // TUNSETQUEUE detach: the fd polls as an error until attached again

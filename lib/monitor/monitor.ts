@@ -2,30 +2,15 @@
  * The live monitor: `ip monitor` as an async iterator of typed events.
  * @module
  */
-import { constant, native, type NativeSocket, type RawReply } from '../netlink/native.js';
-import { decodeAddress } from '../rtnl/addr/decode.js';
-import type { Address } from '../rtnl/addr/types.js';
-import { decodeLink } from '../rtnl/link/decode.js';
-import type { Link } from '../rtnl/link/types.js';
-import { decodeNeighbour } from '../rtnl/neigh/decode.js';
-import type { Neighbour } from '../rtnl/neigh/types.js';
-import { decodeRoute } from '../rtnl/route/decode.js';
-import type { Route } from '../rtnl/route/types.js';
-import { decodeRule } from '../rtnl/rule/decode.js';
-import type { Rule } from '../rtnl/rule/types.js';
+import { native, type NativeSocket } from '../netlink/native.js';
 import { AbortError, NetlinkError } from '../netlink/errors.js';
 import { RtnlSocket } from '../netlink/socket.js';
-import { AddrApi } from '../rtnl/addr/api.js';
-import { LinkApi } from '../rtnl/link/api.js';
-import { NeighApi } from '../rtnl/neigh/api.js';
-import { RouteApi } from '../rtnl/route/api.js';
-import { RuleApi } from '../rtnl/rule/api.js';
 import { NetNs, netns as netnsApi, type NetnsRef } from '../netns/netns.js';
-import { AsyncQueue } from '../netlink/queue.js';
+import { AsyncQueue } from '../netlink/async-queue.js';
 import type { Tape } from '../netlink/tape.js';
-
-/** What to watch: the rtnetlink multicast groups, by object. */
-export type MonitorGroup = 'link' | 'addr' | 'route' | 'neigh' | 'rule' | 'nsid';
+import { toEvent, type MonitorEvent } from './events.js';
+import { groupsOf, type MonitorGroup } from './groups.js';
+import { Snapshot, dumpAll } from './resync.js';
 
 /** Options of {@link monitor}. */
 export interface MonitorOptions {
@@ -55,187 +40,6 @@ export interface MonitorOptions {
    * Not with `allNsid`. Default false.
    */
   resync?: boolean;
-}
-
-/** Whether the object appeared (or changed) or went away. */
-export type MonitorAction = 'new' | 'del';
-
-interface EventBase {
-  action: MonitorAction;
-  /** True for events made up by a resync after an overrun (see {@link MonitorOptions.resync}). */
-  resync?: boolean;
-  /** The namespace id the event came from, with `allNsid`. */
-  netnsid: number | undefined;
-  /** The message as the kernel sent it. */
-  raw: RawReply;
-}
-
-/** A link appeared, changed (`new`) or went away (`del`). */
-export interface LinkEvent extends EventBase {
-  kind: 'link';
-  link: Link;
-}
-/** An address was added or removed. */
-export interface AddrEvent extends EventBase {
-  kind: 'addr';
-  addr: Address;
-}
-/** A route was added or removed. */
-export interface RouteEvent extends EventBase {
-  kind: 'route';
-  route: Route;
-}
-/** A neighbour (ARP/NDP entry, or a bridge FDB entry) was added, changed or removed. */
-export interface NeighEvent extends EventBase {
-  kind: 'neigh';
-  neigh: Neighbour;
-}
-/** A policy rule was added or removed. */
-export interface RuleEvent extends EventBase {
-  kind: 'rule';
-  rule: Rule;
-}
-/** A namespace id was assigned or removed. */
-export interface NsidEvent extends EventBase {
-  kind: 'nsid';
-}
-/**
- * The kernel dropped notifications because they came faster than they were
- * read (ENOBUFS), or the monitor's own buffer overflowed: whatever the
- * caller tracks must be read again (`list()`), since events were lost.
- */
-export interface OverrunEvent {
-  kind: 'overrun';
-}
-
-/**
- * With `resync`: the resync after an overrun is complete. Applying every
- * event received so far (the resync's included) gives what the kernel has.
- */
-export interface ResyncedEvent {
-  kind: 'resynced';
-}
-
-/** One event of the live monitor. */
-export type MonitorEvent = LinkEvent | AddrEvent | RouteEvent | NeighEvent | RuleEvent | NsidEvent | OverrunEvent | ResyncedEvent;
-
-// ---------------------------------------------------------------------------
-// Resync: a snapshot of the watched objects, by identity, with a fingerprint
-// of what counts as a change.
-
-type Keyed = Exclude<MonitorEvent, OverrunEvent | ResyncedEvent | NsidEvent>;
-
-function identity(ev: Keyed): string {
-  switch (ev.kind) {
-    case 'link':
-      return `link ${ev.link.ifindex}`;
-    case 'addr':
-      return `addr ${ev.addr.ifindex} ${ev.addr.cidr} ${ev.addr.peer ?? ''}`;
-    case 'route': {
-      const r = ev.route;
-      return `route ${r.family} ${String(r.table)} ${r.dst} ${r.metric ?? ''} ${String(r.type)} ${r.dev ?? ''}`;
-    }
-    case 'neigh':
-      return `neigh ${String(ev.neigh.family)} ${ev.neigh.ifindex} ${ev.neigh.dst ?? ''} ${ev.neigh.lladdr ?? ''} ${ev.neigh.proxy}`;
-    case 'rule': {
-      const r = ev.rule;
-      return `rule ${String(r.family)} ${r.priority} ${r.from ?? ''} ${r.to ?? ''} ${r.table} ${String(r.action)} ${r.fwmark ?? ''} ${r.iif ?? ''} ${r.oif ?? ''}`;
-    }
-  }
-}
-
-// What must match for an object to count as unchanged: the decoded object
-// without counters, timers and the raw message.
-const VOLATILE = new Set(['raw', 'stats', 'carrierChanges', 'validLft', 'preferredLft', 'probes', 'state']);
-function fingerprint(ev: Keyed): string {
-  const obj = ev.kind === 'link' ? ev.link : ev.kind === 'addr' ? ev.addr : ev.kind === 'route' ? ev.route : ev.kind === 'neigh' ? ev.neigh : ev.rule;
-  return JSON.stringify(obj, (k, v: unknown) => (VOLATILE.has(k) ? undefined : Buffer.isBuffer(v) ? v.toString('hex') : v));
-}
-
-// Right after an overrun the tables are usually still changing, so a resync
-// dump is retried more patiently than an ordinary list() (still bounded).
-const RESYNC_RETRIES = { retries: 25 };
-
-async function dumpAll(sock: RtnlSocket, groups: readonly MonitorGroup[]): Promise<Keyed[]> {
-  const link = new LinkApi(sock);
-  const out: Keyed[] = [];
-  const base = { action: 'new' as const, netnsid: undefined };
-  if (groups.includes('link')) for (const l of await link.list({}, RESYNC_RETRIES)) out.push({ kind: 'link', link: l, raw: l.raw, ...base });
-  if (groups.includes('addr')) for (const a of await new AddrApi(sock, link).list({}, RESYNC_RETRIES)) out.push({ kind: 'addr', addr: a, raw: a.raw, ...base });
-  if (groups.includes('route')) for (const r of await new RouteApi(sock, link).list({ table: 'all' }, RESYNC_RETRIES)) out.push({ kind: 'route', route: r, raw: r.raw, ...base });
-  if (groups.includes('neigh')) for (const n of await new NeighApi(sock, link).list({}, RESYNC_RETRIES)) out.push({ kind: 'neigh', neigh: n, raw: n.raw, ...base });
-  if (groups.includes('rule')) for (const r of await new RuleApi(sock, link).list({}, RESYNC_RETRIES)) out.push({ kind: 'rule', rule: r, raw: r.raw, ...base });
-  return out;
-}
-
-class Snapshot {
-  readonly #known = new Map<string, { fp: string; ev: Keyed }>();
-
-  constructor(initial: Keyed[]) {
-    for (const ev of initial) this.#known.set(identity(ev), { fp: fingerprint(ev), ev });
-  }
-
-  /** Keep the snapshot current with a live event. */
-  apply(ev: MonitorEvent): void {
-    if (ev.kind === 'overrun' || ev.kind === 'resynced' || ev.kind === 'nsid') return;
-    const id = identity(ev);
-    if (ev.action === 'del') this.#known.delete(id);
-    else this.#known.set(id, { fp: fingerprint(ev), ev });
-  }
-
-  /** The events that turn the snapshot into `now`, and adopt `now`. */
-  diff(now: Keyed[]): Keyed[] {
-    const out: Keyed[] = [];
-    const seen = new Set<string>();
-    for (const ev of now) {
-      const id = identity(ev);
-      seen.add(id);
-      const was = this.#known.get(id);
-      const fp = fingerprint(ev);
-      if (was === undefined || was.fp !== fp) {
-        out.push({ ...ev, action: 'new', resync: true });
-        this.#known.set(id, { fp, ev });
-      }
-    }
-    for (const [id, { ev }] of this.#known) {
-      if (seen.has(id)) continue;
-      out.push({ ...ev, action: 'del', resync: true });
-      this.#known.delete(id);
-    }
-    return out;
-  }
-}
-
-function groupsOf(names: readonly MonitorGroup[]): number[] {
-  const map: Record<MonitorGroup, string[]> = {
-    link: ['RTNLGRP_LINK'],
-    addr: ['RTNLGRP_IPV4_IFADDR', 'RTNLGRP_IPV6_IFADDR'],
-    route: ['RTNLGRP_IPV4_ROUTE', 'RTNLGRP_IPV6_ROUTE'],
-    neigh: ['RTNLGRP_NEIGH'],
-    rule: ['RTNLGRP_IPV4_RULE', 'RTNLGRP_IPV6_RULE'],
-    nsid: ['RTNLGRP_NSID'],
-  };
-  if (!Array.isArray(names) || names.length === 0) throw new TypeError(`monitor: groups: must be a non-empty array of ${Object.keys(map).join(', ')}`);
-  const out = new Set<number>();
-  for (const n of names) {
-    const consts = (map as Record<string, string[] | undefined>)[n as string];
-    if (consts === undefined) throw new TypeError(`monitor: groups: unknown group '${String(n)}' (one of ${Object.keys(map).join(', ')})`);
-    for (const c of consts) out.add(constant(c));
-  }
-  return [...out];
-}
-
-function toEvent(m: RawReply): MonitorEvent | undefined {
-  const base = { netnsid: m.netnsid, raw: m };
-  const t = m.type;
-  const is = (...names: string[]): boolean => names.some((n) => constant(n) === t);
-  if (is('RTM_NEWLINK', 'RTM_DELLINK')) return { kind: 'link', action: is('RTM_NEWLINK') ? 'new' : 'del', link: decodeLink(m, constant), ...base };
-  if (is('RTM_NEWADDR', 'RTM_DELADDR')) return { kind: 'addr', action: is('RTM_NEWADDR') ? 'new' : 'del', addr: decodeAddress(m), ...base };
-  if (is('RTM_NEWROUTE', 'RTM_DELROUTE')) return { kind: 'route', action: is('RTM_NEWROUTE') ? 'new' : 'del', route: decodeRoute(m), ...base };
-  if (is('RTM_NEWNEIGH', 'RTM_DELNEIGH')) return { kind: 'neigh', action: is('RTM_NEWNEIGH') ? 'new' : 'del', neigh: decodeNeighbour(m), ...base };
-  if (is('RTM_NEWRULE', 'RTM_DELRULE')) return { kind: 'rule', action: is('RTM_NEWRULE') ? 'new' : 'del', rule: decodeRule(m), ...base };
-  if (is('RTM_NEWNSID', 'RTM_DELNSID')) return { kind: 'nsid', action: is('RTM_NEWNSID') ? 'new' : 'del', ...base };
-  return undefined;
 }
 
 /**

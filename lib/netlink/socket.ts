@@ -6,7 +6,7 @@
  */
 import { native, constant, type NativeSocket, type RawMessage, type RawReply, type NativeError } from './native.js';
 import { AbortError, NetlinkError } from './errors.js';
-import { AsyncQueue } from './queue.js';
+import { AsyncQueue } from './async-queue.js';
 import type { Tape } from './tape.js';
 
 /** Options every async operation accepts. */

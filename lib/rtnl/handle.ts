@@ -12,7 +12,8 @@ import { NsidApi } from './nsid/api.js';
 import { LinkApi } from './link/api.js';
 import { RtnlSocket, type OperationOptions } from '../netlink/socket.js';
 import { NetNs, netns as netnsApi, type NetnsRef } from '../netns/netns.js';
-import { monitor, type Monitor, type MonitorGroup, type MonitorOptions } from '../monitor/monitor.js';
+import type { MonitorGroup } from '../monitor/groups.js';
+import { monitor, type Monitor, type MonitorOptions } from '../monitor/monitor.js';
 
 /** Options of {@link open}. */
 export interface OpenOptions extends OperationOptions {

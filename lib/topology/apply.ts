@@ -15,17 +15,19 @@
  * cannot be undone.
  * @module
  */
-import type { AnyLinkAddOptions } from '../rtnl/link/api.js';
+import type { AnyLinkAddOptions } from '../rtnl/link/kinds/index.js';
 import { netns } from '../netns/netns.js';
 import type { OperationOptions } from '../netlink/socket.js';
 import type { Route, RouteSpec } from '../rtnl/route/types.js';
-import type { Changed, Diff, LinkChange, NsDiff, SysctlWork } from './diff.js';
+import type { Changed, Diff, LinkChange, NsDiff, SysctlWork } from './diff-types.js';
 import { describeStep, TopologyError } from './errors.js';
 import { type NsHandle, closeHandle, handleOn } from './live.js';
 import { netnsMark } from './marks.js';
 import { type Model, type ModelLink, type ModelRoute, type ModelTun, ownsNamespace } from './model.js';
 import type { PlanStage, PlanStep, StepIndex } from './plan.js';
 import { openPersistent } from './tuntap.js';
+import { StepFailure, type Undo, ignoreGone, routeSpecOf, settle } from './apply-undo.js';
+import { waves } from './waves.js';
 
 /** A progress report from `apply`. */
 export type TopologyProgress =
@@ -64,33 +66,6 @@ export interface ApplyEnv {
   index: StepIndex;
   /** Let go of an anonymous namespace no longer declared. */
   release: (key: string) => Promise<void>;
-}
-
-interface Undo {
-  what: string;
-  run: () => Promise<unknown>;
-}
-
-/** A step's failure, carrying the step. */
-class StepFailure extends Error {
-  constructor(
-    readonly step: PlanStep | undefined,
-    override readonly cause: unknown,
-  ) {
-    super(cause instanceof Error ? cause.message : String(cause));
-  }
-}
-
-const GONE = new Set(['ENODEV', 'ENOENT', 'ESRCH', 'EADDRNOTAVAIL']);
-const ignoreGone = (e: unknown): void => {
-  if (!GONE.has((e as { code?: string }).code ?? '')) throw e;
-};
-
-/** Wait for every promise; then throw the first failure (so nothing is still in flight when rolling back). */
-async function settle(ps: Array<Promise<unknown>>): Promise<void> {
-  const rs = await Promise.allSettled(ps);
-  const bad = rs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (bad !== undefined) throw bad.reason;
 }
 
 /** Run a difference. Returns the stage timings; throws {@link TopologyError} after rolling back. */
@@ -392,53 +367,3 @@ export async function execute(diff: Diff, env: ApplyEnv): Promise<StageTiming[]>
     if (old !== undefined) log(d.ns.key, `route ${r.model.key}`, () => nl.route.replace(old));
   }
 }
-
-/** A decoded single-path route as a spec that makes it again (undefined for multipath ones). */
-function routeSpecOf(r: Route): RouteSpec | undefined {
-  if (r.nexthops !== undefined) return undefined;
-  const spec: RouteSpec = { dst: r.dst, family: r.family, table: r.table, type: r.type, protocol: r.protocol, scope: r.scope };
-  if (r.via !== undefined) spec.via = r.via;
-  if (r.dev !== undefined) spec.dev = r.dev;
-  if (r.metric !== undefined) spec.metric = r.metric;
-  if (r.src !== undefined) spec.src = r.src;
-  if (r.onlink) spec.onlink = true;
-  return spec;
-}
-
-/**
- * The links to create, in waves: each link after its master, its parent and
- * (for a veth) its peer's master, when those are made in the same apply.
- */
-export function waves(creates: ModelLink[]): ModelLink[][] {
-  const key = (ns: string, name: string): string => `${ns}/${name}`;
-  const maker = new Map<string, ModelLink>();
-  for (const l of creates) {
-    maker.set(key(l.ns, l.name), l);
-    if (l.peer !== undefined) maker.set(key(l.peer.ns, l.peer.name), l);
-  }
-  const depth = new Map<ModelLink, number>();
-  const depthOf = (l: ModelLink): number => {
-    const known = depth.get(l);
-    if (known !== undefined) return known;
-    depth.set(l, 0); // cycles were refused in validation; this only guards
-    const deps = [
-      l.master === undefined ? undefined : key(l.ns, l.master),
-      ...l.lowers.map((n) => key(l.linkNetns ?? l.ns, n)),
-      l.peer?.master === undefined ? undefined : key(l.peer.ns, l.peer.master),
-    ];
-    let d = 0;
-    for (const k of deps) {
-      const m = k === undefined ? undefined : maker.get(k);
-      if (m !== undefined && m !== l) d = Math.max(d, depthOf(m) + 1);
-    }
-    depth.set(l, d);
-    return d;
-  };
-  const out: ModelLink[][] = [];
-  for (const l of creates) {
-    const d = depthOf(l);
-    (out[d] ??= []).push(l);
-  }
-  return out.filter((w) => w !== undefined);
-}
-

@@ -7,7 +7,7 @@
 import type { Address } from '../rtnl/addr/types.js';
 import type { FdbRecord } from '../rtnl/fdb/types.js';
 import { open, type Netlink } from '../rtnl/handle.js';
-import type { Link } from '../rtnl/link/api.js';
+import type { Link } from '../rtnl/link/types.js';
 import type { Neighbour } from '../rtnl/neigh/types.js';
 import { NetNs, netns } from '../netns/netns.js';
 import type { OperationOptions } from '../netlink/socket.js';

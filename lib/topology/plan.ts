@@ -3,7 +3,7 @@
  * steps in the order apply takes them, and as text (`netloom plan`).
  * @module
  */
-import type { Diff, NsDiff } from './diff.js';
+import type { Diff, NsDiff } from './diff-types.js';
 import type { ModelLink } from './model.js';
 
 /** The stages of an apply, in order. */

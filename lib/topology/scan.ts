@@ -5,7 +5,7 @@
  * @module
  */
 import type { Address } from '../rtnl/addr/types.js';
-import type { Link } from '../rtnl/link/api.js';
+import type { Link } from '../rtnl/link/types.js';
 import { NetNs, netns } from '../netns/netns.js';
 import { type NsHandle, closeHandle, handleOn } from './live.js';
 import { parseMark } from './marks.js';

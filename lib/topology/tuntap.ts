@@ -9,7 +9,7 @@
  * routes, deletion with RTM_DELLINK) is the rtnetlink path every link takes.
  * @module
  */
-import type { Link } from '../rtnl/link/api.js';
+import type { Link } from '../rtnl/link/types.js';
 import type { NetNs } from '../netns/netns.js';
 import { Tun } from '../tun/device.js';
 import type { ModelLink, ModelTun } from './model.js';

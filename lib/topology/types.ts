@@ -23,21 +23,16 @@
  */
 import type { AddrAddOptions } from '../rtnl/addr/types.js';
 import type { FdbEntry } from '../rtnl/fdb/types.js';
-import type {
-  BridgeAddOptions,
-  BridgePortOptions,
-  DummyAddOptions,
-  GenericLinkAddOptions,
-  IfbAddOptions,
-  IpvlanAddOptions,
-  IpvtapAddOptions,
-  MacvlanAddOptions,
-  MacvtapAddOptions,
-  VethAddOptions,
-  VethPeerOptions,
-  VlanAddOptions,
-  VxlanAddOptions,
-} from '../rtnl/link/api.js';
+import type { BridgeAddOptions } from '../rtnl/link/kinds/bridge.js';
+import type { BridgePortOptions } from '../rtnl/link/kinds/bridge-port.js';
+import type { DummyAddOptions } from '../rtnl/link/kinds/dummy.js';
+import type { GenericLinkAddOptions } from '../rtnl/link/kinds/index.js';
+import type { IfbAddOptions } from '../rtnl/link/kinds/ifb.js';
+import type { IpvlanAddOptions, IpvtapAddOptions } from '../rtnl/link/kinds/ipvlan.js';
+import type { MacvlanAddOptions, MacvtapAddOptions } from '../rtnl/link/kinds/macvlan.js';
+import type { VethAddOptions, VethPeerOptions } from '../rtnl/link/kinds/veth.js';
+import type { VlanAddOptions } from '../rtnl/link/kinds/vlan.js';
+import type { VxlanAddOptions } from '../rtnl/link/kinds/vxlan.js';
 import type { NeighEntry } from '../rtnl/neigh/types.js';
 import type { NexthopSpec, RouteSpec } from '../rtnl/route/types.js';
 

@@ -3,10 +3,11 @@
  * iterator of packets, writes with backpressure, native piping, counters.
  * @module
  */
-import { constant, type NativeError, type NativeTunQueue, type NativeTunStats } from '../netlink/native.js';
+import type { NativeTunQueue, NativeTunStats } from '../netlink/native.js';
 import { AbortError, NetlinkError } from '../netlink/errors.js';
-import { AsyncQueue } from '../netlink/queue.js';
 import { PacketBatch, type RecordFormat } from './batch.js';
+import { checkFrame } from './frame.js';
+import { BatchReader } from './reader.js';
 import { encodeVnetHeader, type VnetHeaderInit } from './vnet.js';
 
 /**
@@ -65,9 +66,6 @@ const leaks = new FinalizationRegistry<string>((what) => {
   process.emitWarning(`netloom: ${what} was garbage-collected without close(); its fd was closed then`, 'NetloomLeakWarning');
 });
 
-/** The largest frame a tun/tap device carries (an IPv6 packet of 64 KiB in a frame with two VLAN tags). */
-export const TUN_MAX_FRAME: number = constant('NETLOOM_TUN_MAX_FRAME');
-
 /**
  * One queue of a tun/tap device. A single-queue device is itself its only
  * queue (`Tun` extends this class); a multi-queue device has one per fd in
@@ -90,11 +88,7 @@ export class TunQueue implements AsyncIterable<Buffer> {
   readonly index: number;
   #q: NativeTunQueue | undefined;
   readonly #fmt: RecordFormat;
-  readonly #hwm: number;
-  readonly #batches = new AsyncQueue<PacketBatch>();
-  #queuedBytes = 0;
-  #started = false;
-  #paused = false;
+  readonly #reader: BatchReader;
   #piped = false;
   #closing: Promise<void> | undefined;
   readonly #pending = new Set<Promise<unknown>>();
@@ -106,7 +100,7 @@ export class TunQueue implements AsyncIterable<Buffer> {
     this.#q = q;
     this.#fmt = fmt;
     this.index = index;
-    this.#hwm = highWaterMark;
+    this.#reader = new BatchReader(fmt, highWaterMark);
     leaks.register(this, `a tun queue (${index})`, this.#token);
   }
 
@@ -123,45 +117,10 @@ export class TunQueue implements AsyncIterable<Buffer> {
   // ------------------------------------------------------------ reading
 
   #start(operation: string): void {
-    if (this.#started) return;
+    if (this.#reader.started) return;
     const q = this.#live(operation);
     if (this.#piped) throw new NetlinkError(operation, 'EBUSY', 16, { message: 'this queue is piped to another; it cannot also be read' });
-    this.#started = true;
-    try {
-      q.start((err, buffer, count, dataStart, lease) => this.#onBatch(err, buffer, count, dataStart, lease));
-    } catch (e) {
-      this.#started = false;
-      throw NetlinkError.from(e, operation);
-    }
-  }
-
-  #onBatch(err: NativeError | null, buffer?: Buffer, count?: number, dataStart?: number, lease?: object): void {
-    if (err) {
-      this.#batches.end(NetlinkError.from(err, 'tun.read'));
-      return;
-    }
-    if (buffer === undefined || count === undefined || dataStart === undefined) return;
-    const batch = new PacketBatch(buffer, count, dataStart, this.#fmt, lease);
-    if (this.#batches.ended) {
-      batch.release();
-      return;
-    }
-    this.#batches.push(batch);
-    this.#batches.wake();
-    this.#queuedBytes += batch.byteLength;
-    if (!this.#paused && this.#queuedBytes > this.#hwm && this.#q) {
-      this.#paused = true;
-      this.#q.pause();
-    }
-  }
-
-  #took(batch: PacketBatch): PacketBatch {
-    this.#queuedBytes -= batch.byteLength;
-    if (this.#paused && this.#queuedBytes <= this.#hwm / 2 && this.#q) {
-      this.#paused = false;
-      this.#q.resume();
-    }
-    return batch;
+    this.#reader.start(q, operation);
   }
 
   /**
@@ -173,8 +132,8 @@ export class TunQueue implements AsyncIterable<Buffer> {
   async readBatch(opts: TunReadOptions = {}): Promise<PacketBatch | null> {
     this.#start('tun.readBatch');
     try {
-      const r = await this.#batches.next(opts.signal);
-      return r.done ? null : this.#took(r.value);
+      const r = await this.#reader.batches.next(opts.signal);
+      return r.done ? null : this.#reader.took(r.value);
     } catch (e) {
       if (opts.signal?.aborted && e === opts.signal.reason) throw new AbortError('tun.readBatch', e);
       throw e;
@@ -223,15 +182,6 @@ export class TunQueue implements AsyncIterable<Buffer> {
 
   // ------------------------------------------------------------ writing
 
-  #checkFrame(p: unknown, operation: string, field: string): Uint8Array {
-    if (!(p instanceof Uint8Array)) throw new TypeError(`${operation}: ${field}: must be a Buffer or Uint8Array`);
-    const min = this.#fmt.piLen + (this.#fmt.mode === 'tap' ? 14 : 1);
-    const max = this.#fmt.piLen + TUN_MAX_FRAME;
-    if (p.length < min) throw new RangeError(`${operation}: ${field}: ${p.length} bytes is shorter than the smallest ${this.#fmt.mode === 'tap' ? 'Ethernet frame' : 'packet'} (${min})`);
-    if (p.length > max) throw new RangeError(`${operation}: ${field}: ${p.length} bytes is more than a ${this.#fmt.mode} device carries (${max})`);
-    return p;
-  }
-
   /**
    * Write one packet (an IP packet for tun, an Ethernet frame for tap; with
    * `packetInfo`, its 4-byte header first). On a device with `vnetHdr`, an
@@ -245,7 +195,7 @@ export class TunQueue implements AsyncIterable<Buffer> {
    */
   write(packet: Uint8Array, vnet?: VnetHeaderInit | Uint8Array): boolean {
     const q = this.#live('tun.write');
-    this.#checkFrame(packet, 'tun.write', 'packet');
+    checkFrame(this.#fmt, packet, 'tun.write', 'packet');
     let hdr: Uint8Array | undefined;
     if (vnet !== undefined) {
       if (this.#fmt.vnetLen === 0) throw new TypeError('tun.write: vnet: this device has no virtio header (open it with vnetHdr)');
@@ -280,7 +230,7 @@ export class TunQueue implements AsyncIterable<Buffer> {
         return q.writeRecords(packets.data, packets.offsets, packets.count, packets.mode === 'tap', packets.packetInfoLen, packets.vnetHdrLen);
       }
       if (!Array.isArray(packets)) throw new TypeError('tun.writeBatch: packets: must be a PacketBatch or an array of Buffers');
-      packets.forEach((p, i) => this.#checkFrame(p, 'tun.writeBatch', `packets[${i}]`));
+      packets.forEach((p, i) => checkFrame(this.#fmt, p, 'tun.writeBatch', `packets[${i}]`));
       return q.writeArray(packets);
     } catch (e) {
       throw NetlinkError.from(e, 'tun.writeBatch');
@@ -320,7 +270,7 @@ export class TunQueue implements AsyncIterable<Buffer> {
     const q = this.#live('tun.pipeTo');
     if (!(dest instanceof TunQueue)) throw new TypeError('tun.pipeTo: dest: must be a Tun or TunQueue');
     const d = dest.#live('tun.pipeTo');
-    if (this.#started) throw new NetlinkError('tun.pipeTo', 'EBUSY', 16, { message: 'this queue is already being read' });
+    if (this.#reader.started) throw new NetlinkError('tun.pipeTo', 'EBUSY', 16, { message: 'this queue is already being read' });
     if (dest.#fmt.mode !== this.#fmt.mode || dest.#fmt.piLen !== this.#fmt.piLen) {
       throw new TypeError('tun.pipeTo: dest: must be of the same mode (tun or tap) and packetInfo setting');
     }
@@ -414,9 +364,7 @@ export class TunQueue implements AsyncIterable<Buffer> {
     if (q === undefined) return Promise.resolve();
     this.#q = undefined;
     leaks.unregister(this.#token);
-    for (const b of this.#batches.takeAll()) b.release();
-    this.#queuedBytes = 0;
-    this.#batches.end();
+    this.#reader.close();
     const pending = [...this.#pending];
     const closed = q.close(); // stops everything at once; the fd itself closes off the loop
     this.#last = q.stats(); // with the packets that were waiting counted as dropped

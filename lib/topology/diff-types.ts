@@ -1,0 +1,120 @@
+/**
+ * The shape of a difference between a declaration and the live state: what
+ * to do, per namespace and object, as `apply` executes it and `plan` shows it.
+ * @module
+ */
+import type { Address } from '../rtnl/addr/types.js';
+import type { FdbRecord } from '../rtnl/fdb/types.js';
+import type { Link } from '../rtnl/link/types.js';
+import type { Neighbour } from '../rtnl/neigh/types.js';
+import type { Route } from '../rtnl/route/types.js';
+import type { LiveNs } from './live.js';
+import type { Model, ModelAddress, ModelFdb, ModelLink, ModelNeigh, ModelNs, ModelRoute, ModelSysctl } from './model.js';
+
+/** A sysctl to write, and what it was. */
+export interface SysctlWork {
+  /** The declared sysctl. */
+  sysctl: ModelSysctl;
+  /** The value before (undefined: the file does not exist yet). */
+  old: string | undefined;
+}
+
+/** Changes to an existing link, in the order they must be sent. */
+export interface LinkChange {
+  /** The declared link. */
+  model: ModelLink;
+  /** The link as it is. */
+  live: Link;
+  /** Common attributes for `link.set` (master included). */
+  set: Record<string, unknown>;
+  /** Kind options for `link.set` with `kind`. */
+  kindSet: Record<string, unknown> | undefined;
+  /** Bridge port options (sent after the master is set). */
+  bridgePort: Record<string, unknown> | undefined;
+  /** Human-readable: 'mtu 1500 -> 9000'. */
+  desc: string[];
+  /** What `link.set` restores the common attributes with on rollback. */
+  undo: Record<string, unknown>;
+}
+
+/** A declared object and the live one it differs from. */
+export interface Changed<M, L> {
+  /** Declared. */
+  model: M;
+  /** Live. */
+  live: L;
+  /** Human-readable differences. */
+  desc: string[];
+}
+
+/** Everything to do in one namespace. */
+export interface NsDiff {
+  /** The declared namespace. */
+  ns: ModelNs;
+  /** What it has now; undefined when it does not exist yet. */
+  live: LiveNs | undefined;
+  /** The topology creates it. */
+  create: boolean;
+  /** `lo` changes: up/down, and the namespace mark (namespaces the topology makes). */
+  lo: { up?: boolean; alias?: string } | undefined;
+  /** Namespace-wide sysctls (written right after the namespace exists). */
+  nsSysctls: SysctlWork[];
+  /** Per-interface sysctls (written once the links exist). */
+  ifSysctls: SysctlWork[];
+  /** Links deleted to be made again (replacements). */
+  linkDeletes: Array<{ live: Link; model: ModelLink }>;
+  /** Links to create here (a veth's far end comes with it, wherever it lives). */
+  linkCreates: ModelLink[];
+  /** Links to change. */
+  linkChanges: LinkChange[];
+  /** Links of the topology no longer declared. */
+  linkRemoves: Link[];
+  /** Addresses to add. */
+  addrCreates: Array<{ link: ModelLink; addr: ModelAddress }>;
+  /** Addresses no longer declared on the topology's links. */
+  addrRemoves: Array<{ link: ModelLink; live: Address }>;
+  /** Routes to add. */
+  routeCreates: ModelRoute[];
+  /** Routes to replace. */
+  routeChanges: Array<Changed<ModelRoute, Route>>;
+  /** The topology's routes no longer declared. */
+  routeRemoves: Route[];
+  /** Neighbour entries to add. */
+  neighCreates: ModelNeigh[];
+  /** Neighbour entries to replace. */
+  neighChanges: Array<Changed<ModelNeigh, Neighbour>>;
+  /** Permanent entries on the topology's links no longer declared. */
+  neighRemoves: Neighbour[];
+  /** FDB entries to add. */
+  fdbCreates: ModelFdb[];
+  /** Remote (VXLAN) entries on the topology's links no longer declared. */
+  fdbRemoves: FdbRecord[];
+}
+
+/** The whole difference. */
+export interface Diff {
+  /** The declaration. */
+  model: Model;
+  /** Per declared namespace, in declaration order. */
+  namespaces: NsDiff[];
+  /** Named namespaces marked as the topology's but no longer declared. */
+  nsRemoves: string[];
+  /** Anonymous namespaces the handle holds and no longer declared (let go of). */
+  released: string[];
+  /** Why the declaration cannot be applied as things are (nothing is touched then). */
+  conflicts: string[];
+  /** `ns/name` of every link end made (again) by this apply. */
+  fresh: Set<string>;
+}
+
+/** What the diff needs to know about each namespace. */
+export interface DiffInput {
+  /** Live state by namespace key; absent when the namespace does not exist yet. */
+  live: Map<string, LiveNs>;
+  /** Named namespaces that exist but are not the topology's, by key (conflicts). */
+  foreign: Map<string, string>;
+  /** Named namespaces marked as the topology's and not declared. */
+  undeclared: string[];
+  /** Keys of anonymous namespaces held and no longer declared. */
+  released: string[];
+}
