@@ -1,3 +1,4 @@
+// The kernel constants table exported to JavaScript (see constants.h).
 #include "constants.h"
 
 #include <linux/fib_rules.h>

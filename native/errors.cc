@@ -1,3 +1,4 @@
+// errno values and kernel NACKs made into JavaScript errors (see errors.h).
 #include "errors.h"
 
 #include <cstring>

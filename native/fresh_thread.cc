@@ -1,3 +1,4 @@
+// Running namespace-sensitive work on a short-lived thread (see fresh_thread.h).
 #include "fresh_thread.h"
 
 #include <sched.h>

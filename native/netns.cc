@@ -1,3 +1,4 @@
+// Network namespace fds: create, bind like `ip netns`, open by name, pid or path (see netns.h).
 #include "netns.h"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// NetNs.run(fn) and namespace sysctls read and written from inside (see netns_run.h).
 #include "netns_run.h"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// The sender thread: netlink requests batched into sendmsg() calls off the event loop (see nl_sender.h).
 #include "nl_sender.h"
 
 #include <limits.h>

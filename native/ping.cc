@@ -1,3 +1,4 @@
+// ICMP/ICMPv6 echo from inside a namespace, on a fresh thread (see ping.h).
 #include "ping.h"
 
 #include <arpa/inet.h>

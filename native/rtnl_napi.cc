@@ -1,3 +1,4 @@
+// The codec and JavaScript: encoding JS objects into requests, tapes into JS values (see rtnl_napi.h).
 #include "rtnl_napi.h"
 
 #include <endian.h>

@@ -1,3 +1,4 @@
+// Packet memory: slabs a queue reads into and lends to JavaScript (see slab_pool.h).
 #include "slab_pool.h"
 
 #include <new>

@@ -1,3 +1,4 @@
+// The decoder Sink that writes the flat tape JavaScript materializes (see tape_sink.h).
 #include "tape_sink.h"
 
 #include <mutex>

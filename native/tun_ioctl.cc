@@ -1,3 +1,4 @@
+// The tun ioctls as small functions returning 0 or an errno (see tun_ioctl.h).
 #include "tun_ioctl.h"
 
 #include <linux/if.h>

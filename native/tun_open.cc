@@ -1,3 +1,4 @@
+// Creating, re-opening and deleting tun/tap devices inside a namespace (see tun_open.h).
 #include "tun_open.h"
 
 #include <fcntl.h>

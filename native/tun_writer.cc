@@ -1,3 +1,4 @@
+// The write side of one tun/tap queue: now, or queued after EAGAIN (see tun_writer.h).
 #include "tun_writer.h"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// virtio_net_hdr: partial checksums and GSO segmentation over byte spans (see vnet.h).
 #include "vnet.h"
 
 #include <climits>

@@ -1,3 +1,4 @@
+// segment() for JavaScript over a batch of records (see vnet_napi.h).
 #include "vnet_napi.h"
 
 #include <cerrno>

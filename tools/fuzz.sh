@@ -23,7 +23,7 @@ BIN=$OUT/decode_fuzzer
 "$CXX" -std=c++17 -O1 -g -fno-omit-frame-pointer \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
   -I"$ROOT/native" \
-  "$ROOT/native/fuzz/decode_fuzzer.cc" "$ROOT/native/rtnl_codec.cc" "$ROOT/native/rtnl_tables.cc" "$ROOT/native/tape_sink.cc" \
+  "$ROOT/native/fuzz/decode_fuzzer.cc" "$ROOT/native/rtnl_codec.cc" "$ROOT/native/rtnl_text.cc" "$ROOT/native/rtnl_tables.cc" "$ROOT/native/tape_sink.cc" \
   -o "$BIN"
 
 WORK=$(mktemp -d)
