@@ -30,3 +30,8 @@ export type { RawMessage, RawReply, RawAttrs, RawValue, RawUnknownAttr, RawHeade
 export { monitor, Monitor, type MonitorEvent, type MonitorGroup, type MonitorOptions, type MonitorAction, type LinkEvent, type AddrEvent, type RouteEvent, type NeighEvent, type RuleEvent, type NsidEvent, type OverrunEvent, type ResyncedEvent } from './monitor/monitor.js';
 export * from './topology/index.js';
 export * from './tun/index.js';
+export { openNft, Nft, type NftOpenOptions, type NftTableApi, type NftChainApi } from './nft/api.js';
+export { NftTransaction, type NftCommitOptions } from './nft/transaction.js';
+export { NftBatchError } from './nft/errors.js';
+export { NfnlSocket, type BatchOptions } from './netlink/nfnl-socket.js';
+export type { NftFamily, NftHook, NftChainType, NftPriority, NftPriorityName, NftPolicy, NftTableSpec, NftTableRef, NftTable, NftChainSpec, NftChainRef, NftChain, NftListFilter, NftBatchFailure } from './nft/types.js';

@@ -9,16 +9,12 @@
 #include <linux/if_link.h>
 #include <linux/if_vlan.h>
 #include <linux/neighbour.h>
-#include <linux/netfilter.h>
-#include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
-#include <linux/netfilter_arp.h>
-#include <linux/netfilter_ipv4.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <sys/socket.h>
 
+#include "nft_napi.h"
 #include "tun_ioctl.h"
 #include "tun_writer.h"
 #include "vnet.h"
@@ -97,19 +93,7 @@ Napi::Object make_constants(Napi::Env env) {
   V(VIRTIO_NET_HDR_GSO_TCPV6, gso_tcpv6); V(VIRTIO_NET_HDR_GSO_UDP_L4, gso_udp_l4); V(VIRTIO_NET_HDR_GSO_ECN, gso_ecn);
   V(NETLOOM_SIZEOF_VIRTIO_NET_HDR, hdr_size); V(NETLOOM_SIZEOF_VIRTIO_NET_HDR_MRG_RXBUF, hdr_mrg_size);
 #undef V
-  // nf_tables (lib/nft/): protocol, message types (NFNL_SUBSYS_NFTABLES << 8 is
-  // added in lib/nft/encode.ts from NFNL_SUBSYS_NFTABLES), families, hooks,
-  // flags, verdicts, standard priorities, limits
-  C(NETLINK_NETFILTER); C(NFNL_SUBSYS_NFTABLES); C(NFNL_MSG_BATCH_BEGIN); C(NFNL_MSG_BATCH_END); C(NFNLGRP_NFTABLES);
-  C(NFT_MSG_NEWTABLE); C(NFT_MSG_GETTABLE); C(NFT_MSG_DELTABLE);
-  C(NFT_MSG_NEWCHAIN); C(NFT_MSG_GETCHAIN); C(NFT_MSG_DELCHAIN); C(NFT_MSG_NEWGEN); C(NFT_MSG_GETGEN);
-  C(NFPROTO_UNSPEC); C(NFPROTO_INET); C(NFPROTO_IPV4); C(NFPROTO_ARP); C(NFPROTO_NETDEV); C(NFPROTO_BRIDGE); C(NFPROTO_IPV6);
-  C(NF_INET_PRE_ROUTING); C(NF_INET_LOCAL_IN); C(NF_INET_FORWARD); C(NF_INET_LOCAL_OUT); C(NF_INET_POST_ROUTING); C(NF_INET_INGRESS);
-  C(NF_NETDEV_INGRESS); C(NF_NETDEV_EGRESS); C(NF_ARP_IN); C(NF_ARP_OUT); C(NF_ARP_FORWARD);
-  C(NFT_TABLE_F_DORMANT); C(NFT_TABLE_F_OWNER); C(NFT_CHAIN_BASE); C(NFT_CHAIN_HW_OFFLOAD); C(NFT_CHAIN_BINDING);
-  C(NF_DROP); C(NF_ACCEPT);
-  C(NF_IP_PRI_RAW); C(NF_IP_PRI_MANGLE); C(NF_IP_PRI_NAT_DST); C(NF_IP_PRI_FILTER); C(NF_IP_PRI_SECURITY); C(NF_IP_PRI_NAT_SRC);
-  C(NFT_NAME_MAXLEN); C(NFT_USERDATA_MAXLEN);
+  add_nft_constants(env, o);  // nft_napi.cc: its headers clash with <net/if_arp.h>
   o.Set("NETLOOM_TUN_MAX_FRAME", Napi::Number::New(env, static_cast<double>(kMaxFrame)));
   o.Set("NETLOOM_SIZEOF_RTNEXTHOP", Napi::Number::New(env, static_cast<double>(sizeof(struct rtnexthop))));
 #undef C

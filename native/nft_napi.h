@@ -9,4 +9,7 @@ namespace netloom {
 
 Napi::Object make_nft_exports(Napi::Env env);
 
+// The nf_tables UAPI constants, added to the addon's `constants`.
+void add_nft_constants(Napi::Env env, Napi::Object o);
+
 }  // namespace netloom
