@@ -2,6 +2,7 @@
 // nft 1.0.6's JSON leaves out table and chain comments, so those are read
 // from the text listing.
 import { execFileSync } from 'node:child_process';
+import { netns, openNft } from '../../dist/index.js';
 
 function nft(ns, args) {
   return execFileSync('nsenter', [`--net=/proc/${process.pid}/fd/${ns.fd}`, 'nft', ...args], { encoding: 'utf8' });
@@ -30,4 +31,13 @@ export function nftText(ns) {
 /** Run `nft ARGS` in the namespace (another process changing the ruleset). */
 export function nftRun(ns, ...args) {
   return nft(ns, args);
+}
+
+/** A throwaway anonymous namespace and an nf_tables handle in it, both closed when the test ends. */
+export async function nftSandbox(t) {
+  const ns = await netns.create();
+  t.teardown(() => ns.close());
+  const nft = await openNft({ netns: ns });
+  t.teardown(() => nft.close());
+  return { ns, nft };
 }

@@ -3,17 +3,10 @@
 // batch framed exactly as nft frames one (BATCH_BEGIN 0x10 ... END 0x11,
 // res_id NFNL_SUBSYS_NFTABLES in network order).
 import t from 'tap';
-import { netns, openNft, NftBatchError } from '../../dist/index.js';
+import { NftBatchError } from '../../dist/index.js';
 import { native, constant } from '../../dist/netlink/native.js';
-import { nftRun, nftRuleset, nftText } from '../helpers/nft.mjs';
+import { nftSandbox, nftRun, nftRuleset, nftText } from '../helpers/nft.mjs';
 
-async function sandbox(t) {
-  const ns = await netns.create();
-  t.teardown(() => ns.close());
-  const nft = await openNft({ netns: ns });
-  t.teardown(() => nft.close());
-  return { ns, nft };
-}
 
 t.test('framing: one BEGIN, members with REQUEST|ACK, one END, genid big-endian', async (t) => {
   const T = (n) => (constant('NFNL_SUBSYS_NFTABLES') << 8) | constant(n);
@@ -39,7 +32,7 @@ t.test('framing: one BEGIN, members with REQUEST|ACK, one END, genid big-endian'
 });
 
 t.test('all or nothing: the 5th message fails, the ruleset is exactly as before', async (t) => {
-  const { ns, nft } = await sandbox(t);
+  const { ns, nft } = await nftSandbox(t);
   await nft.table.add({ family: 'ip', name: 'keep', owner: 'pre' });
   await nft.chain.add({ family: 'ip', table: 'keep', name: 'post', type: 'nat', hook: 'postrouting', priority: 'srcnat' });
   const before = nftRuleset(ns);
@@ -71,7 +64,7 @@ t.test('all or nothing: the 5th message fails, the ruleset is exactly as before'
 });
 
 t.test('every refused message is listed', async (t) => {
-  const { nft } = await sandbox(t);
+  const { nft } = await nftSandbox(t);
   await nft.table.add({ family: 'ip', name: 'dup' });
   const e = await nft
     .transaction()
@@ -88,7 +81,7 @@ t.test('every refused message is listed', async (t) => {
 });
 
 t.test('generation id: a change between read and commit is refused with ERESTART', async (t) => {
-  const { ns, nft } = await sandbox(t);
+  const { ns, nft } = await nftSandbox(t);
   const gen = await nft.genId();
   t.type(gen, 'number');
   nftRun(ns, 'add', 'table', 'ip', 'someone-else');
@@ -109,7 +102,7 @@ t.test('generation id: a change between read and commit is refused with ERESTART
 });
 
 t.test('a batch keeps a datagram of its own while other requests are in flight', async (t) => {
-  const { ns, nft } = await sandbox(t);
+  const { ns, nft } = await nftSandbox(t);
   const ops = [];
   for (let i = 0; i < 20; i++) {
     ops.push(nft.genId());
@@ -123,7 +116,7 @@ t.test('a batch keeps a datagram of its own while other requests are in flight',
 });
 
 t.test('a closed handle refuses; single operations are transactions of one', async (t) => {
-  const { nft } = await sandbox(t);
+  const { nft } = await nftSandbox(t);
   await nft.table.add({ family: 'ip', name: 'x' });
   const e = await nft.chain.add({ family: 'ip', table: 'y', name: 'c' }).catch((x) => x);
   t.equal(e.index, 0);

@@ -2,19 +2,12 @@
 // namespace, witnessed by nft(8): the kernel holds exactly what netloom
 // says, and netloom reads back exactly what nft made.
 import t from 'tap';
-import { netns, openNft, NetlinkError, NftBatchError } from '../../dist/index.js';
-import { nftChains, nftRun, nftTables, nftText } from '../helpers/nft.mjs';
+import { openNft, NetlinkError, NftBatchError } from '../../dist/index.js';
+import { nftSandbox, nftChains, nftRun, nftTables, nftText } from '../helpers/nft.mjs';
 
-async function sandbox(t) {
-  const ns = await netns.create();
-  t.teardown(() => ns.close());
-  const nft = await openNft({ netns: ns });
-  t.teardown(() => nft.close());
-  return { ns, nft };
-}
 
 t.test('table: add with the ownership mark, list, witness, delete', async (t) => {
-  const { ns, nft } = await sandbox(t);
+  const { ns, nft } = await nftSandbox(t);
   await nft.table.add({ family: 'ip', name: 'nat', owner: 's9', comment: 'port publishing' });
   await nft.table.add({ family: 'inet', name: 'filter' });
   t.same(nftTables(ns).map((x) => [x.family, x.name]), [['ip', 'nat'], ['inet', 'filter']], 'nft sees both');
@@ -43,7 +36,7 @@ t.test('table: add with the ownership mark, list, witness, delete', async (t) =>
 });
 
 t.test('a table nft made reads back without an owner', async (t) => {
-  const { ns, nft } = await sandbox(t);
+  const { ns, nft } = await nftSandbox(t);
   nftRun(ns, 'add', 'table', 'ip6', 'theirs', '{', 'comment', '"made by nft"', ';', '}');
   nftRun(ns, 'add', 'table', 'bridge', 'plain');
   const list = await nft.table.list();
@@ -57,7 +50,7 @@ t.test('a table nft made reads back without an owner', async (t) => {
 });
 
 t.test('table flags: dormant, and owner (deleted with the handle)', async (t) => {
-  const { ns, nft } = await sandbox(t);
+  const { ns, nft } = await nftSandbox(t);
   await nft.table.add({ family: 'ip', name: 'sleepy', flags: { dormant: true } });
   t.match(nftText(ns), /table ip sleepy \{\n\tflags dormant/);
   const other = await openNft({ netns: ns });
@@ -74,7 +67,7 @@ t.test('table flags: dormant, and owner (deleted with the handle)', async (t) =>
 });
 
 t.test('chains: base chains of each type, regular chains, read back and witnessed', async (t) => {
-  const { ns, nft } = await sandbox(t);
+  const { ns, nft } = await nftSandbox(t);
   await nft.table.add({ family: 'ip', name: 't' });
   await nft.chain.add({ family: 'ip', table: 't', name: 'post', type: 'nat', hook: 'postrouting', priority: 'srcnat', comment: 'masquerade here' });
   await nft.chain.add({ family: 'ip', table: 't', name: 'pre', type: 'nat', hook: 'prerouting', priority: 'dstnat' });
@@ -109,7 +102,7 @@ t.test('chains: base chains of each type, regular chains, read back and witnesse
 });
 
 t.test('chains of other families: bridge, inet, netdev on a device, arp', async (t) => {
-  const { ns, nft } = await sandbox(t);
+  const { ns, nft } = await nftSandbox(t);
   const tx = nft.transaction();
   for (const family of ['bridge', 'inet', 'netdev', 'arp']) tx.table.add({ family, name: 'x' });
   tx.chain.add({ family: 'bridge', table: 'x', name: 'pre', hook: 'prerouting', priority: 'dstnat' });
@@ -137,7 +130,7 @@ t.test('chains of other families: bridge, inet, netdev on a device, arp', async 
 });
 
 t.test('bad input fails before the kernel, naming the field', async (t) => {
-  const { ns, nft } = await sandbox(t);
+  const { ns, nft } = await nftSandbox(t);
   const cases = [
     [() => nft.table.add({ family: 'ipx', name: 't' }), TypeError, /^nft\.table\.add: family: must be one of ip, ip6, inet, arp, bridge, netdev, got "ipx"/],
     [() => nft.table.add({ family: 'ip', name: '' }), TypeError, /^nft\.table\.add: name: must be a name of 1\.\.255 bytes/],
