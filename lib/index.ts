@@ -32,3 +32,8 @@ export type { MonitorGroup } from './monitor/groups.js';
 export type { MonitorEvent, MonitorAction, LinkEvent, AddrEvent, RouteEvent, NeighEvent, RuleEvent, NsidEvent, OverrunEvent, ResyncedEvent } from './monitor/events.js';
 export * from './topology/index.js';
 export * from './tun/index.js';
+export { openNft, Nft, type NftOpenOptions, type NftTableApi, type NftChainApi } from './nft/api.js';
+export { NftTransaction, type NftCommitOptions } from './nft/transaction.js';
+export { NftBatchError } from './nft/errors.js';
+export { NfnlSocket, type BatchOptions } from './netlink/nfnl-socket.js';
+export type { NftFamily, NftHook, NftChainType, NftPriority, NftPriorityName, NftPolicy, NftTableSpec, NftTableRef, NftTable, NftChainSpec, NftChainRef, NftChain, NftListFilter, NftBatchFailure } from './nft/types.js';

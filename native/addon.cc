@@ -4,6 +4,7 @@
 #include "constants.h"
 #include "netns.h"
 #include "netns_run.h"
+#include "nft_napi.h"
 #include "nl_socket.h"
 #include "ping.h"
 #include "rtnl_napi.h"
@@ -20,6 +21,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("decode", Napi::Function::New(env, netloom::rtnl::Decode, "decode"));
   exports.Set("keyNames", Napi::Function::New(env, netloom::rtnl::KeyNames, "keyNames"));
   exports.Set("netns", netloom::make_netns_exports(env));
+  exports.Set("nft", netloom::make_nft_exports(env));
   exports.Set("ping", Napi::Function::New(env, netloom::Ping, "ping"));
   exports.Set("runIn", Napi::Function::New(env, netloom::RunIn, "runIn"));
   exports.Set("sysctlRead", Napi::Function::New(env, netloom::SysctlRead, "sysctlRead"));

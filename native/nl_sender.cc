@@ -32,6 +32,7 @@ struct Item {
   uint32_t seq;
   std::vector<uint8_t> bytes;
   NlSender::Ack ack;
+  bool alone;
 };
 
 // Drop NLM_F_ACK from every elidable message that has an ACKed request
@@ -77,9 +78,11 @@ struct NlSender::State {
         batch.clear();
         while (!queue.empty() && batch.size() < kMaxBatchMessages &&
                (batch.empty() || bytes + queue.front().bytes.size() <= kMaxBatchBytes)) {
+          if (queue.front().alone && !batch.empty()) break;
           bytes += queue.front().bytes.size();
           batch.push_back(std::move(queue.front()));
           queue.pop_front();
+          if (batch.back().alone) break;
         }
       }
       elide_acks(batch);
@@ -117,7 +120,7 @@ NlSender::NlSender(uv_loop_t* loop, int fd, std::function<void()> on_failure)
 
 NlSender::~NlSender() { shutdown(); }
 
-int NlSender::send(uint32_t seq, std::vector<uint8_t> bytes, Ack ack) {
+int NlSender::send(uint32_t seq, std::vector<uint8_t> bytes, Ack ack, bool alone) {
   if (!started_) {
     try {
       std::shared_ptr<State> st = state_;
@@ -129,7 +132,7 @@ int NlSender::send(uint32_t seq, std::vector<uint8_t> bytes, Ack ack) {
   }
   {
     std::lock_guard<std::mutex> lk(state_->mu);
-    state_->queue.push_back(Item{seq, std::move(bytes), ack});
+    state_->queue.push_back(Item{seq, std::move(bytes), ack, alone});
   }
   state_->cv.notify_one();
   return 0;

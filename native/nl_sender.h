@@ -49,7 +49,10 @@ class NlSender {
 
   // Queue one encoded request. Starts the thread on first use; returns 0, or
   // the errno if no thread could be started (the request is not queued).
-  int send(uint32_t seq, std::vector<uint8_t> bytes, Ack ack);
+  // `alone`: send it in a datagram of its own (an nfnetlink batch must be
+  // the whole datagram: the kernel reads everything after BATCH_BEGIN as the
+  // batch, and nothing after BATCH_END).
+  int send(uint32_t seq, std::vector<uint8_t> bytes, Ack ack, bool alone = false);
   std::vector<Failure> take_failures();
   // Queue a failure found on the loop thread, delivered like a failed send
   // (asynchronously: never inside the JS call that made the request).

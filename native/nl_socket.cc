@@ -13,6 +13,7 @@
 #include "addon_data.h"
 #include "errors.h"
 #include "fresh_thread.h"
+#include "nl_codec.h"
 #include "rtnl_codec.h"
 #include "rtnl_napi.h"
 
@@ -40,8 +41,8 @@ void set_buf(int fd, int force_opt, int opt, int size) {
 
 // Runs on a fresh thread already switched into the target namespace (or the
 // caller's thread for the current namespace).
-FdResult open_route_socket() {
-  UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE));
+FdResult open_route_socket(int protocol) {
+  UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol));
   if (!fd) return FdResult::fail(errno, "socket");
   int one = 1;
   // Extended ACK text, capped ACKs (no echo of our request), strict checking
@@ -79,24 +80,28 @@ Napi::Function NlSocket::Init(Napi::Env env) {
                                         InstanceMethod("ref", &NlSocket::RefLoop),
                                         InstanceMethod("unref", &NlSocket::UnrefLoop),
                                         InstanceMethod("subscribe", &NlSocket::Subscribe),
+                                        InstanceMethod("batch", &NlSocket::SendBatch),
                                         InstanceAccessor("pending", &NlSocket::GetPending, nullptr),
                                     });
   AddonData::of(env).socket_ctor = Napi::Persistent(ctor);
   return Napi::Function::New(env, Open, "openSocket");
 }
 
-// openSocket(netnsFd): in the current namespace the socket is made right
-// here (cheap, no namespace switch); elsewhere on a fresh thread.
+// openSocket(netnsFd, protocol = NETLINK_ROUTE): in the current namespace
+// the socket is made right here (cheap, no namespace switch); elsewhere on a
+// fresh thread.
 Napi::Value NlSocket::Open(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsNumber()) throw_type_error(env, "openSocket(netnsFd): netnsFd must be a number");
   int nsfd = info[0].As<Napi::Number>().Int32Value();
-  auto make = [](Napi::Env e, int fd) -> Napi::Value {
-    return AddonData::of(e).socket_ctor.New({Napi::Number::New(e, fd)});
+  int protocol = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : NETLINK_ROUTE;
+  if (codec_for(protocol) == nullptr) throw_range_error(env, "openSocket: unsupported netlink protocol " + std::to_string(protocol));
+  auto make = [protocol](Napi::Env e, int fd) -> Napi::Value {
+    return AddonData::of(e).socket_ctor.New({Napi::Number::New(e, fd), Napi::Number::New(e, protocol)});
   };
   if (nsfd < 0) {
     auto d = Napi::Promise::Deferred::New(env);
-    FdResult r = open_route_socket();
+    FdResult r = open_route_socket(protocol);
     if (r.err) d.Reject(errno_error(env, r.err, r.syscall).Value());
     else d.Resolve(make(env, r.fd));
     return d.Promise();
@@ -105,11 +110,11 @@ Napi::Value NlSocket::Open(const Napi::CallbackInfo& info) {
   if (dup < 0) throw errno_error(env, errno, "fcntl");
   return run_fd_on_fresh_thread(
       env,
-      [dup]() -> FdResult {
+      [dup, protocol]() -> FdResult {
         UniqueFd ns(dup);
         FdResult r;
         if (!enter_netns(ns.get(), r)) return r;
-        return open_route_socket();
+        return open_route_socket(protocol);
       },
       make);
 }
@@ -117,6 +122,8 @@ Napi::Value NlSocket::Open(const Napi::CallbackInfo& info) {
 NlSocket::NlSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NlSocket>(info), env_(info.Env()) {
   if (info.Length() < 1 || !info[0].IsNumber()) throw_type_error(env_, "NetlinkSocket is created by openSocket()");
   fd_.reset(info[0].As<Napi::Number>().Int32Value());
+  codec_ = codec_for(info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : NETLINK_ROUTE);
+  if (codec_ == nullptr) throw_range_error(env_, "NetlinkSocket: unsupported netlink protocol");
   poll_.open(env_, fd_.get(), this);
   sockaddr_nl local{};
   socklen_t local_len = sizeof local;
@@ -160,16 +167,14 @@ Napi::Value NlSocket::Request(const Napi::CallbackInfo& info) {
   uint16_t flags = u16_arg(info, 1, "flags");
   uint32_t seq = next_seq();
   rtnl::Writer w;
-  rtnl::encode_request(env, w, type, static_cast<uint16_t>(flags | NLM_F_REQUEST | NLM_F_ACK), seq, info[2]);
+  codec_->encode(env, w, type, static_cast<uint16_t>(flags | NLM_F_REQUEST | NLM_F_ACK), seq, info[2]);
   auto p = std::make_unique<Pending>();
   p->bytes = std::move(w.bytes());
   // request(type, flags, msg, raw): raw callers (name → ifindex look-ups)
   // want one field of the answer; skip decoding the rest.
   p->raw = info.Length() > 3 && info[3].IsBoolean() && info[3].As<Napi::Boolean>().Value();
-  // A change (not a GET: RTM_GET* are 2 mod 4) that asked for no echo has no
-  // reply data, so its ACK may be elided when a later one covers it.
-  bool get = type >= RTM_BASE && (type & 3) == 2;
-  if (!p->raw && !get && !(flags & NLM_F_ECHO)) p->ack = NlSender::Ack::Elidable;
+  // A change with no reply data: its ACK may be elided when a later one covers it.
+  if (!p->raw && codec_->elidable(type, flags)) p->ack = NlSender::Ack::Elidable;
   napi_value promise;
   if (napi_create_promise(env, &p->deferred, &promise) != napi_ok) throw Napi::Error::New(env, "napi_create_promise failed");
   enqueue(seq, std::move(p));
@@ -184,7 +189,7 @@ Napi::Value NlSocket::Dump(const Napi::CallbackInfo& info) {
   if (info.Length() < 4 || !info[3].IsFunction()) throw_type_error(env, "dump(type, flags, msg, onBatch): onBatch must be a function");
   uint32_t seq = next_seq();
   rtnl::Writer w;
-  rtnl::encode_request(env, w, type, static_cast<uint16_t>(flags | NLM_F_REQUEST | NLM_F_DUMP), seq, info[2]);
+  codec_->encode(env, w, type, static_cast<uint16_t>(flags | NLM_F_REQUEST | NLM_F_DUMP), seq, info[2]);
   auto p = std::make_unique<Pending>();
   p->dump = true;
   p->ack = NlSender::Ack::None;
@@ -250,7 +255,7 @@ void NlSocket::submit(uint32_t seq, Pending& p) {
     p.order = ++sent_count_;
     acks_due_.emplace_back(p.order, seq);
   }
-  int err = sender_->send(seq, std::move(p.bytes), p.ack);
+  int err = sender_->send(seq, std::move(p.bytes), p.ack, /*alone=*/p.batch != nullptr);
   // No send thread could start: answered like a failed sendmsg, later.
   if (err != 0) sender_->report(NlSender::Failure{{seq}, err, "pthread_create"});
 }
@@ -258,6 +263,8 @@ void NlSocket::submit(uint32_t seq, Pending& p) {
 void NlSocket::finish(uint32_t seq) {
   auto it = pending_.find(seq);
   if (it == pending_.end()) return;
+  if (it->second->batch)
+    for (uint32_t s : it->second->batch->seqs()) batch_seqs_.erase(s);
   if (it->second->sent) {
     in_flight_--;
     if (it->second->dump) dump_active_ = false;

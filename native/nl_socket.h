@@ -1,4 +1,5 @@
-// A NETLINK_ROUTE socket owned by native code and driven by libuv: requests
+// A netlink socket (NETLINK_ROUTE, or NETLINK_NETFILTER: the codec is
+// chosen by protocol, see nl_codec.h) owned by native code and driven by libuv: requests
 // matched to replies by sequence number, ACKs and NACKs with extended ACK
 // text, multi-part dumps to NLMSG_DONE, one dump at a time (the kernel allows
 // one per socket), a bounded window of requests in flight so ACKs can never
@@ -16,15 +17,18 @@
 #include <vector>
 
 #include "fd_poll.h"
+#include "nl_batch.h"
 #include "nl_sender.h"
 #include "tape_sink.h"
 #include "unique_fd.h"
 
 namespace netloom {
 
+struct NlCodec;
+
 class NlSocket : public Napi::ObjectWrap<NlSocket> {
  public:
-  // Registers the class; returns the addon's openSocket(netnsFd) function.
+  // Registers the class; returns the addon's openSocket(netnsFd, protocol?) function.
   static Napi::Function Init(Napi::Env env);
 
   explicit NlSocket(const Napi::CallbackInfo& info);
@@ -42,6 +46,7 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
     napi_deferred deferred = nullptr;  // request
     Napi::FunctionReference on_batch;  // dump
     std::vector<std::vector<uint8_t>> replies;  // request: data messages before the ACK
+    std::unique_ptr<NlBatch> batch;    // a transaction (nl_batch.cc): its answers so far
   };
   // What one wakeup collected for a dump, delivered in one JS call.
   struct Batch {
@@ -62,6 +67,9 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
   // subscribe(groups: number[], allNsid: boolean, onEvent(err, tape|null, overrun)):
   // join multicast groups and deliver notifications, one call per wakeup.
   Napi::Value Subscribe(const Napi::CallbackInfo& info);
+  // batch(messages, options): one transaction in one datagram (nl_batch.cc).
+  Napi::Value SendBatch(const Napi::CallbackInfo& info);
+  void settle_batch(Pending& p);
 
   uint32_t next_seq();
   void enqueue(uint32_t seq, std::unique_ptr<Pending> p);
@@ -89,6 +97,7 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
   static void cleanup_hook(void* arg);
 
   Napi::Env env_;
+  const NlCodec* codec_ = nullptr;
   UniqueFd fd_;
   FdPoll poll_;  // after fd_: closed before it
   bool polling_ = false;
@@ -108,6 +117,7 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
   std::deque<std::pair<uint64_t, uint32_t>> acks_due_;
   uint64_t sent_count_ = 0;
   std::vector<uint8_t> rx_;
+  std::unordered_map<uint32_t, uint32_t> batch_seqs_;  // a batch member's seq → its batch's
   uint32_t portid_ = 0;                // our netlink address: replies carry it
   Napi::FunctionReference on_event_;  // set while subscribed to multicast groups
   rtnl::TapeSink events_;             // notifications of the current wakeup

@@ -10,6 +10,7 @@
 
 #include "addon_data.h"
 #include "errors.h"
+#include "nl_codec.h"
 #include "nl_socket.h"
 #include "rtnl_codec.h"
 #include "rtnl_napi.h"
@@ -139,9 +140,12 @@ void NlSocket::handle_message(const uint8_t* msg, size_t len, int64_t netnsid, s
   // Replies are addressed to our port id; a notification carries whoever
   // caused it (0: the kernel), possibly with a sequence number like ours.
   bool ours = portid_ == 0 || h.nlmsg_pid == portid_;  // 0: address unknown, match by seq alone
-  auto it = ours ? pending_.find(h.nlmsg_seq) : pending_.end();
+  uint32_t key = h.nlmsg_seq;  // a batch member's answer belongs to its batch
+  if (ours && !batch_seqs_.empty())
+    if (auto b = batch_seqs_.find(key); b != batch_seqs_.end()) key = b->second;
+  auto it = ours ? pending_.find(key) : pending_.end();
   if (it == pending_.end()) {
-    if (!on_event_.IsEmpty() && h.nlmsg_type >= NLMSG_MIN_TYPE) rtnl::decode_message(msg, len, events_, netnsid);
+    if (!on_event_.IsEmpty() && h.nlmsg_type >= NLMSG_MIN_TYPE) codec_->decode(msg, len, events_, netnsid);
     return;  // otherwise: a late answer to something already settled
   }
   Pending& p = *it->second;
@@ -151,6 +155,14 @@ void NlSocket::handle_message(const uint8_t* msg, size_t len, int64_t netnsid, s
     rtnl::AckInfo ack;
     bool ok = h.nlmsg_type == NLMSG_ERROR ? rtnl::parse_error(msg, len, ack) : rtnl::parse_done(msg, len, ack);
     if (!ok) ack.error = EBADMSG;
+    if (p.batch) {
+      if (p.batch->on_ack(h.nlmsg_seq, ack)) {
+        settle_implied(p.order);
+        settle_batch(p);
+        finish(key);
+      }
+      return;
+    }
     if (p.dump && !p.abandoned) {
       // Delivered (and finished) with this wakeup's batch, after its items.
       Batch& b = batches[h.nlmsg_seq];
@@ -168,8 +180,8 @@ void NlSocket::handle_message(const uint8_t* msg, size_t len, int64_t netnsid, s
 
   if (p.dump) {
     if (p.abandoned) return;
-    rtnl::decode_message(msg, len, batches[h.nlmsg_seq].tape);
-  } else {
+    codec_->decode(msg, len, batches[h.nlmsg_seq].tape, rtnl::kNoNetnsid);
+  } else if (!p.batch) {
     p.replies.emplace_back(msg, msg + len);
   }
 }
@@ -189,7 +201,7 @@ void NlSocket::settle_request(Pending& p, int err, const std::string& extack, lo
     return;
   }
   rtnl::TapeSink tape;
-  for (const auto& r : p.replies) rtnl::decode_message(r.data(), r.size(), tape);
+  for (const auto& r : p.replies) codec_->decode(r.data(), r.size(), tape, rtnl::kNoNetnsid);
   napi_resolve_deferred(env_, d, rtnl::tape_to_js(env_, tape));
 }
 

@@ -261,6 +261,12 @@ void decode_attrs(const AttrSetSpec* set, const uint8_t* p, size_t len, Sink& si
 }
 
 void decode_message(const uint8_t* msg, size_t len, Sink& sink, int64_t netnsid) {
+  nlmsghdr h{};
+  if (len >= NLMSG_HDRLEN) memcpy(&h, msg, sizeof h);
+  decode_message_as(len >= NLMSG_HDRLEN ? schema::find_message(h.nlmsg_type) : nullptr, msg, len, sink, netnsid);
+}
+
+void decode_message_as(const schema::MessageSpec* m, const uint8_t* msg, size_t len, Sink& sink, int64_t netnsid) {
   const auto close = [&] {
     if (netnsid != kNoNetnsid) sink.sint("netnsid", netnsid);
     sink.end_object();
@@ -279,7 +285,6 @@ void decode_message(const uint8_t* msg, size_t len, Sink& sink, int64_t netnsid)
   size_t n = total - NLMSG_HDRLEN;
   sink.uint("type", h.nlmsg_type);
   sink.uint("flags", h.nlmsg_flags);
-  const schema::MessageSpec* m = schema::find_message(h.nlmsg_type);
   if (m == nullptr) {
     sink.begin_object("header");
     sink.end_object();

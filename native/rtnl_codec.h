@@ -69,6 +69,9 @@ class Sink {
 // not kNoNetnsid it is added to the message object as `netnsid`.
 constexpr int64_t kNoNetnsid = INT64_MIN;
 void decode_message(const uint8_t* msg, size_t len, Sink& sink, int64_t netnsid = kNoNetnsid);
+// The same with the message's table chosen by the caller (nullptr: not
+// known), for netlink families with tables of their own (nf_tables).
+void decode_message_as(const schema::MessageSpec* m, const uint8_t* msg, size_t len, Sink& sink, int64_t netnsid = kNoNetnsid);
 
 // The attributes of `set` in [p, p+len) into the current object of `sink`.
 void decode_attrs(const schema::AttrSetSpec* set, const uint8_t* p, size_t len, Sink& sink, int depth);

@@ -395,6 +395,10 @@ void encode_attrs(Napi::Env env, Writer& w, const AttrSetSpec* set, Napi::Value 
 }  // namespace
 
 void encode_request(Napi::Env env, Writer& w, uint16_t type, uint16_t flags, uint32_t seq, Napi::Value msg) {
+  encode_request_as(env, w, msg.IsBuffer() ? nullptr : schema::find_message(type), type, flags, seq, msg);
+}
+
+void encode_request_as(Napi::Env env, Writer& w, const schema::MessageSpec* m, uint16_t type, uint16_t flags, uint32_t seq, Napi::Value msg) {
   size_t start = w.begin_message(type, flags, seq);
   if (msg.IsBuffer()) {
     auto b = msg.As<Napi::Buffer<uint8_t>>();
@@ -404,7 +408,6 @@ void encode_request(Napi::Env env, Writer& w, uint16_t type, uint16_t flags, uin
     return;
   }
   if (!msg.IsObject()) throw_type_error(env, "message: must be an object { header, attrs } or a Buffer");
-  const schema::MessageSpec* m = schema::find_message(type);
   if (m == nullptr) throw_type_error(env, "message: no table for message type " + std::to_string(type) + "; pass the payload as a Buffer");
   Napi::Object o = msg.As<Napi::Object>();
   Path path;

@@ -21,6 +21,9 @@ Napi::Value tape_to_js(Napi::Env env, const TapeSink& tape);
 // after the nlmsghdr (the raw escape hatch). Throws TypeError/RangeError
 // naming the offending field.
 void encode_request(Napi::Env env, Writer& w, uint16_t type, uint16_t flags, uint32_t seq, Napi::Value msg);
+// The same with the message's table chosen by the caller (nullptr: only a
+// Buffer payload is accepted), for netlink families with tables of their own.
+void encode_request_as(Napi::Env env, Writer& w, const schema::MessageSpec* m, uint16_t type, uint16_t flags, uint32_t seq, Napi::Value msg);
 
 // addon exports: encode(type, flags, msg) → Buffer; decode(buf) → tape;
 // keyNames(from) → the names of key ids from, from + 1, ...

@@ -16,6 +16,7 @@ export const WITNESSES = {
   'util-linux': ['nsenter', 'unshare'],
   strace: ['strace'],
   procps: ['sysctl'],
+  nftables: ['nft'],
 };
 
 function onPath(program) {

@@ -83,6 +83,43 @@ export interface NativeError extends Error {
   extackOffset?: number;
 }
 
+/** One member of a transaction: a message as `request` would send it. */
+export interface NativeBatchMessage {
+  type: number;
+  flags: number;
+  msg: RawMessage | Buffer;
+}
+
+/** How the kernel answered a transaction (an nfnetlink batch). */
+export interface NativeBatchResult {
+  /** The error against the opening message: nothing was applied (ERESTART: the generation changed; or the commit failed). */
+  begin: NativeError | null;
+  /** The members the kernel refused (then nothing was applied either), `index` counting members from 0. */
+  failures: { index: number; error: NativeError }[];
+}
+
+/** One nftnl_udata entry (the TLVs nft keeps in NFTA_*_USERDATA). */
+export interface NativeUdata {
+  type: number;
+  data: Buffer;
+  /** The value up to its first NUL. */
+  text: string;
+}
+
+/** The nf_tables codec, for tests and for lib/nft. */
+export interface NativeNft {
+  /** Encode one nf_tables request (seq 0, flags as given). */
+  encode(type: number, flags: number, msg: RawMessage | Buffer): Buffer;
+  /** Encode a whole batch as `batch` sends it (sequence numbers from 1). */
+  encodeBatch(messages: NativeBatchMessage[], options?: { genid?: number }): Buffer;
+  /** Decode nf_tables messages. */
+  decode(buf: Buffer): RawReply[];
+  /** Userdata TLVs: text is stored NUL-terminated. RangeError past the kernel's 256 bytes. */
+  udataEncode(entries: ({ type: number; text: string } | { type: number; data: Buffer })[]): Buffer;
+  /** Userdata TLVs, or null if the bytes are not TLVs. */
+  udataDecode(buf: Buffer): NativeUdata[] | null;
+}
+
 /** Called once per event-loop wakeup with the dump messages that arrived (as a tape; null with an error). */
 export type DumpBatchCallback = (err: NativeError | null, items: Tape | null, done: boolean) => void;
 
@@ -123,6 +160,13 @@ export interface NativeSocket {
    * id here arrive too, each with `netnsid`.
    */
   subscribe(groups: number[], allNsid: boolean, onEvent: (err: NativeError | null, events: Tape | null, overrun: boolean) => void, receiveBuffer?: number): void;
+  /**
+   * A transaction (NETLINK_NETFILTER sockets): BATCH_BEGIN [NFNL_BATCH_GENID],
+   * the messages with NLM_F_REQUEST | NLM_F_ACK, BATCH_END, in one datagram of
+   * their own. Resolves once every member is answered or the opening message
+   * is refused; rejects only when the batch could not be sent.
+   */
+  batch(messages: NativeBatchMessage[], options?: { genid?: number }): Promise<NativeBatchResult>;
 }
 
 /** Namespace primitives; fds are owned by the JS NetNs handle that holds them. */
@@ -230,8 +274,8 @@ export interface NativeTunOpenResult {
 
 /** Everything the addon exports. */
 export interface NativeAddon {
-  /** Open NETLINK_ROUTE in the namespace behind `netnsFd` (-1: the current one), on a short-lived thread. */
-  openSocket(netnsFd: number): Promise<NativeSocket>;
+  /** Open NETLINK_ROUTE (or `protocol`: NETLINK_NETFILTER) in the namespace behind `netnsFd` (-1: the current one), on a short-lived thread. */
+  openSocket(netnsFd: number, protocol?: number): Promise<NativeSocket>;
   /** Encode a request exactly as `request` would send it (seq 0, pid 0), for tests and inspection. */
   encode(type: number, flags: number, msg: RawMessage): Buffer;
   /** Decode a buffer of one or more netlink messages (golden tests, fuzzing, raw users). */
@@ -239,6 +283,8 @@ export interface NativeAddon {
   /** Build the messages of a tape the socket handed over. */
   materialize(tape: Tape | null): RawReply[];
   netns: NativeNetns;
+  /** The nf_tables codec. */
+  nft: NativeNft;
   /** ICMP/ICMPv6 echo from inside the namespace behind `netnsFd` (-1: current), on a fresh thread. */
   ping(netnsFd: number, address: string, count: number, timeoutMs: number, intervalMs: number, size: number): Promise<{ sent: number; received: number; rtts: number[] }>;
   /** Call `fn` with the calling thread switched into the namespace behind `netnsFd`; always switches back. */
@@ -264,7 +310,8 @@ export interface NativeAddon {
 const require = createRequire(import.meta.url);
 
 /** What the compiled addon exports; `native` wraps decoding into objects. */
-interface RawAddon extends Omit<NativeAddon, 'decode' | 'materialize'> {
+interface RawAddon extends Omit<NativeAddon, 'decode' | 'materialize' | 'nft'> {
+  nft: Omit<NativeNft, 'decode'> & { decode(buf: Buffer): Tape | null };
   decode(buf: Buffer): Tape | null;
   keyNames(from: number): (string | null)[];
 }
@@ -279,11 +326,18 @@ const keyNames = (from: number): (string | null)[] => addon.keyNames(from);
 
 /** The loaded addon (build/Release/netloom.node, the package's prebuild for this platform, or NETLOOM_ADDON for the sanitizer build). */
 export const native: NativeAddon = {
-  openSocket: (fd) => addon.openSocket(fd),
+  openSocket: (fd, protocol) => (protocol === undefined ? addon.openSocket(fd) : addon.openSocket(fd, protocol)),
   encode: (type, flags, msg) => addon.encode(type, flags, msg),
   decode: (buf) => materialize<RawReply>(addon.decode(buf), keyNames),
   materialize: (tape) => materialize<RawReply>(tape, keyNames),
   netns: addon.netns,
+  nft: {
+    encode: (type, flags, msg) => addon.nft.encode(type, flags, msg),
+    encodeBatch: (messages, options) => addon.nft.encodeBatch(messages, options),
+    decode: (buf) => materialize<RawReply>(addon.nft.decode(buf), keyNames),
+    udataEncode: (entries) => addon.nft.udataEncode(entries),
+    udataDecode: (buf) => addon.nft.udataDecode(buf),
+  },
   ping: (fd, address, count, timeout, interval, size) => addon.ping(fd, address, count, timeout, interval, size),
   runIn: (fd, fn) => addon.runIn(fd, fn),
   sysctlRead: (fd, path) => addon.sysctlRead(fd, path),

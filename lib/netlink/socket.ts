@@ -303,11 +303,13 @@ function withOperation(e: unknown, operation: string): unknown {
   return NetlinkError.from(e, operation);
 }
 
-function throwIfAborted(signal: AbortSignal | undefined, operation: string): void {
+/** @internal Throw AbortError if `signal` is already aborted (shared with nfnl-socket.ts). */
+export function throwIfAborted(signal: AbortSignal | undefined, operation: string): void {
   if (signal?.aborted) throw new AbortError(operation, signal.reason);
 }
 
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal, operation: string): Promise<T> {
+/** @internal Settle with `p`, or reject with AbortError when `signal` fires first (shared with nfnl-socket.ts). */
+export function raceAbort<T>(p: Promise<T>, signal: AbortSignal, operation: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(new AbortError(operation, signal.reason));
     signal.addEventListener('abort', onAbort, { once: true });

@@ -1,0 +1,166 @@
+/**
+ * `openNft()`: an nf_tables handle bound to one namespace — tables, chains,
+ * transactions and the ruleset generation, over a NETLINK_NETFILTER socket
+ * of its own.
+ * @module
+ */
+import { NfnlSocket } from '../netlink/nfnl-socket.js';
+import type { DumpOptions, OperationOptions } from '../netlink/socket.js';
+import { NetNs, netns as netnsApi, type NetnsRef } from '../netns/netns.js';
+import { decodeChain, decodeGen, decodeTable } from './decode.js';
+import { dumpRequest, genRequest, nftType } from './encode.js';
+import { NftTransaction, commitMembers, members, type NftCommitOptions } from './transaction.js';
+import type { NftChain, NftChainRef, NftChainSpec, NftListFilter, NftTable, NftTableRef, NftTableSpec } from './types.js';
+import { checkFilter } from './validate.js';
+
+/** Options of {@link openNft}. */
+export interface NftOpenOptions extends OperationOptions {
+  /** The namespace to work in (a {@link NetNs}, borrowed, or a reference to open one). Default: the calling thread's. */
+  netns?: NetNs | NetnsRef;
+}
+
+/** Table operations of an {@link Nft} handle. */
+export interface NftTableApi {
+  /**
+   * Create a table marked `netloom:<owner>` in its comment. EEXIST if it exists.
+   *
+   * Equivalent to: `nft create table ip t { comment "netloom:api" ; }`
+   */
+  add(spec: NftTableSpec, opts?: NftCommitOptions): Promise<void>;
+  /**
+   * Delete a table with everything in it.
+   *
+   * Equivalent to: `nft delete table ip t`
+   */
+  del(ref: NftTableRef, opts?: NftCommitOptions): Promise<void>;
+  /**
+   * The tables, of one family or all.
+   *
+   * Equivalent to: `nft list tables [family]`
+   */
+  list(filter?: NftListFilter, opts?: DumpOptions): Promise<NftTable[]>;
+}
+
+/** Chain operations of an {@link Nft} handle. */
+export interface NftChainApi {
+  /**
+   * Create a chain: a base chain when `hook` is given. EEXIST if it exists.
+   *
+   * Equivalent to: `nft create chain ip t c { type nat hook postrouting priority srcnat ; policy accept ; }`
+   */
+  add(spec: NftChainSpec, opts?: NftCommitOptions): Promise<void>;
+  /**
+   * Delete a chain and its rules.
+   *
+   * Equivalent to: `nft delete chain ip t c`
+   */
+  del(ref: NftChainRef, opts?: NftCommitOptions): Promise<void>;
+  /**
+   * The chains, of one family or all, of one table or all.
+   *
+   * Equivalent to: `nft list chains [family]`
+   */
+  list(filter?: NftListFilter, opts?: DumpOptions): Promise<NftChain[]>;
+}
+
+/**
+ * An nf_tables handle. Each change is a transaction of its own; use
+ * {@link Nft.transaction} to apply several at once.
+ */
+export class Nft {
+  /** Tables: `nft create/delete/list table`. */
+  readonly table: NftTableApi;
+  /** Chains: `nft create/delete/list chain`. */
+  readonly chain: NftChainApi;
+  /** The underlying socket. */
+  readonly socket: NfnlSocket;
+  readonly #netns: NetNs;
+
+  /** @internal Use {@link openNft}. */
+  constructor(socket: NfnlSocket, ns: NetNs) {
+    this.socket = socket;
+    this.#netns = ns;
+    const one = (m: Parameters<typeof commitMembers>[2][number], opts: NftCommitOptions = {}): Promise<void> => commitMembers(socket, `nft.${m.operation}`, [m], opts);
+    this.table = {
+      add: async (spec, opts) => one(members.tableAdd(spec), opts),
+      del: async (ref, opts) => one(members.tableDel(ref), opts),
+      list: async (filter = {}, opts = {}) => {
+        const f = checkFilter('nft.table.list', filter, false);
+        const replies = await socket.collect('nft.table.list', nftType('NFT_MSG_GETTABLE'), dumpRequest(f.family), opts);
+        return replies.filter((m) => m.type === nftType('NFT_MSG_NEWTABLE')).map(decodeTable);
+      },
+    };
+    this.chain = {
+      add: async (spec, opts) => one(members.chainAdd(spec), opts),
+      del: async (ref, opts) => one(members.chainDel(ref), opts),
+      list: async (filter = {}, opts = {}) => {
+        const f = checkFilter('nft.chain.list', filter, true);
+        const replies = await socket.collect('nft.chain.list', nftType('NFT_MSG_GETCHAIN'), dumpRequest(f.family), opts);
+        // The kernel filters chain dumps by family only.
+        return replies
+          .filter((m) => m.type === nftType('NFT_MSG_NEWCHAIN'))
+          .map(decodeChain)
+          .filter((c) => f.table === undefined || c.table === f.table);
+      },
+    };
+  }
+
+  /**
+   * Start a transaction: changes collected and applied together, or not at all.
+   *
+   * Equivalent to: `nft -f file`
+   */
+  transaction(): NftTransaction {
+    return new NftTransaction(this.socket);
+  }
+
+  /**
+   * The ruleset generation: it changes with every commit. Give it to
+   * `commit({ genid })` to apply only if nobody changed the ruleset since.
+   *
+   * Equivalent to: `nft list ruleset` (its `# generation` line in `nft monitor`)
+   */
+  async genId(opts: OperationOptions = {}): Promise<number> {
+    return decodeGen(await this.socket.request('nft.genId', nftType('NFT_MSG_GETGEN'), 0, genRequest(), opts));
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.socket.closed;
+  }
+
+  /** Close the socket (tables made with `flags.owner` are deleted by the kernel). Idempotent. */
+  async close(): Promise<void> {
+    this.socket.close();
+    this.#netns.close();
+  }
+
+  /** `await using nft = await openNft()` support. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Open an nf_tables handle in the current namespace or in `opts.netns`.
+ *
+ * ```ts
+ * await using nft = await openNft({ netns: 'ns1' });
+ * await nft.table.add({ family: 'inet', name: 'filter' });
+ * ```
+ */
+export async function openNft(opts: NftOpenOptions = {}): Promise<Nft> {
+  const { netns, ...rest } = opts;
+  const ns =
+    netns === undefined
+      ? netnsApi.current()
+      : netns instanceof NetNs
+        ? await netnsApi.open({ path: `/proc/self/fd/${netns.fd}` })
+        : await netnsApi.open(netns);
+  try {
+    return new Nft(await NfnlSocket.open(netns === undefined ? -1 : ns.fd, rest), ns);
+  } catch (e) {
+    ns.close();
+    throw e;
+  }
+}

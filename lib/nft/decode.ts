@@ -1,0 +1,77 @@
+/**
+ * nf_tables replies as typed objects: NEWTABLE and NEWCHAIN messages of a
+ * dump, the comment and netloom mark in their userdata, NEWGEN.
+ * @module
+ */
+import { constant, native, type RawAttrs, type RawReply } from '../netlink/native.js';
+import type { NftChain, NftFamily, NftHook, NftTable } from './types.js';
+import { MARK_PREFIX, OWNER_RE } from './validate.js';
+import { UDATA_COMMENT, familyName, hookName, policyName } from './values.js';
+
+function num(v: unknown): number {
+  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0;
+}
+
+/** The comment nft stores in userdata, if any (undefined for bytes that are not TLVs). */
+export function decodeComment(v: unknown): string | undefined {
+  if (!Buffer.isBuffer(v)) return undefined;
+  return native.nft.udataDecode(v)?.find((u) => u.type === UDATA_COMMENT)?.text;
+}
+
+/** `netloom:<owner>[ <comment>]` → its parts; anything else is a plain comment. */
+export function parseMark(text: string | undefined): { owner?: string; comment?: string } {
+  if (text === undefined) return {};
+  if (!text.startsWith(MARK_PREFIX)) return { comment: text };
+  const rest = text.slice(MARK_PREFIX.length);
+  const space = rest.indexOf(' ');
+  const owner = space < 0 ? rest : rest.slice(0, space);
+  if (!OWNER_RE.test(owner)) return { comment: text };
+  return space < 0 ? { owner } : { owner, comment: rest.slice(space + 1) };
+}
+
+function family(m: RawReply): NftFamily | number {
+  return familyName(num(m.header.nfgenFamily));
+}
+
+/** A NEWTABLE message. */
+export function decodeTable(m: RawReply): NftTable {
+  const a = m.attrs;
+  const flags = num(a.flags);
+  const t: NftTable = {
+    family: family(m),
+    name: String(a.name ?? ''),
+    handle: num(a.handle),
+    flags: { dormant: (flags & constant('NFT_TABLE_F_DORMANT')) !== 0, owner: (flags & constant('NFT_TABLE_F_OWNER')) !== 0 },
+    use: num(a.use),
+    ...parseMark(decodeComment(a.userdata)),
+  };
+  if (a.owner !== undefined) t.ownerPortId = num(a.owner);
+  return t;
+}
+
+/** A NEWCHAIN message. */
+export function decodeChain(m: RawReply): NftChain {
+  const a = m.attrs;
+  const fam = family(m);
+  const c: NftChain = { family: fam, table: String(a.table ?? ''), name: String(a.name ?? ''), handle: num(a.handle), use: num(a.use) };
+  const hook = a.hook as RawAttrs | undefined;
+  if (hook !== undefined) {
+    c.hook = hookName(fam, num(hook.num)) as NftHook | number;
+    c.priority = num(hook.priority);
+    if (a.type !== undefined) c.type = String(a.type);
+    if (a.policy !== undefined) c.policy = policyName(num(a.policy));
+    const devs = (hook.devs as RawAttrs | undefined)?.name;
+    if (Array.isArray(devs)) c.devices = devs.map(String);
+    else if (hook.dev !== undefined) c.devices = [String(hook.dev)];
+  }
+  const comment = decodeComment(a.userdata);
+  if (comment !== undefined) c.comment = comment;
+  return c;
+}
+
+/** NEWGEN's generation id. */
+export function decodeGen(replies: RawReply[]): number {
+  const m = replies.find((r) => r.type === ((constant('NFNL_SUBSYS_NFTABLES') << 8) | constant('NFT_MSG_NEWGEN')));
+  if (m === undefined || m.attrs.id === undefined) throw new Error('nft: the kernel sent no NEWGEN with a generation id');
+  return num(m.attrs.id);
+}

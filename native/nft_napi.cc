@@ -1,0 +1,158 @@
+#include "nft_napi.h"
+
+#include <limits.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter_arp.h>
+#include <linux/netfilter_bridge.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netlink.h>
+
+#include <cstring>
+
+#include "errors.h"
+#include "nft_codec.h"
+#include "rtnl_napi.h"
+#include "tape_sink.h"
+
+namespace netloom {
+
+namespace {
+
+uint16_t u16(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (info.Length() <= i || !info[i].IsNumber()) throw_type_error(info.Env(), std::string(what) + " must be a number");
+  uint32_t v = info[i].As<Napi::Number>().Uint32Value();
+  if (v > 0xffff) throw_range_error(info.Env(), std::string(what) + " out of range");
+  return static_cast<uint16_t>(v);
+}
+
+// encode(type, flags, msg) → Buffer, exactly as a request (seq 0, no flags added).
+Napi::Value Encode(const Napi::CallbackInfo& info) {
+  rtnl::Writer w;
+  nft::encode_request(info.Env(), w, u16(info, 0, "type"), u16(info, 1, "flags"), 0, info[2]);
+  return Napi::Buffer<uint8_t>::Copy(info.Env(), w.bytes().data(), w.size());
+}
+
+// encodeBatch(messages, options) → Buffer, with sequence numbers 1, 2, ...
+Napi::Value EncodeBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArray()) throw_type_error(env, "encodeBatch(messages, options): messages must be an array");
+  Napi::Array members = info[0].As<Napi::Array>();
+  std::vector<uint32_t> seqs(members.Length() + 2);
+  for (size_t i = 0; i < seqs.size(); i++) seqs[i] = static_cast<uint32_t>(i + 1);
+  rtnl::Writer w;
+  nft::encode_batch(env, w, members, info.Length() > 1 ? info[1] : env.Undefined(), seqs);
+  return Napi::Buffer<uint8_t>::Copy(env, w.bytes().data(), w.size());
+}
+
+// decode(buf) → tape of every message in buf.
+Napi::Value Decode(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsBuffer()) throw_type_error(env, "decode(buf): buf must be a Buffer");
+  auto b = info[0].As<Napi::Buffer<uint8_t>>();
+  const uint8_t* p = b.Data();
+  size_t len = b.Length();
+  rtnl::TapeSink tape;
+  while (len >= NLMSG_HDRLEN) {
+    nlmsghdr h;
+    memcpy(&h, p, sizeof h);
+    if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len) break;
+    nft::decode_message(p, h.nlmsg_len, tape, rtnl::kNoNetnsid);
+    size_t step = NLMSG_ALIGN(h.nlmsg_len);
+    if (step >= len) break;
+    p += step;
+    len -= step;
+  }
+  return rtnl::tape_to_js(env, tape);
+}
+
+// udataEncode([{ type, text } | { type, data }]) → Buffer; text is stored
+// NUL-terminated (nftnl_udata_put_strz). RangeError past NFT_USERDATA_MAXLEN.
+Napi::Value UdataEncode(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArray()) throw_type_error(env, "udataEncode(entries): entries must be an array");
+  Napi::Array a = info[0].As<Napi::Array>();
+  std::vector<nft::Udata> in;
+  for (uint32_t i = 0; i < a.Length(); i++) {
+    Napi::Value v = a.Get(i);
+    if (!v.IsObject()) throw_type_error(env, "udataEncode: entries must be { type, text | data }");
+    Napi::Object o = v.As<Napi::Object>();
+    Napi::Value t = o.Get("type");
+    if (!t.IsNumber() || t.As<Napi::Number>().Uint32Value() > 255) throw_range_error(env, "udataEncode: type must be 0..255");
+    nft::Udata u{static_cast<uint8_t>(t.As<Napi::Number>().Uint32Value()), {}};
+    Napi::Value text = o.Get("text");
+    Napi::Value data = o.Get("data");
+    if (text.IsString()) {
+      std::string s = text.As<Napi::String>().Utf8Value();
+      if (memchr(s.data(), 0, s.size())) throw_type_error(env, "udataEncode: text must not contain NUL");
+      u.value.assign(s.begin(), s.end());
+      u.value.push_back(0);
+    } else if (data.IsBuffer()) {
+      auto b = data.As<Napi::Buffer<uint8_t>>();
+      u.value.assign(b.Data(), b.Data() + b.Length());
+    } else {
+      throw_type_error(env, "udataEncode: an entry needs text (a string) or data (a Buffer)");
+    }
+    in.push_back(std::move(u));
+  }
+  std::vector<uint8_t> out;
+  if (!nft::encode_udata(in, NFT_USERDATA_MAXLEN, out))
+    throw_range_error(env, "longer than the kernel keeps (" + std::to_string(NFT_USERDATA_MAXLEN) + " bytes of userdata, 254 per entry)");
+  return Napi::Buffer<uint8_t>::Copy(env, out.data(), out.size());
+}
+
+// udataDecode(buf) → [{ type, data, text }] (text: up to the first NUL), or
+// null when the bytes are not TLVs (someone else's userdata).
+Napi::Value UdataDecode(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsBuffer()) throw_type_error(env, "udataDecode(buf): buf must be a Buffer");
+  auto b = info[0].As<Napi::Buffer<uint8_t>>();
+  std::vector<nft::Udata> out;
+  if (!nft::decode_udata(b.Data(), b.Length(), out)) return env.Null();
+  Napi::Array a = Napi::Array::New(env, out.size());
+  for (size_t i = 0; i < out.size(); i++) {
+    const auto& u = out[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("type", u.type);
+    o.Set("data", Napi::Buffer<uint8_t>::Copy(env, u.value.data(), u.value.size()));
+    const void* nul = memchr(u.value.data(), 0, u.value.size());
+    size_t n = nul ? static_cast<const uint8_t*>(nul) - u.value.data() : u.value.size();
+    o.Set("text", Napi::String::New(env, reinterpret_cast<const char*>(u.value.data()), n));
+    a.Set(static_cast<uint32_t>(i), o);
+  }
+  return a;
+}
+
+}  // namespace
+
+void add_nft_constants(Napi::Env env, Napi::Object o) {
+#define C(name) o.Set(#name, Napi::Number::New(env, static_cast<double>(name)))
+  // lib/nft/: protocol, message types (NFNL_SUBSYS_NFTABLES << 8 is
+  // added in lib/nft/encode.ts from NFNL_SUBSYS_NFTABLES), families, hooks,
+  // flags, verdicts, standard priorities, limits
+  C(NETLINK_NETFILTER); C(NFNL_SUBSYS_NFTABLES); C(NFNL_MSG_BATCH_BEGIN); C(NFNL_MSG_BATCH_END); C(NFNLGRP_NFTABLES);
+  C(NFT_MSG_NEWTABLE); C(NFT_MSG_GETTABLE); C(NFT_MSG_DELTABLE);
+  C(NFT_MSG_NEWCHAIN); C(NFT_MSG_GETCHAIN); C(NFT_MSG_DELCHAIN); C(NFT_MSG_NEWGEN); C(NFT_MSG_GETGEN);
+  C(NFPROTO_UNSPEC); C(NFPROTO_INET); C(NFPROTO_IPV4); C(NFPROTO_ARP); C(NFPROTO_NETDEV); C(NFPROTO_BRIDGE); C(NFPROTO_IPV6);
+  C(NF_INET_PRE_ROUTING); C(NF_INET_LOCAL_IN); C(NF_INET_FORWARD); C(NF_INET_LOCAL_OUT); C(NF_INET_POST_ROUTING); C(NF_INET_INGRESS);
+  C(NF_NETDEV_INGRESS); C(NF_NETDEV_EGRESS); C(NF_ARP_IN); C(NF_ARP_OUT); C(NF_ARP_FORWARD);
+  C(NFT_TABLE_F_DORMANT); C(NFT_TABLE_F_OWNER); C(NFT_CHAIN_BASE); C(NFT_CHAIN_HW_OFFLOAD); C(NFT_CHAIN_BINDING);
+  C(NF_DROP); C(NF_ACCEPT);
+  C(NF_IP_PRI_RAW); C(NF_IP_PRI_MANGLE); C(NF_IP_PRI_NAT_DST); C(NF_IP_PRI_FILTER); C(NF_IP_PRI_SECURITY); C(NF_IP_PRI_NAT_SRC);
+  C(NF_BR_PRI_NAT_DST_BRIDGED); C(NF_BR_PRI_FILTER_BRIDGED); C(NF_BR_PRI_NAT_DST_OTHER); C(NF_BR_PRI_NAT_SRC);
+  C(NFT_NAME_MAXLEN); C(NFT_USERDATA_MAXLEN);
+#undef C
+}
+
+Napi::Object make_nft_exports(Napi::Env env) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("encode", Napi::Function::New(env, Encode, "encode"));
+  o.Set("encodeBatch", Napi::Function::New(env, EncodeBatch, "encodeBatch"));
+  o.Set("decode", Napi::Function::New(env, Decode, "decode"));
+  o.Set("udataEncode", Napi::Function::New(env, UdataEncode, "udataEncode"));
+  o.Set("udataDecode", Napi::Function::New(env, UdataDecode, "udataDecode"));
+  return o;
+}
+
+}  // namespace netloom

@@ -1,0 +1,44 @@
+#include "nl_codec.h"
+
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#include "nft_codec.h"
+#include "rtnl_napi.h"
+
+namespace netloom {
+
+namespace {
+
+void rtnl_encode(Napi::Env env, rtnl::Writer& w, uint16_t type, uint16_t flags, uint32_t seq, Napi::Value msg) {
+  rtnl::encode_request(env, w, type, flags, seq, msg);
+}
+
+void rtnl_decode(const uint8_t* msg, size_t len, rtnl::Sink& sink, int64_t netnsid) { rtnl::decode_message(msg, len, sink, netnsid); }
+
+// A change (not a GET: RTM_GET* are 2 mod 4) that asked for no echo has no
+// reply data. rtnetlink handles a socket's messages in order and answers
+// every failure, so a later ACK proves it succeeded.
+bool rtnl_elidable(uint16_t type, uint16_t flags) {
+  bool get = type >= RTM_BASE && (type & 3) == 2;
+  return !get && !(flags & NLM_F_ECHO);
+}
+
+// nf_tables changes only go in batches, whose members keep their ACKs; the
+// requests outside batches are reads (GETGEN), which have reply data.
+bool nfnl_elidable(uint16_t, uint16_t) { return false; }
+
+const NlCodec kRtnl = {NETLINK_ROUTE, "rtnetlink", rtnl_encode, rtnl_decode, rtnl_elidable, nullptr};
+const NlCodec kNfnl = {NETLINK_NETFILTER, "nfnetlink", nft::encode_request, nft::decode_message, nfnl_elidable, nft::encode_batch};
+
+}  // namespace
+
+const NlCodec* codec_for(int protocol) {
+  switch (protocol) {
+    case NETLINK_ROUTE: return &kRtnl;
+    case NETLINK_NETFILTER: return &kNfnl;
+    default: return nullptr;
+  }
+}
+
+}  // namespace netloom
