@@ -126,6 +126,8 @@ t.test('bad input fails before any I/O', async (t) => {
     [{ dport: { start: 10, end: 5 } }, RangeError, /^rule\.add: dport: end 5 is below start 10/],
     [{ table: 0 }, RangeError, /^rule\.add: table:/],
     [{ table: 'mine' }, TypeError, /^rule\.add: table:/],
+    [{ table: 'constructor' }, TypeError, /^rule\.add: table: must be a number or one of main, local, default, got 'constructor'$/],
+    [{ action: 'toString' }, TypeError, /^rule\.add: action: must be one of /],
     [{ action: 'drop' }, TypeError, /^rule\.add: action:/],
     [{ action: 'goto' }, TypeError, /^rule\.add: goto: action 'goto' needs/],
     [{ action: 'blackhole', table: 100 }, TypeError, /^rule\.add: table: only with action 'lookup'/],

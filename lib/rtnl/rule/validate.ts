@@ -40,7 +40,8 @@ function range(v: unknown, max: number, field: string): { start: number; end: nu
 
 function tableNumber(v: unknown, field: string): number {
   if (typeof v === 'string') {
-    const c = TABLE_CONSTANTS[v];
+    // Own keys only: 'constructor' or 'toString' are not table names.
+    const c = Object.hasOwn(TABLE_CONSTANTS, v) ? TABLE_CONSTANTS[v] : undefined;
     if (c === undefined) throw new TypeError(`${field}: must be a number or one of main, local, default, got '${v}'`);
     return constant(c);
   }
@@ -50,7 +51,7 @@ function tableNumber(v: unknown, field: string): number {
 
 function actionNumber(v: unknown, field: string): number {
   if (typeof v === 'number') return uint(v, 255, field);
-  const c = typeof v === 'string' ? ACTIONS[v] : undefined;
+  const c = typeof v === 'string' && Object.hasOwn(ACTIONS, v) ? ACTIONS[v] : undefined;
   if (c === undefined) throw new TypeError(`${field}: must be one of ${Object.keys(ACTIONS).join(', ')}, got ${JSON.stringify(v)}`);
   return constant(c);
 }
