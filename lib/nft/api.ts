@@ -6,7 +6,8 @@
  */
 import { NfnlSocket } from '../netlink/nfnl-socket.js';
 import type { DumpOptions, OperationOptions } from '../netlink/socket.js';
-import { NetNs, netns as netnsApi, type NetnsRef } from '../netns/netns.js';
+import type { NetNs, NetnsRef } from '../netns/netns.js';
+import { withOwnNetns } from '../netns/own.js';
 import { decodeChain, decodeGen, decodeTable } from './decode.js';
 import { dumpRequest, genRequest, nftType } from './encode.js';
 import { NftTransaction, commitMembers, members, type NftCommitOptions } from './transaction.js';
@@ -151,16 +152,5 @@ export class Nft {
  */
 export async function openNft(opts: NftOpenOptions = {}): Promise<Nft> {
   const { netns, ...rest } = opts;
-  const ns =
-    netns === undefined
-      ? netnsApi.current()
-      : netns instanceof NetNs
-        ? await netnsApi.open({ path: `/proc/self/fd/${netns.fd}` })
-        : await netnsApi.open(netns);
-  try {
-    return new Nft(await NfnlSocket.open(netns === undefined ? -1 : ns.fd, rest), ns);
-  } catch (e) {
-    ns.close();
-    throw e;
-  }
+  return withOwnNetns(netns, async (fd, ns) => new Nft(await NfnlSocket.open(fd, rest), ns));
 }

@@ -11,7 +11,8 @@ import { RuleApi } from './rule/api.js';
 import { NsidApi } from './nsid/api.js';
 import { LinkApi } from './link/api.js';
 import { RtnlSocket, type OperationOptions } from '../netlink/socket.js';
-import { NetNs, netns as netnsApi, type NetnsRef } from '../netns/netns.js';
+import type { NetNs, NetnsRef } from '../netns/netns.js';
+import { withOwnNetns } from '../netns/own.js';
 import type { MonitorGroup } from '../monitor/groups.js';
 import { monitor, type Monitor, type MonitorOptions } from '../monitor/monitor.js';
 
@@ -115,18 +116,5 @@ export class Netlink {
  */
 export async function open(opts: OpenOptions = {}): Promise<Netlink> {
   const { netns, ...rest } = opts;
-  // The handle keeps its own fd on the namespace (the caller's NetNs stays
-  // the caller's to close).
-  const ns =
-    netns === undefined
-      ? netnsApi.current()
-      : netns instanceof NetNs
-        ? await netnsApi.open({ path: `/proc/self/fd/${netns.fd}` })
-        : await netnsApi.open(netns);
-  try {
-    return new Netlink(await RtnlSocket.open(netns === undefined ? -1 : ns.fd, rest), ns);
-  } catch (e) {
-    ns.close();
-    throw e;
-  }
+  return withOwnNetns(netns, async (fd, ns) => new Netlink(await RtnlSocket.open(fd, rest), ns));
 }
