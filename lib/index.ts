@@ -32,8 +32,12 @@ export type { MonitorGroup } from './monitor/groups.js';
 export type { MonitorEvent, MonitorAction, LinkEvent, AddrEvent, RouteEvent, NeighEvent, RuleEvent, NsidEvent, OverrunEvent, ResyncedEvent } from './monitor/events.js';
 export * from './topology/index.js';
 export * from './tun/index.js';
-export { openNft, Nft, type NftOpenOptions, type NftTableApi, type NftChainApi } from './nft/api.js';
-export { NftTransaction, type NftCommitOptions } from './nft/transaction.js';
+export { openNft, Nft, type NftOpenOptions, type NftTableApi, type NftChainApi, type NftRuleApi } from './nft/api.js';
+export { NftTransaction, type NftCommitOptions, type NftCommitResult } from './nft/transaction.js';
 export { NftBatchError } from './nft/errors.js';
 export { NfnlSocket, type BatchOptions } from './netlink/nfnl-socket.js';
 export type { NftFamily, NftHook, NftChainType, NftPriority, NftPriorityName, NftPolicy, NftTableSpec, NftTableRef, NftTable, NftChainSpec, NftChainRef, NftChain, NftListFilter, NftBatchFailure } from './nft/types.js';
+export type {
+  NftCmp, NftL4Proto, NftPorts, NftCtState, NftMatch, NftRateUnit, NftLimit, NftLogLevel, NftLog, NftNatFlags, NftNatTarget, NftNat, NftReject, NftVerdict, NftCounter,
+  NftRuleBody, NftRuleSpec, NftRuleFilter, NftRuleRef, NftRule, NftRegister, NftPayloadBase, NftMetaKey, NftCtKey, NftCmpOp, NftExpr,
+} from './nft/rule-types.js';

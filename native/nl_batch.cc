@@ -7,6 +7,8 @@
 #include "errors.h"
 #include "nl_codec.h"
 #include "nl_socket.h"
+#include "rtnl_napi.h"
+#include "tape_sink.h"
 
 namespace netloom {
 
@@ -43,7 +45,12 @@ bool NlBatch::on_ack(uint32_t seq, const rtnl::AckInfo& ack) {
   return answers_ == seqs_.size() - 2;
 }
 
-Napi::Value NlBatch::result(Napi::Env env) const {
+void NlBatch::on_echo(uint32_t seq, const uint8_t* msg, size_t len) {
+  long i = member_index(seq);
+  if (i >= 0) echoes_.emplace_back(static_cast<size_t>(i), std::vector<uint8_t>(msg, msg + len));
+}
+
+Napi::Value NlBatch::result(Napi::Env env, const NlCodec& codec) const {
   Napi::Object o = Napi::Object::New(env);
   o.Set("begin", begin_failed_ ? nack_error(env, begin_.error, begin_.msg, begin_.offset).Value() : env.Null());
   Napi::Array failures = Napi::Array::New(env, failures_.size());
@@ -55,6 +62,16 @@ Napi::Value NlBatch::result(Napi::Env env) const {
     failures.Set(static_cast<uint32_t>(i), f);
   }
   o.Set("failures", failures);
+  Napi::Array echoes = Napi::Array::New(env, echoes_.size());
+  for (size_t i = 0; i < echoes_.size(); i++) {
+    rtnl::TapeSink tape;
+    codec.decode(echoes_[i].second.data(), echoes_[i].second.size(), tape, rtnl::kNoNetnsid);
+    Napi::Object e = Napi::Object::New(env);
+    e.Set("index", Napi::Number::New(env, static_cast<double>(echoes_[i].first)));
+    e.Set("message", rtnl::tape_to_js(env, tape));  // a tape: materialized in JS
+    echoes.Set(static_cast<uint32_t>(i), e);
+  }
+  o.Set("echoes", echoes);
   return o;
 }
 
@@ -86,7 +103,7 @@ void NlSocket::settle_batch(Pending& p) {
   if (p.deferred == nullptr) return;
   napi_deferred d = p.deferred;
   p.deferred = nullptr;
-  napi_resolve_deferred(env_, d, p.batch->result(env_));
+  napi_resolve_deferred(env_, d, p.batch->result(env_, *codec_));
 }
 
 }  // namespace netloom

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "nl_codec.h"
 #include "rtnl_codec.h"
 
 namespace netloom {
@@ -31,9 +32,14 @@ class NlBatch {
   // batch is settled.
   bool on_ack(uint32_t seq, const rtnl::AckInfo& ack);
 
-  // { begin: NativeError | null, failures: [{ index, error: NativeError }] }:
-  // `index` counts members from 0.
-  Napi::Value result(Napi::Env env) const;
+  // Any other message with a member's sequence number: the copy the kernel
+  // sends at commit of what a member asked NLM_F_ECHO for (a new rule, with
+  // the handle it was given). Kept, to be decoded when the batch settles.
+  void on_echo(uint32_t seq, const uint8_t* msg, size_t len);
+
+  // { begin: NativeError | null, failures: [{ index, error: NativeError }],
+  //   echoes: [{ index, message }] }: `index` counts members from 0.
+  Napi::Value result(Napi::Env env, const NlCodec& codec) const;
 
  private:
   long member_index(uint32_t seq) const;
@@ -44,6 +50,7 @@ class NlBatch {
   bool begin_failed_ = false;
   rtnl::AckInfo begin_;
   std::vector<std::pair<size_t, rtnl::AckInfo>> failures_;
+  std::vector<std::pair<size_t, std::vector<uint8_t>>> echoes_;
 };
 
 }  // namespace netloom

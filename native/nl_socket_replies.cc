@@ -181,7 +181,9 @@ void NlSocket::handle_message(const uint8_t* msg, size_t len, int64_t netnsid, s
   if (p.dump) {
     if (p.abandoned) return;
     codec_->decode(msg, len, batches[h.nlmsg_seq].tape, rtnl::kNoNetnsid);
-  } else if (!p.batch) {
+  } else if (p.batch) {
+    p.batch->on_echo(h.nlmsg_seq, msg, len);
+  } else {
     p.replies.emplace_back(msg, msg + len);
   }
 }

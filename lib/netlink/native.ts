@@ -96,6 +96,8 @@ export interface NativeBatchResult {
   begin: NativeError | null;
   /** The members the kernel refused (then nothing was applied either), `index` counting members from 0. */
   failures: { index: number; error: NativeError }[];
+  /** What the kernel echoed at commit for members flagged NLM_F_ECHO (a new rule with its handle), decoded. */
+  echoes: { index: number; message: RawReply }[];
 }
 
 /** One nftnl_udata entry (the TLVs nft keeps in NFTA_*_USERDATA). */
@@ -166,7 +168,7 @@ export interface NativeSocket {
    * their own. Resolves once every member is answered or the opening message
    * is refused; rejects only when the batch could not be sent.
    */
-  batch(messages: NativeBatchMessage[], options?: { genid?: number }): Promise<NativeBatchResult>;
+  batch(messages: NativeBatchMessage[], options?: { genid?: number }): Promise<Omit<NativeBatchResult, 'echoes'> & { echoes: { index: number; message: Tape | null }[] }>;
 }
 
 /** Namespace primitives; fds are owned by the JS NetNs handle that holds them. */

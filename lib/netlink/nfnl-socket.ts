@@ -75,7 +75,7 @@ export class NfnlSocket {
     throwIfAborted(opts.signal, operation);
     const sock = this.#sock;
     if (sock === undefined) throw new NetlinkError(operation, 'EBADF', 9, { message: 'the nf_tables handle is closed' });
-    let pending: Promise<NativeBatchResult>;
+    let pending: ReturnType<NativeSocket['batch']>;
     try {
       pending = sock.batch(messages, opts.genid === undefined ? {} : { genid: opts.genid });
     } catch (e) {
@@ -85,9 +85,13 @@ export class NfnlSocket {
       }
       throw NetlinkError.from(e, operation);
     }
-    const sent = pending.catch((e: unknown) => {
-      throw NetlinkError.from(e, operation);
-    });
+    const sent = pending.then(
+      // The native side hands echoes over as tapes: decoded here, once settled.
+      (r) => ({ ...r, echoes: r.echoes.map((e) => ({ index: e.index, message: native.materialize(e.message)[0] as RawReply })) }),
+      (e: unknown) => {
+        throw NetlinkError.from(e, operation);
+      },
+    );
     return opts.signal ? raceAbort(sent, opts.signal, operation) : sent;
   }
 

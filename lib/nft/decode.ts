@@ -4,6 +4,9 @@
  * @module
  */
 import { constant, native, type RawAttrs, type RawReply } from '../netlink/native.js';
+import { decompileRule } from './decompile.js';
+import { decodeExpr } from './expr-codec.js';
+import type { NftRule } from './rule-types.js';
 import type { NftChain, NftFamily, NftHook, NftTable } from './types.js';
 import { MARK_PREFIX, OWNER_RE } from './validate.js';
 import { UDATA_COMMENT, familyName, hookName, policyName } from './values.js';
@@ -67,6 +70,19 @@ export function decodeChain(m: RawReply): NftChain {
   const comment = decodeComment(a.userdata);
   if (comment !== undefined) c.comment = comment;
   return c;
+}
+
+/** A NEWRULE message: its expressions, and their nft-level reading when there is one. */
+export function decodeRule(m: RawReply): NftRule {
+  const a = m.attrs;
+  const fam = family(m);
+  const list = (a.expressions as RawAttrs | undefined)?.elem;
+  const exprs = Array.isArray(list) ? list.map((e) => decodeExpr(e as RawAttrs)) : [];
+  const body = decompileRule(exprs, fam);
+  const r: NftRule = { family: fam, table: String(a.table ?? ''), chain: String(a.chain ?? ''), handle: num(a.handle), ...(body ?? {}), exprs, recognised: body !== undefined };
+  const comment = decodeComment(a.userdata);
+  if (comment !== undefined) r.comment = comment;
+  return r;
 }
 
 /** NEWGEN's generation id. */

@@ -6,26 +6,49 @@
 import type { NativeBatchMessage } from '../netlink/native.js';
 import type { BatchOptions, NfnlSocket } from '../netlink/nfnl-socket.js';
 import { NftBatchError, type BatchItem } from './errors.js';
-import { delChain, delTable, newChain, newTable } from './encode.js';
+import { compileRule } from './compile.js';
+import { decodeRule } from './decode.js';
+import { delChain, delRule, delTable, newChain, newRule, newTable, nftType } from './encode.js';
+import type { NftRuleFilter, NftRuleRef, NftRuleSpec } from './rule-types.js';
+import { checkRuleFilter, checkRuleRef, checkRuleSpec } from './rule-spec.js';
 import type { NftChainRef, NftChainSpec, NftTableRef, NftTableSpec } from './types.js';
 import { checkChain, checkChainRef, checkTable, checkTableRef } from './validate.js';
 
 /** Options of {@link NftTransaction.commit}. */
 export type NftCommitOptions = BatchOptions;
 
+/** What a committed transaction made. */
+export interface NftCommitResult {
+  /** The rules it added, in the order of their `rule.add`, with the handles the kernel gave them. */
+  rules: NftRuleRef[];
+}
+
 interface Member extends BatchItem {
   message: NativeBatchMessage;
+  /** A rule add: its echo carries the handle. */
+  rule?: true;
 }
 
 /** @internal Send members as one batch; throw NftBatchError if the kernel refused any. */
-export async function commitMembers(sock: NfnlSocket, operation: string, members: readonly Member[], opts: NftCommitOptions): Promise<void> {
-  if (members.length === 0) return;
+export async function commitMembers(sock: NfnlSocket, operation: string, members: readonly Member[], opts: NftCommitOptions): Promise<NftCommitResult> {
+  if (members.length === 0) return { rules: [] };
   const result = await sock.batch(
     operation,
     members.map((m) => m.message),
     opts,
   );
   if (result.begin !== null || result.failures.length > 0) throw new NftBatchError(operation, members, result, opts.genid);
+  // The commit also echoes a NEWGEN with a member's sequence number: only NEWRULE copies count.
+  const newRuleType = nftType('NFT_MSG_NEWRULE');
+  const echoed = new Map(result.echoes.filter((e) => e.message.type === newRuleType).map((e) => [e.index, e.message]));
+  const rules: NftRuleRef[] = [];
+  members.forEach((m, i) => {
+    const echo = m.rule ? echoed.get(i) : undefined;
+    if (echo === undefined) return;
+    const r = decodeRule(echo);
+    rules.push({ family: r.family as NftRuleRef['family'], table: r.table, chain: r.chain, handle: r.handle });
+  });
+  return { rules };
 }
 
 /** @internal The checked messages of single operations, shared with the handle. */
@@ -45,6 +68,20 @@ export const members = {
   chainDel: (ref: NftChainRef): Member => {
     const c = checkChainRef('nft.chain.del', ref);
     return { operation: 'chain.del', object: `chain ${c.family} ${c.table} ${c.name}`, request: ref, message: delChain(c) };
+  },
+  ruleAdd: (spec: NftRuleSpec): Member => {
+    const r = checkRuleSpec('nft.rule.add', spec);
+    const place = r.position === undefined ? { insert: r.insert } : { insert: r.insert, position: r.position };
+    const message = newRule(r.family, r.table, r.chain, compileRule(r.body, r.family), r.body.comment, place);
+    return { operation: 'rule.add', object: `rule ${r.family} ${r.table} ${r.chain}`, request: spec, message, rule: true };
+  },
+  ruleDel: (ref: NftRuleRef): Member => {
+    const r = checkRuleRef('nft.rule.del', ref);
+    return { operation: 'rule.del', object: `rule ${r.family} ${r.table} ${r.chain} handle ${r.handle}`, request: ref, message: delRule(r) };
+  },
+  ruleFlush: (chain: NftRuleFilter): Member => {
+    const c = checkRuleFilter('nft.rule.flush', chain, true) as Required<NftRuleFilter>;
+    return { operation: 'rule.flush', object: `chain ${c.family} ${c.table} ${c.chain}`, request: chain, message: delRule(c) };
   },
 };
 
@@ -72,6 +109,17 @@ export class NftTransaction {
     del: (ref: NftChainRef): this => this.#push(() => members.chainDel(ref)),
   };
 
+  /**
+   * Rules: `add` (`nft add rule`, `nft insert rule` with `insert`), `del`
+   * (`nft delete rule ... handle N`), `flush` (`nft flush chain`). The
+   * handles of added rules come back from {@link NftTransaction.commit}.
+   */
+  readonly rule = {
+    add: (spec: NftRuleSpec): this => this.#push(() => members.ruleAdd(spec)),
+    del: (ref: NftRuleRef): this => this.#push(() => members.ruleDel(ref)),
+    flush: (chain: NftRuleFilter): this => this.#push(() => members.ruleFlush(chain)),
+  };
+
   /** @internal Use the handle's `transaction()`. */
   constructor(sock: NfnlSocket) {
     this.#sock = sock;
@@ -93,10 +141,11 @@ export class NftTransaction {
    * names the failing change by its index and object. With `genid` (from the
    * handle's `genId()`), the kernel refuses the whole batch with ERESTART if
    * anyone changed the ruleset since. An empty transaction sends nothing.
+   * Resolves with the handles of the rules it added.
    */
-  async commit(opts: NftCommitOptions = {}): Promise<void> {
+  async commit(opts: NftCommitOptions = {}): Promise<NftCommitResult> {
     if (this.#committed) throw new Error('nft.transaction: already committed; start a new one');
     this.#committed = true;
-    await commitMembers(this.#sock, 'nft.commit', this.#members, opts);
+    return commitMembers(this.#sock, 'nft.commit', this.#members, opts);
   }
 }
