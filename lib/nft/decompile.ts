@@ -48,9 +48,14 @@ function flagsOf(flags: number): NftNatFlags {
  * A NAT expression as nft sends it, from the kernel's dump of it: the kernel
  * fills in a range's upper register with the lower one when there was only
  * one, and adds NF_NAT_RANGE_MAP_IPS (and PROTO_SPECIFIED) for the
- * registers given; nft sends neither.
+ * registers given; nft sends neither. Likewise a log's default level.
  */
 function asSent(e: NftExpr): NftExpr {
+  if (e.kind === 'log' && e.level === LOG_LEVELS.warn && e.group === undefined) {
+    // The kernel reports the level it logs at, warn when none was given.
+    const { level: _default, ...rest } = e;
+    return rest;
+  }
   if (e.kind !== 'nat' && e.kind !== 'masq' && e.kind !== 'redir') return e;
   const out = { ...e };
   if (out.protoMax !== undefined && out.protoMax === out.protoMin) delete out.protoMax;

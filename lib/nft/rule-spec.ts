@@ -19,6 +19,7 @@ export interface CheckedRule {
 }
 
 const PLACE_FIELDS = ['family', 'table', 'chain', 'insert', 'position'];
+const BODY_FIELDS = ['match', 'limit', 'counter', 'log', 'nat', 'verdict', 'comment', 'exprs'];
 
 function object(op: string, v: unknown, what: string): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new TypeError(`${op}: ${what} must be an object`);
@@ -39,7 +40,10 @@ export function checkRuleSpec(op: string, spec: NftRuleSpec): CheckedRule {
   const chain = checkName(op, o.chain, 'chain');
   if (o.insert !== undefined && typeof o.insert !== 'boolean') throw new TypeError(`${op}: insert: must be a boolean`);
   const body: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (!PLACE_FIELDS.includes(k)) body[k] = v;
+  for (const [k, v] of Object.entries(o)) {
+    if (BODY_FIELDS.includes(k)) body[k] = v;
+    else if (!PLACE_FIELDS.includes(k)) throw new TypeError(`${op}: ${k}: unknown field (known: ${[...PLACE_FIELDS, ...BODY_FIELDS].join(', ')})`);
+  }
   checkRuleBody(op, body as NftRuleBody, family);
   const out: CheckedRule = { family, table, chain, insert: o.insert === true, body: body as NftRuleBody };
   if (o.position !== undefined) out.position = handle(op, o.position, 'position');
