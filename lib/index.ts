@@ -35,6 +35,8 @@ export * from './tun/index.js';
 export { openNft, Nft, type NftOpenOptions, type NftTableApi, type NftChainApi, type NftRuleApi } from './nft/api.js';
 export { NftTransaction, type NftCommitOptions, type NftCommitResult } from './nft/transaction.js';
 export { NftBatchError } from './nft/errors.js';
+export type { NftRuleset, NftTableDecl, NftChainDecl } from './nft/ruleset.js';
+export type { NftApplyOptions, NftApplyResult } from './nft/ruleset-apply.js';
 export { masquerade, publishPort, snat, dnat, allow, deny, type MasqueradeOptions, type PublishPortOptions, type OneToOneOptions, type FilterOptions } from './nft/recipes.js';
 export { NfnlSocket, type BatchOptions } from './netlink/nfnl-socket.js';
 export type { NftFamily, NftHook, NftChainType, NftPriority, NftPriorityName, NftPolicy, NftTableSpec, NftTableRef, NftTable, NftChainSpec, NftChainRef, NftChain, NftListFilter, NftBatchFailure } from './nft/types.js';

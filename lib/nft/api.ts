@@ -12,6 +12,8 @@ import { decodeChain, decodeGen, decodeRule, decodeTable } from './decode.js';
 import { dumpRequest, genRequest, nftType, ruleDumpRequest } from './encode.js';
 import type { NftRule, NftRuleFilter, NftRuleRef, NftRuleSpec } from './rule-types.js';
 import { checkRuleFilter } from './rule-spec.js';
+import { applyRuleset, type NftApplyOptions, type NftApplyResult } from './ruleset-apply.js';
+import type { NftRuleset } from './ruleset.js';
 import { NftTransaction, commitMembers, members, type NftCommitOptions } from './transaction.js';
 import type { NftChain, NftChainRef, NftChainSpec, NftListFilter, NftTable, NftTableRef, NftTableSpec } from './types.js';
 import { checkFilter } from './validate.js';
@@ -166,6 +168,19 @@ export class Nft {
    */
   transaction(): NftTransaction {
     return new NftTransaction(this.socket);
+  }
+
+  /**
+   * Make the kernel hold exactly the declared tables of `ruleset.owner`:
+   * missing ones created, differing ones replaced whole, undeclared ones of
+   * that owner deleted, all in one transaction (or none of it); tables of
+   * other owners are never touched. Checked whole first (a jump to an
+   * undeclared chain is a TypeError naming its path). `dryRun` only reports.
+   *
+   * Equivalent to: `nft -f ruleset.nft` with `delete table` for each replaced table first
+   */
+  apply(ruleset: NftRuleset, opts: NftApplyOptions = {}): Promise<NftApplyResult> {
+    return applyRuleset(this.socket, ruleset, opts);
   }
 
   /**

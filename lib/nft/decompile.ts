@@ -50,7 +50,7 @@ function flagsOf(flags: number): NftNatFlags {
  * one, and adds NF_NAT_RANGE_MAP_IPS (and PROTO_SPECIFIED) for the
  * registers given; nft sends neither. Likewise a log's default level.
  */
-function asSent(e: NftExpr): NftExpr {
+export function asSent(e: NftExpr): NftExpr {
   if (e.kind === 'log' && e.level === LOG_LEVELS.warn && e.group === undefined) {
     // The kernel reports the level it logs at, warn when none was given.
     const { level: _default, ...rest } = e;

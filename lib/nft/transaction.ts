@@ -23,7 +23,8 @@ export interface NftCommitResult {
   rules: NftRuleRef[];
 }
 
-interface Member extends BatchItem {
+/** @internal One message of a transaction, with what it was for. */
+export interface Member extends BatchItem {
   message: NativeBatchMessage;
   /** A rule add: its echo carries the handle. */
   rule?: true;

@@ -1,0 +1,146 @@
+/**
+ * `apply(ruleset)`: an owner's declared tables compared with what the kernel
+ * holds, and the difference committed as one transaction, guarded by the
+ * generation id (a concurrent change makes it read and compare again).
+ * Unchanged tables are left alone (their counters keep counting); a table
+ * that differs in anything is replaced whole (deleted and made again in the
+ * same batch, so packets never see it half-made); tables of the owner that
+ * are no longer declared are deleted; tables of anyone else are never
+ * touched, and one in the way is a conflict reported before any change.
+ * @module
+ */
+import type { NfnlSocket } from '../netlink/nfnl-socket.js';
+import type { OperationOptions } from '../netlink/socket.js';
+import { constant } from '../netlink/native.js';
+import { decodeChain, decodeGen, decodeRule, decodeTable } from './decode.js';
+import { asSent } from './decompile.js';
+import { delTable, dumpRequest, genRequest, nftType, ruleDumpRequest } from './encode.js';
+import { NftBatchError } from './errors.js';
+import { encodeExpr } from './expr-codec.js';
+import type { NftExpr, NftRule } from './rule-types.js';
+import { type CheckedTableDecl, type NftRuleset, checkRuleset, createMessages } from './ruleset.js';
+import { commitMembers, type Member } from './transaction.js';
+import type { NftChain, NftFamily, NftTable } from './types.js';
+import { MARK_PREFIX } from './validate.js';
+import { hookName, policyName } from './values.js';
+
+/** Options of {@link Nft.apply}. */
+export interface NftApplyOptions extends OperationOptions {
+  /** Only compare and report; change nothing. */
+  dryRun?: boolean;
+}
+
+/** What {@link Nft.apply} did (or, with `dryRun`, would do), by table (`inet filter`). */
+export interface NftApplyResult {
+  created: string[];
+  replaced: string[];
+  removed: string[];
+  unchanged: string[];
+  /** The generation the kernel's ruleset had when it was compared. */
+  generation: number;
+}
+
+interface LiveTable {
+  table: NftTable;
+  chains: NftChain[];
+  rules: NftRule[];
+}
+
+const key = (family: NftFamily | number, name: string): string => `${family} ${name}`;
+
+async function readLive(sock: NfnlSocket, opts: OperationOptions): Promise<{ gen: number; tables: Map<string, LiveTable> }> {
+  const gen = decodeGen(await sock.request('nft.apply', nftType('NFT_MSG_GETGEN'), 0, genRequest(), opts));
+  const tables = new Map<string, LiveTable>();
+  const replies = await sock.collect('nft.apply', nftType('NFT_MSG_GETTABLE'), dumpRequest(undefined), opts);
+  for (const m of replies) if (m.type === nftType('NFT_MSG_NEWTABLE')) {
+    const t = decodeTable(m);
+    tables.set(key(t.family, t.name), { table: t, chains: [], rules: [] });
+  }
+  for (const m of await sock.collect('nft.apply', nftType('NFT_MSG_GETCHAIN'), dumpRequest(undefined), opts)) {
+    if (m.type !== nftType('NFT_MSG_NEWCHAIN')) continue;
+    const c = decodeChain(m);
+    tables.get(key(c.family, c.table))?.chains.push(c);
+  }
+  for (const m of await sock.collect('nft.apply', nftType('NFT_MSG_GETRULE'), ruleDumpRequest(undefined, undefined, undefined), opts)) {
+    if (m.type !== nftType('NFT_MSG_NEWRULE')) continue;
+    const r = decodeRule(m);
+    tables.get(key(r.family, r.table))?.rules.push(r);
+  }
+  return { gen, tables };
+}
+
+// A rule's expressions as compared: what nft would send, counters at zero
+// (a counter's count is state, not declaration).
+function ruleText(exprs: readonly NftExpr[]): string {
+  return JSON.stringify(exprs.map((e) => encodeExpr(e.kind === 'counter' ? { kind: 'counter', packets: 0, bytes: 0 } : asSent(e))));
+}
+
+/** Whether the live table is exactly the declared one. */
+function same(d: CheckedTableDecl, live: LiveTable): boolean {
+  const t = live.table;
+  const flags = (t.flags.dormant ? constant('NFT_TABLE_F_DORMANT') : 0) | (t.flags.owner ? constant('NFT_TABLE_F_OWNER') : 0);
+  const mark = `${MARK_PREFIX}${t.owner ?? ''}${t.comment !== undefined ? ` ${t.comment}` : ''}`;
+  if (flags !== d.table.flags || mark !== d.table.comment) return false;
+  if (live.chains.length !== d.chains.length) return false;
+  const family = d.table.family;
+  for (const { chain, rules } of d.chains) {
+    const c = live.chains.find((x) => x.name === chain.name);
+    if (c === undefined || c.comment !== chain.comment) return false;
+    const b = chain.base;
+    if (b === undefined) {
+      if (c.hook !== undefined) return false;
+    } else {
+      const devices = b.device === undefined ? undefined : [b.device];
+      const policy = policyName(b.policy ?? constant('NF_ACCEPT'));
+      if (c.type !== b.type || c.hook !== hookName(family, b.hook) || c.priority !== b.priority || c.policy !== policy || JSON.stringify(c.devices) !== JSON.stringify(devices)) return false;
+    }
+    const lr = live.rules.filter((r) => r.chain === chain.name);
+    if (lr.length !== rules.length) return false;
+    if (!rules.every((r, i) => lr[i]?.comment === r.comment && ruleText(lr[i]?.exprs ?? []) === ruleText(r.exprs))) return false;
+  }
+  return true;
+}
+
+function members(d: CheckedTableDecl, what: string): Member[] {
+  return createMessages(d).map((message) => ({ operation: what, object: `table ${d.key}`, request: d.key, message }));
+}
+
+/** @internal Compare and commit; see {@link Nft.apply}. */
+export async function applyRuleset(sock: NfnlSocket, ruleset: NftRuleset, opts: NftApplyOptions = {}): Promise<NftApplyResult> {
+  const decls = checkRuleset('nft.apply', ruleset);
+  const { dryRun, ...io } = opts;
+  for (let attempt = 1; ; attempt++) {
+    const { gen, tables } = await readLive(sock, io);
+    const result: NftApplyResult = { created: [], replaced: [], removed: [], unchanged: [], generation: gen };
+    const batch: Member[] = [];
+    for (const d of decls) {
+      const live = tables.get(d.key);
+      if (live === undefined) {
+        result.created.push(d.key);
+        batch.push(...members(d, 'apply.create'));
+      } else if (live.table.owner !== ruleset.owner) {
+        const whose = live.table.owner === undefined ? 'not made by netloom' : `owned by '${live.table.owner}'`;
+        throw Object.assign(new Error(`nft.apply: table ${d.key} exists and is ${whose}; nothing was changed`), { code: 'EEXIST', object: `table ${d.key}` });
+      } else if (same(d, live)) {
+        result.unchanged.push(d.key);
+      } else {
+        result.replaced.push(d.key);
+        batch.push({ operation: 'apply.replace', object: `table ${d.key}`, request: d.key, message: delTable({ family: d.table.family, name: d.table.name }) }, ...members(d, 'apply.replace'));
+      }
+    }
+    for (const [k, live] of tables) {
+      if (live.table.owner !== ruleset.owner || decls.some((d) => d.key === k) || typeof live.table.family === 'number') continue;
+      result.removed.push(k);
+      batch.push({ operation: 'apply.remove', object: `table ${k}`, request: k, message: delTable({ family: live.table.family, name: live.table.name }) });
+    }
+    if (dryRun || batch.length === 0) return result;
+    try {
+      await commitMembers(sock, 'nft.apply', batch, { ...io, genid: gen });
+      return result;
+    } catch (e) {
+      // Someone changed the ruleset between our read and our commit: read again.
+      if (e instanceof NftBatchError && e.code === 'ERESTART' && e.index === undefined && attempt < 3) continue;
+      throw e;
+    }
+  }
+}
