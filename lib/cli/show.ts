@@ -1,5 +1,5 @@
 /**
- * `netloom show`: namespaces, their links and addresses, as a tree.
+ * `netloom show`: namespaces, their links, addresses and nf_tables tables, as a tree.
  * @module
  */
 import type { Scan } from '../topology/scan.js';
@@ -12,7 +12,8 @@ import { liveTunMode } from '../topology/tuntap.js';
  * ├─ lo          loopback  up     127.0.0.1/8 ::1/128
  * └─ br0         bridge    up     198.18.1.10/24
  * netns lab-ns1  [topology lab]
- * └─ eth0        veth      up     198.18.1.11/24  <-> current/veth1
+ * ├─ eth0        veth      up     198.18.1.11/24  <-> current/veth1
+ * └─ table inet netloom-lab  nftables   2 chains, 2 rules  [owner lab]
  * ```
  */
 export function renderTree(scan: Scan): string {
@@ -36,6 +37,10 @@ export function renderTree(scan: Scan): string {
       if (peer !== undefined) extra.push(`<-> ${peer}`);
       return [l.name, kind, state, [...addrs, ...extra].join('  ')];
     });
+    for (const x of ns.tables) {
+      const counts = `${x.chains} chain${x.chains === 1 ? '' : 's'}, ${x.rules} rule${x.rules === 1 ? '' : 's'}`;
+      rows.push([`table ${x.table}`, 'nftables', '', `${counts}${x.owner === undefined ? '' : `  [owner ${x.owner}]`}`]);
+    }
     const w = [0, 1, 2].map((c) => Math.max(0, ...rows.map((r) => (r[c] ?? '').length)));
     rows.forEach((r, i) => {
       const branch = i === rows.length - 1 ? '└─' : '├─';

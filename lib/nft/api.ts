@@ -180,6 +180,7 @@ export class Nft {
    * Equivalent to: `nft -f ruleset.nft` with `delete table` for each replaced table first
    */
   apply(ruleset: NftRuleset, opts: NftApplyOptions = {}): Promise<NftApplyResult> {
+    // (an internal `onRead` option hands the topology what was read)
     return applyRuleset(this.socket, ruleset, opts);
   }
 

@@ -20,7 +20,7 @@ import { encodeExpr } from './expr-codec.js';
 import type { NftExpr, NftRule } from './rule-types.js';
 import { type CheckedTableDecl, type NftRuleset, checkRuleset, createMessages } from './ruleset.js';
 import { commitMembers, type Member } from './transaction.js';
-import type { NftChain, NftFamily, NftTable } from './types.js';
+import type { NftChain, NftChainType, NftFamily, NftPolicy, NftTable } from './types.js';
 import { MARK_PREFIX } from './validate.js';
 import { hookName, policyName } from './values.js';
 
@@ -40,7 +40,8 @@ export interface NftApplyResult {
   generation: number;
 }
 
-interface LiveTable {
+/** @internal One table as the kernel holds it. */
+export interface LiveTable {
   table: NftTable;
   chains: NftChain[];
   rules: NftRule[];
@@ -48,7 +49,8 @@ interface LiveTable {
 
 const key = (family: NftFamily | number, name: string): string => `${family} ${name}`;
 
-async function readLive(sock: NfnlSocket, opts: OperationOptions): Promise<{ gen: number; tables: Map<string, LiveTable> }> {
+/** @internal The generation, and every table with its chains and rules. */
+export async function readLive(sock: NfnlSocket, opts: OperationOptions): Promise<{ gen: number; tables: Map<string, LiveTable> }> {
   const gen = decodeGen(await sock.request('nft.apply', nftType('NFT_MSG_GETGEN'), 0, genRequest(), opts));
   const tables = new Map<string, LiveTable>();
   const replies = await sock.collect('nft.apply', nftType('NFT_MSG_GETTABLE'), dumpRequest(undefined), opts);
@@ -105,12 +107,39 @@ function members(d: CheckedTableDecl, what: string): Member[] {
   return createMessages(d).map((message) => ({ operation: what, object: `table ${d.key}`, request: d.key, message }));
 }
 
+/**
+ * @internal An owner's tables as a ruleset that `apply` makes again exactly
+ * (rules as their kernel expressions): what a rollback restores.
+ */
+export function snapshot(tables: ReadonlyMap<string, LiveTable>, owner: string): NftRuleset {
+  const out: NftRuleset = { owner, tables: [] };
+  for (const { table: t, chains, rules } of tables.values()) {
+    if (t.owner !== owner || typeof t.family === 'number') continue;
+    out.tables.push({
+      family: t.family,
+      name: t.name,
+      ...(t.comment !== undefined ? { comment: t.comment } : {}),
+      flags: t.flags,
+      chains: chains.map((c) => ({
+        name: c.name,
+        ...(c.comment !== undefined ? { comment: c.comment } : {}),
+        ...(c.hook !== undefined && typeof c.hook === 'string'
+          ? { type: c.type as NftChainType, hook: c.hook, priority: c.priority ?? 0, policy: c.policy as NftPolicy, ...(c.devices?.[0] !== undefined ? { device: c.devices[0] } : {}) }
+          : {}),
+        rules: rules.filter((r) => r.chain === c.name).map((r) => ({ exprs: r.exprs.map(asSent), ...(r.comment !== undefined ? { comment: r.comment } : {}) })),
+      })),
+    });
+  }
+  return out;
+}
+
 /** @internal Compare and commit; see {@link Nft.apply}. */
-export async function applyRuleset(sock: NfnlSocket, ruleset: NftRuleset, opts: NftApplyOptions = {}): Promise<NftApplyResult> {
+export async function applyRuleset(sock: NfnlSocket, ruleset: NftRuleset, opts: NftApplyOptions & { onRead?: (live: Map<string, LiveTable>) => void } = {}): Promise<NftApplyResult> {
   const decls = checkRuleset('nft.apply', ruleset);
-  const { dryRun, ...io } = opts;
+  const { dryRun, onRead, ...io } = opts;
   for (let attempt = 1; ; attempt++) {
     const { gen, tables } = await readLive(sock, io);
+    onRead?.(tables);
     const result: NftApplyResult = { created: [], replaced: [], removed: [], unchanged: [], generation: gen };
     const batch: Member[] = [];
     for (const d of decls) {

@@ -1,7 +1,8 @@
 /**
  * Executing a difference: stage by stage in dependency order (namespaces,
  * links, masters and other link changes, addresses, routes, neighbours,
- * FDB, per-interface sysctls, then removals of what is no longer declared).
+ * FDB, per-interface sysctls, NAT and firewall (one nf_tables transaction
+ * per namespace), then removals of what is no longer declared).
  * TUN/TAP devices are made in the links stage too, in the wave after their
  * master (a TAP on a declared bridge).
  * Within a stage, the requests of every namespace go out together, each
@@ -28,6 +29,7 @@ import type { PlanStage, PlanStep, StepIndex } from './plan.js';
 import { openPersistent } from './tuntap.js';
 import { StepFailure, type Undo, ignoreGone, routeSpecOf, settle } from './apply-undo.js';
 import { waves } from './waves.js';
+import { nftOf } from './nft-live.js';
 
 /** A progress report from `apply`. */
 export type TopologyProgress =
@@ -173,6 +175,21 @@ export async function execute(diff: Diff, env: ApplyEnv): Promise<StageTiming[]>
       ),
     );
     await stage('sysctls', () => settle(diff.namespaces.flatMap((d) => d.ifSysctls.map((w) => step(w, () => writeSysctl(d, w))))));
+    await stage('firewall', () =>
+      settle(
+        diff.namespaces.flatMap((d) => {
+          const work = d.nft;
+          if (work === undefined) return [];
+          return [
+            step(work, async () => {
+              const nft = await nftOf(h(d.ns.key), sig);
+              await nft.apply(work.ruleset, sig);
+              log(d.ns.key, `nf_tables tables of ${d.ns.key}`, () => nft.apply(work.before));
+            }),
+          ];
+        }),
+      ),
+    );
   } catch (e) {
     const failure = e instanceof StepFailure ? e : new StepFailure(undefined, e);
     env.onProgress?.({ type: 'rollback', step: failure.step, undo: undo.length });

@@ -6,8 +6,10 @@
  *    ones), the links marked `netloom:NAME`: a whole link group in one
  *    kernel batch (`ip link del group N`) when every link of the group is
  *    the topology's, one by one otherwise;
+ *    and the nf_tables tables marked `netloom:NAME` (its NAT and firewall);
  * 2. every named namespace whose `lo` is marked `netloom:NAME:netns`:
- *    deleted (`ip netns del`), which removes all its links in one batch.
+ *    deleted (`ip netns del`), which removes all its links and tables in
+ *    one go.
  *
  * Anonymous namespaces vanish with the handles that hold them (the
  * topology's, or the process's when it died).
@@ -18,6 +20,7 @@ import type { OperationOptions } from '../netlink/socket.js';
 import type { NsHandle } from './live.js';
 import { loAlias, ownedNamedNamespaces } from './live.js';
 import { isLinkOf, isNetnsOf } from './marks.js';
+import { deleteMarkedTables } from './nft-live.js';
 
 /** What destroy removed. */
 export interface DestroyResult {
@@ -25,6 +28,8 @@ export interface DestroyResult {
   namespaces: string[];
   /** The links deleted in namespaces the topology does not own, as 'NAMESPACE/LINK'. */
   links: string[];
+  /** The nf_tables tables deleted in namespaces the topology does not own, as 'NAMESPACE/FAMILY NAME'. */
+  tables: string[];
   /** Anonymous namespaces let go (they vanish once nothing holds them). */
   anonymous: number;
 }
@@ -78,8 +83,9 @@ export async function destroyMarked(
   // The two halves touch different namespaces, so they go at once: a
   // namespace that is unmounted here lives on while this process holds it,
   // so its veth ends in the targets are still deleted in the same batch.
-  const [links, names] = await Promise.all([
+  const [links, tables, names] = await Promise.all([
     Promise.all(targets.map((t) => deleteMarkedLinks(topology, t, opts))).then((l) => l.flat()),
+    Promise.all(targets.map(async (t) => (await deleteMarkedTables(t.handle, topology, opts)).map((x) => `${t.label}/${x}`))).then((l) => l.flat()),
     (async () => {
       const [known, others] = await Promise.all([
         Promise.all(
@@ -95,5 +101,5 @@ export async function destroyMarked(
       return owned;
     })(),
   ]);
-  return { namespaces: names, links, anonymous: 0 };
+  return { namespaces: names, links, tables, anonymous: 0 };
 }

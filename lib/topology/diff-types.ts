@@ -9,6 +9,8 @@ import type { Link } from '../rtnl/link/types.js';
 import type { Neighbour } from '../rtnl/neigh/types.js';
 import type { Route } from '../rtnl/route/types.js';
 import type { LiveNs } from './live.js';
+import type { NftApplyResult } from '../nft/ruleset-apply.js';
+import type { NftRuleset } from '../nft/ruleset.js';
 import type { Model, ModelAddress, ModelFdb, ModelLink, ModelNeigh, ModelNs, ModelRoute, ModelSysctl } from './model.js';
 
 /** A sysctl to write, and what it was. */
@@ -89,6 +91,18 @@ export interface NsDiff {
   fdbCreates: ModelFdb[];
   /** Remote (VXLAN) entries on the topology's links no longer declared. */
   fdbRemoves: FdbRecord[];
+  /** The namespace's NAT and firewall, when its tables are to be made, replaced or removed. */
+  nft: NftWork | undefined;
+}
+
+/** The nf_tables work of one namespace: one transaction. */
+export interface NftWork {
+  /** The declared ruleset. */
+  ruleset: NftRuleset;
+  /** What applying it does, by table. */
+  plan: Pick<NftApplyResult, 'created' | 'replaced' | 'removed'>;
+  /** The topology's tables as they were (what a rollback restores). */
+  before: NftRuleset;
 }
 
 /** The whole difference. */

@@ -54,7 +54,13 @@ export function computeDiff(model: Model, input: DiffInput): Diff {
       neighRemoves: [],
       fdbCreates: [],
       fdbRemoves: [],
+      nft: undefined,
     };
+    if (ns.nft !== undefined) {
+      if (live?.nftConflict !== undefined) conflicts.push(`${ns.path}: ${live.nftConflict}`);
+      const p = live?.nft?.plan ?? { created: ns.nft.tables.map((t) => `${t.family} ${t.name}`), replaced: [], removed: [] };
+      if (p.created.length + p.replaced.length + p.removed.length > 0) d.nft = { ruleset: ns.nft, plan: p, before: live?.nft?.before ?? { owner: model.name, tables: [] } };
+    }
     const lo = live?.byName.get('lo');
     if (d.create) d.lo = { alias: undefined, up: ns.lo === true };
     else if (ns.lo !== undefined && lo !== undefined && lo.up !== ns.lo) d.lo = { up: ns.lo };

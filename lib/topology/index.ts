@@ -15,6 +15,10 @@ export type {
   TopologyNeighbour,
   TopologyFdbEntry,
   TopologyTunTap,
+  TopologyNat,
+  TopologyFirewall,
+  TopologyFirewallChain,
+  TopologyFirewallRule,
 } from './types.js';
 export { formatPlan, STAGES, type Plan, type PlanStep, type PlanStage, type PlanAction, type PlanObject } from './plan.js';
 export type { TopologyProgress, StageTiming } from './apply.js';

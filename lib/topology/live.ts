@@ -14,6 +14,7 @@ import type { OperationOptions } from '../netlink/socket.js';
 import type { Route } from '../rtnl/route/types.js';
 import { isNetnsOf } from './marks.js';
 import type { ModelNs, ModelSysctl } from './model.js';
+import { closeNft, type NftLive } from './nft-live.js';
 
 /** An open namespace and an rtnetlink handle in it. */
 export interface NsHandle {
@@ -43,6 +44,10 @@ export interface LiveNs {
   fdb: FdbRecord[];
   /** The sysctls asked for; undefined where there is no such file (yet). */
   sysctls: Map<string, string | undefined>;
+  /** For namespaces that declare NAT or a firewall: what applying it would do. */
+  nft?: NftLive;
+  /** Why the declared ruleset cannot be applied (a table in the way that is not the topology's). */
+  nftConflict?: string;
 }
 
 /** Open `ns`, then an rtnetlink handle in it; the namespace is closed again if the handle fails. */
@@ -57,6 +62,7 @@ export async function handleOn(ns: NetNs, opts: OperationOptions = {}): Promise<
 
 /** Close a handle pair (idempotent, never throws). */
 export async function closeHandle(h: NsHandle): Promise<void> {
+  await closeNft(h);
   await h.nl.close().catch(() => undefined);
   h.ns.close();
 }

@@ -11,6 +11,7 @@ import type { AddrAddOptions } from '../rtnl/addr/types.js';
 import type { FdbEntry } from '../rtnl/fdb/types.js';
 import type { NeighEntry } from '../rtnl/neigh/types.js';
 import type { RouteSpec } from '../rtnl/route/types.js';
+import type { NftRuleset } from '../nft/ruleset.js';
 
 /** Where a namespace comes from, and so whether the topology owns it. */
 export type NsSource = 'named' | 'anonymous' | 'current' | 'external';
@@ -53,6 +54,8 @@ export interface ModelNs {
   neighbours: ModelNeigh[];
   /** FDB entries. */
   fdb: ModelFdb[];
+  /** The nf_tables ruleset of its `nat:` and `firewall:` (undefined: it declares neither, and its tables are left alone). */
+  nft: NftRuleset | undefined;
 }
 
 /** True if the topology creates (and so owns and removes) this namespace. */

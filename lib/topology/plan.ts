@@ -7,16 +7,16 @@ import type { Diff, NsDiff } from './diff-types.js';
 import type { ModelLink } from './model.js';
 
 /** The stages of an apply, in order. */
-export type PlanStage = 'namespaces' | 'links' | 'masters' | 'addresses' | 'routes' | 'neighbours' | 'fdb' | 'sysctls' | 'removals';
+export type PlanStage = 'namespaces' | 'links' | 'masters' | 'addresses' | 'routes' | 'neighbours' | 'fdb' | 'sysctls' | 'firewall' | 'removals';
 
 /** All stages, in the order apply runs them. */
-export const STAGES: readonly PlanStage[] = ['namespaces', 'links', 'masters', 'addresses', 'routes', 'neighbours', 'fdb', 'sysctls', 'removals'];
+export const STAGES: readonly PlanStage[] = ['namespaces', 'links', 'masters', 'addresses', 'routes', 'neighbours', 'fdb', 'sysctls', 'firewall', 'removals'];
 
 /** What a step does. `replace`: delete, then make again (the kernel cannot change it in place). */
 export type PlanAction = 'create' | 'change' | 'replace' | 'remove';
 
 /** What a step works on. */
-export type PlanObject = 'netns' | 'link' | 'address' | 'route' | 'neighbour' | 'fdb' | 'sysctl';
+export type PlanObject = 'netns' | 'link' | 'address' | 'route' | 'neighbour' | 'fdb' | 'sysctl' | 'nftables';
 
 /** One step of a plan. */
 export interface PlanStep {
@@ -84,6 +84,16 @@ function nsSteps(d: NsDiff, index: StepIndex | undefined): PlanStep[] {
   for (const n of d.neighCreates) step(n, 'neighbours', 'create', 'neighbour', n.key, n.path);
   for (const n of d.neighChanges) step(n, 'neighbours', 'change', 'neighbour', n.model.key, n.model.path, n.desc);
   for (const f of d.fdbCreates) step(f, 'fdb', 'create', 'fdb', f.key, f.path);
+  if (d.nft !== undefined) {
+    // One transaction: the first step stands for it in progress and errors.
+    const what = (t: string): string => `table ${t} (${summary(d.nft as NonNullable<NsDiff['nft']>, t)})`;
+    const path = `${d.ns.path}.nat/firewall`;
+    const refs: unknown[] = [d.nft];
+    const ref = (): unknown => refs.shift() ?? {};
+    for (const t of d.nft.plan.created) step(ref(), 'firewall', 'create', 'nftables', what(t), path);
+    for (const t of d.nft.plan.replaced) step(ref(), 'firewall', 'replace', 'nftables', what(t), path);
+    for (const t of d.nft.plan.removed) step(ref(), 'firewall', 'remove', 'nftables', `table ${t}`, undefined);
+  }
   for (const w of d.ifSysctls) step(w, 'sysctls', w.old === undefined ? 'create' : 'change', 'sysctl', w.sysctl.name, w.sysctl.path, [`${w.old ?? '(unset)'} -> ${w.sysctl.value}`]);
   const nameOf = (ifindex: number): string => d.live?.byIndex.get(ifindex)?.name ?? `if${ifindex}`;
   for (const f of d.fdbRemoves) step(f, 'removals', 'remove', 'fdb', `${f.lladdr ?? '?'} dev ${nameOf(f.ifindex)}${f.dst === undefined ? '' : ` dst ${f.dst}`}`, undefined);
@@ -92,6 +102,14 @@ function nsSteps(d: NsDiff, index: StepIndex | undefined): PlanStep[] {
   for (const a of d.addrRemoves) step(a, 'removals', 'remove', 'address', `${a.live.cidr} on ${a.link.name}`, undefined);
   for (const l of d.linkRemoves) step(l, 'removals', 'remove', 'link', `${l.name} (${l.kind ?? 'link'})`, undefined);
   return out;
+}
+
+/** `4 chains, 7 rules` of a declared table. */
+function summary(w: NonNullable<NsDiff['nft']>, key: string): string {
+  const t = w.ruleset.tables.find((x) => `${x.family} ${x.name}` === key);
+  const chains = t?.chains ?? [];
+  const rules = chains.reduce((n, c) => n + (c.rules?.length ?? 0), 0);
+  return `${chains.length} chain${chains.length === 1 ? '' : 's'}, ${rules} rule${rules === 1 ? '' : 's'}`;
 }
 
 /** A route in `ip route` words. */

@@ -1,7 +1,7 @@
 /**
  * Reading the machine's namespaces as they are (`netloom show`, live
  * graphs): the current one and the named ones under /run/netns, with their
- * links and addresses, veth ends paired across namespaces.
+ * links, addresses and nf_tables tables, veth ends paired across namespaces.
  * @module
  */
 import type { Address } from '../rtnl/addr/types.js';
@@ -9,6 +9,7 @@ import type { Link } from '../rtnl/link/types.js';
 import { NetNs, netns } from '../netns/netns.js';
 import { type NsHandle, closeHandle, handleOn } from './live.js';
 import { parseMark } from './marks.js';
+import { tableSummaries, type TableSummary } from './nft-live.js';
 
 /** One namespace as read. */
 export interface ScannedNamespace {
@@ -22,6 +23,8 @@ export interface ScannedNamespace {
   links: Link[];
   /** Its addresses. */
   addrs: Address[];
+  /** Its nf_tables tables, counted. */
+  tables: TableSummary[];
 }
 
 /** A veth pair found across (or within) namespaces. */
@@ -75,10 +78,10 @@ export async function scanNamespaces(opts: ScanOptions = {}): Promise<Scan> {
     const read = await Promise.all(
       opened.map(async (o) => {
         try {
-          const [links, addrs] = await Promise.all([o.h.nl.link.list(), o.h.nl.addr.list()]);
+          const [links, addrs, tables] = await Promise.all([o.h.nl.link.list(), o.h.nl.addr.list(), tableSummaries(o.h)]);
           const lo = links.find((l) => l.name === 'lo');
           const mark = parseMark(lo?.alias);
-          return { label: o.label, named: o.named, owner: mark?.role === 'netns' ? mark.topology : undefined, links, addrs };
+          return { label: o.label, named: o.named, owner: mark?.role === 'netns' ? mark.topology : undefined, links, addrs, tables };
         } catch {
           return undefined;
         }

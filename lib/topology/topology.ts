@@ -31,6 +31,7 @@ import { computeDiff } from './diff.js';
 import { TopologyError } from './errors.js';
 import { type GraphFormat, type TopologyGraph, graphOfModel, graphOfScan, renderGraph } from './graph.js';
 import { type LiveNs, type NsHandle, closeHandle, handleOn, openExisting, ownedNamedNamespaces, readLive } from './live.js';
+import { readNft } from './nft-live.js';
 import { TOPOLOGY_NAME_RE, isNetnsOf } from './marks.js';
 import { type Model, ownsNamespace } from './model.js';
 import { type Plan, type StepIndex, toPlan } from './plan.js';
@@ -319,7 +320,16 @@ export class Topology {
       model.namespaces.map(async (ns) => {
         const h = this.#handles.get(ns.key);
         if (h === undefined) return;
-        live.set(ns.key, await readLive(h, ns.sysctls, ns.neighbours.some((n) => n.entry.proxy === true), opts));
+        const l = await readLive(h, ns.sysctls, ns.neighbours.some((n) => n.entry.proxy === true), opts);
+        if (ns.nft !== undefined) {
+          try {
+            l.nft = await readNft(h, ns.nft, opts);
+          } catch (e) {
+            if ((e as { code?: string }).code !== 'EEXIST') throw e;
+            l.nftConflict = (e as Error).message.replace(/^nft\.apply: /, '').replace(/; nothing was changed$/, '');
+          }
+        }
+        live.set(ns.key, l);
       }),
     );
     const foreign = new Map<string, string>();

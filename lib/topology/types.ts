@@ -35,6 +35,8 @@ import type { VlanAddOptions } from '../rtnl/link/kinds/vlan.js';
 import type { VxlanAddOptions } from '../rtnl/link/kinds/vxlan.js';
 import type { NeighEntry } from '../rtnl/neigh/types.js';
 import type { NexthopSpec, RouteSpec } from '../rtnl/route/types.js';
+import type { FilterOptions, MasqueradeOptions, OneToOneOptions, PublishPortOptions } from '../nft/recipes.js';
+import type { NftReject, NftRuleBody } from '../nft/rule-types.js';
 
 /**
  * A whole network: namespaces and what is in them. `name` is the
@@ -108,6 +110,50 @@ export interface TopologyNamespace {
    * any link. Their names share the namespace's link names.
    */
   tuntap?: TopologyTunTap[];
+  /**
+   * NAT in this namespace (a router's): kept in the nf_tables table
+   * `inet netloom-NAME`, marked as the topology's, made and replaced whole
+   * in one transaction. See {@link TopologyNat}.
+   */
+  nat?: TopologyNat;
+  /** Filter rules per hook, in the same table. See {@link TopologyFirewall}. */
+  firewall?: TopologyFirewall;
+}
+
+/**
+ * A namespace's NAT, in the words of netloom's rule helpers.
+ *
+ * ```yaml
+ * nat:
+ *   masquerade: [{ from: 198.18.1.0/24, notOutIface: br0 }]
+ *   publish: [{ proto: tcp, port: 8080, to: '198.18.1.2:80', notInIface: br0 }]
+ *   oneToOne: [{ private: 198.18.1.3, public: 198.18.2.10, iface: out0 }]
+ * ```
+ */
+export interface TopologyNat {
+  /** Source NAT to the outgoing interface's address ({@link masquerade}). */
+  masquerade?: MasqueradeOptions[];
+  /** Published ports: DNAT of arriving traffic ({@link publishPort}). */
+  publish?: PublishPortOptions[];
+  /** One-to-one NAT, both ways ({@link snat} and {@link dnat}). */
+  oneToOne?: OneToOneOptions[];
+}
+
+/** A firewall rule: `{ allow: {...} }`, `{ deny: {...} }` (the helpers), or any rule body. */
+export type TopologyFirewallRule = { allow: FilterOptions } | { deny: FilterOptions & { reject?: NftReject } } | NftRuleBody;
+
+/** One hook's filter chain: its policy and its rules, in order. */
+export interface TopologyFirewallChain {
+  /** What happens to packets no rule decided on. Default accept. */
+  policy?: 'accept' | 'drop';
+  rules?: TopologyFirewallRule[];
+}
+
+/** A namespace's filter chains, by hook. */
+export interface TopologyFirewall {
+  input?: TopologyFirewallChain;
+  forward?: TopologyFirewallChain;
+  output?: TopologyFirewallChain;
 }
 
 /** An address on a link: `'198.18.1.1/24'`, or the CIDR with `ip addr add` options. */

@@ -9,7 +9,7 @@ import { TOPOLOGY_NAME_RE } from './marks.js';
 import { type ModelNs, type ModelSysctl, ownsNamespace } from './model.js';
 
 const KEY_RE = TOPOLOGY_NAME_RE;
-const NS_KEYS = ['name', 'anonymous', 'current', 'external', 'lo', 'sysctls', 'links', 'routes', 'neighbours', 'fdb', 'tuntap'];
+const NS_KEYS = ['name', 'anonymous', 'current', 'external', 'lo', 'sysctls', 'links', 'routes', 'neighbours', 'fdb', 'tuntap', 'nat', 'firewall'];
 
 /** The declared namespaces (`keys` of `nsDecl`, in order), checked, without their links and the rest yet. */
 export function checkNamespaces(nsDecl: Record<string, unknown>, keys: string[], prefix: string): { namespaces: ModelNs[]; byKey: Map<string, ModelNs> } {
@@ -38,6 +38,7 @@ export function checkNamespaces(nsDecl: Record<string, unknown>, keys: string[],
       routes: [],
       neighbours: [],
       fdb: [],
+      nft: undefined,
     };
     if (current) {
       if (currentKey !== undefined) rangeError(join(path, 'current'), `namespaces.${currentKey} is already the current namespace`);

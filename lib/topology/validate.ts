@@ -17,6 +17,7 @@ import type { Model } from './model.js';
 import { checkLinks } from './validate-links.js';
 import { checkNamespaces } from './validate-ns.js';
 import { checkNsObjects } from './validate-routes.js';
+import { checkNft } from './validate-nft.js';
 
 /** Options that change how a declaration maps onto the machine. */
 export interface ModelOptions {
@@ -61,5 +62,8 @@ export function buildModel(spec: unknown, opts: ModelOptions = {}): Model {
 
   // Pass 4: routes, neighbours, FDB.
   checkNsObjects(namespaces, byKey, nsDecl);
+
+  // Pass 5: NAT and firewall rules.
+  for (const ns of namespaces) ns.nft = checkNft(name, ns, nsDecl[ns.key] as Record<string, unknown>);
   return { name, description: top.description as string | undefined, group, namespaces, byKey };
 }
