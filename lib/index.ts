@@ -44,3 +44,5 @@ export type {
   NftCmp, NftL4Proto, NftPorts, NftCtState, NftMatch, NftRateUnit, NftLimit, NftLogLevel, NftLog, NftNatFlags, NftNatTarget, NftNat, NftReject, NftVerdict, NftCounter,
   NftRuleBody, NftRuleSpec, NftRuleFilter, NftRuleRef, NftRule, NftRegister, NftPayloadBase, NftMetaKey, NftCtKey, NftCmpOp, NftExpr,
 } from './nft/rule-types.js';
+export { openConntrack, Conntrack, type ConntrackOpenOptions } from './conntrack/api.js';
+export type { CtFamily, CtProto, CtStatus, CtTcpState, CtTuple, CtCounters, CtEntry, CtTupleFilter, CtFilter, CtFlowRef } from './conntrack/types.js';

@@ -2,6 +2,7 @@
 #include <napi.h>
 
 #include "constants.h"
+#include "ct_napi.h"
 #include "netns.h"
 #include "netns_run.h"
 #include "nft_napi.h"
@@ -22,6 +23,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("keyNames", Napi::Function::New(env, netloom::rtnl::KeyNames, "keyNames"));
   exports.Set("netns", netloom::make_netns_exports(env));
   exports.Set("nft", netloom::make_nft_exports(env));
+  exports.Set("ct", netloom::make_ct_exports(env));
   exports.Set("ping", Napi::Function::New(env, netloom::Ping, "ping"));
   exports.Set("runIn", Napi::Function::New(env, netloom::RunIn, "runIn"));
   exports.Set("sysctlRead", Napi::Function::New(env, netloom::SysctlRead, "sysctlRead"));

@@ -15,6 +15,7 @@
 #include <linux/veth.h>
 #include <sys/socket.h>
 
+#include "ct_napi.h"
 #include "nft_napi.h"
 #include "tun_ioctl.h"
 #include "tun_writer.h"
@@ -95,6 +96,7 @@ Napi::Object make_constants(Napi::Env env) {
   V(NETLOOM_SIZEOF_VIRTIO_NET_HDR, hdr_size); V(NETLOOM_SIZEOF_VIRTIO_NET_HDR_MRG_RXBUF, hdr_mrg_size);
 #undef V
   add_nft_constants(env, o);  // nft_napi.cc: its headers clash with <net/if_arp.h>
+  add_ct_constants(env, o);   // ct_napi.cc: likewise
   o.Set("NETLOOM_TUN_MAX_FRAME", Napi::Number::New(env, static_cast<double>(kMaxFrame)));
   o.Set("NETLOOM_SIZEOF_RTNEXTHOP", Napi::Number::New(env, static_cast<double>(sizeof(struct rtnexthop))));
 #undef C

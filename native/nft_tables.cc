@@ -4,6 +4,9 @@
 
 #include "nft_tables.h"
 
+#include "attr_tables.h"
+#include "nfnl_codec.h"
+
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -19,81 +22,10 @@ using schema::AttrSetSpec;
 using schema::AttrSpec;
 using schema::Kind;
 using schema::MessageSpec;
-using schema::StructField;
-using schema::StructSpec;
 
 namespace {
 
-// ---------------------------------------------------------------- compile-time helpers
-
-constexpr bool name_less(const char* a, const char* b) {
-  while (*a != '\0' && *a == *b) {
-    ++a;
-    ++b;
-  }
-  return static_cast<unsigned char>(*a) < static_cast<unsigned char>(*b);
-}
-
-template <size_t N>
-constexpr size_t named(const AttrSpec (&set)[N]) {
-  size_t n = 0;
-  for (size_t i = 0; i < N; i++)
-    if (set[i].name != nullptr) n++;
-  return n;
-}
-
-// Entry i must describe nla_type i (holes have no name).
-template <size_t N>
-constexpr bool indexed(const AttrSpec (&set)[N]) {
-  for (size_t i = 0; i < N; i++)
-    if (set[i].name != nullptr && set[i].type != i) return false;
-  return true;
-}
-
-// The nla_types of the named entries, sorted by name (what find_attr bisects).
-template <size_t M, size_t N>
-constexpr std::array<uint16_t, M> by_name(const AttrSpec (&set)[N]) {
-  std::array<uint16_t, M> out{};
-  size_t n = 0;
-  for (size_t i = 0; i < N; i++) {
-    if (set[i].name == nullptr) continue;
-    size_t j = n++;
-    while (j > 0 && name_less(set[i].name, set[out[j - 1]].name)) {
-      out[j] = out[j - 1];
-      j--;
-    }
-    out[j] = static_cast<uint16_t>(i);
-  }
-  return out;
-}
-
-// {name, type, kind, big_endian, multi, elem, nested, fixed, sub, selector}
-constexpr AttrSpec hole(uint16_t type) { return {nullptr, type, Kind::Pad, false, false, Kind::Pad, nullptr, nullptr, nullptr, nullptr}; }
-constexpr AttrSpec be(const char* name, uint16_t type, Kind kind) { return {name, type, kind, true, false, Kind::Pad, nullptr, nullptr, nullptr, nullptr}; }
-constexpr AttrSpec plain(const char* name, uint16_t type, Kind kind) { return {name, type, kind, false, false, Kind::Pad, nullptr, nullptr, nullptr, nullptr}; }
-constexpr AttrSpec nest(const char* name, uint16_t type, const AttrSetSpec* set) {
-  return {name, type, Kind::Nest, false, false, Kind::Pad, set, nullptr, nullptr, nullptr};
-}
-constexpr AttrSpec many(const char* name, uint16_t type, Kind kind) { return {name, type, kind, false, true, Kind::Pad, nullptr, nullptr, nullptr, nullptr}; }
-
-#define NETLOOM_SET(var, spec_name, entries)                                                        \
-  static_assert(indexed(entries), spec_name ": entry i must be nla_type i");                       \
-  constexpr auto var##_by_name = by_name<named(entries)>(entries);                                  \
-  const AttrSetSpec var = {spec_name, static_cast<uint16_t>(std::size(entries) - 1), entries,      \
-                           static_cast<uint16_t>(named(entries)), var##_by_name.data()}
-
-// ---------------------------------------------------------------- nfgenmsg
-
-static_assert(sizeof(nfgenmsg) == 4, "nfgenmsg");
-static_assert(offsetof(nfgenmsg, nfgen_family) == 0 && offsetof(nfgenmsg, version) == 1 && offsetof(nfgenmsg, res_id) == 2, "nfgenmsg layout");
-// res_id is __be16: the subsystem in batch delimiters, the low 16 bits of the
-// ruleset generation in dump replies.
-constexpr StructField kNfgenmsgFields[] = {
-    {"nfgenFamily", Kind::U8, 0, 1, false},
-    {"version", Kind::U8, 1, 1, false},
-    {"resId", Kind::U16, 2, 2, true},
-};
-const StructSpec kNfgenmsg = {"nfgenmsg", sizeof(nfgenmsg), 3, kNfgenmsgFields};
+using namespace ::netloom::tables;  // NOLINT: the table-building vocabulary (attr_tables.h)
 
 // ---------------------------------------------------------------- attribute sets
 
@@ -182,13 +114,6 @@ NETLOOM_SET(kBatchSet, "batch-attrs", kBatchAttrs);
 // sub-message, as IFLA_INFO_KIND picks IFLA_INFO_DATA's). Registers, ops,
 // keys and lengths are be32; data values are raw bytes.
 
-constexpr AttrSpec sub(const char* name, uint16_t type, const schema::SubMessageSpec* s, const char* selector) {
-  return {name, type, Kind::SubMessage, false, false, Kind::Pad, nullptr, nullptr, s, selector};
-}
-constexpr AttrSpec pad(const char* name, uint16_t type) { return {name, type, Kind::Pad, false, false, Kind::Pad, nullptr, nullptr, nullptr, nullptr}; }
-constexpr AttrSpec many_nest(const char* name, uint16_t type, const AttrSetSpec* set) {
-  return {name, type, Kind::Nest, false, true, Kind::Pad, set, nullptr, nullptr, nullptr};
-}
 
 static_assert(NFTA_VERDICT_CODE == 1 && NFTA_VERDICT_CHAIN == 2 && NFTA_VERDICT_CHAIN_ID == 3, "nft_verdict_attributes");
 constexpr AttrSpec kVerdictAttrs[] = {
@@ -422,8 +347,6 @@ constexpr AttrSpec kRuleAttrs[] = {
 };
 NETLOOM_SET(kRuleSet, "rule-attrs", kRuleAttrs);
 
-#undef NETLOOM_SET
-
 constexpr uint16_t msg(int n) { return static_cast<uint16_t>(NFNL_SUBSYS_NFTABLES << 8 | n); }
 
 static_assert(NFNL_SUBSYS_NFTABLES == 10 && NFNL_MSG_BATCH_BEGIN == 0x10 && NFNL_MSG_BATCH_END == 0x11, "nfnetlink.h");
@@ -436,19 +359,19 @@ static_assert(NFT_MSG_NEWTABLE == 0 && NFT_MSG_GETTABLE == 1 && NFT_MSG_DELTABLE
 
 // Sorted by type: find_message bisects.
 const MessageSpec kMessages[] = {
-    {NFNL_MSG_BATCH_BEGIN, "batch-begin", &kNfgenmsg, &kBatchSet},
-    {NFNL_MSG_BATCH_END, "batch-end", &kNfgenmsg, &kBatchSet},
-    {msg(NFT_MSG_NEWTABLE), "newtable", &kNfgenmsg, &kTableSet},
-    {msg(NFT_MSG_GETTABLE), "gettable", &kNfgenmsg, &kTableSet},
-    {msg(NFT_MSG_DELTABLE), "deltable", &kNfgenmsg, &kTableSet},
-    {msg(NFT_MSG_NEWCHAIN), "newchain", &kNfgenmsg, &kChainSet},
-    {msg(NFT_MSG_GETCHAIN), "getchain", &kNfgenmsg, &kChainSet},
-    {msg(NFT_MSG_DELCHAIN), "delchain", &kNfgenmsg, &kChainSet},
-    {msg(NFT_MSG_NEWRULE), "newrule", &kNfgenmsg, &kRuleSet},
-    {msg(NFT_MSG_GETRULE), "getrule", &kNfgenmsg, &kRuleSet},
-    {msg(NFT_MSG_DELRULE), "delrule", &kNfgenmsg, &kRuleSet},
-    {msg(NFT_MSG_NEWGEN), "newgen", &kNfgenmsg, &kGenSet},
-    {msg(NFT_MSG_GETGEN), "getgen", &kNfgenmsg, &kGenSet},
+    {NFNL_MSG_BATCH_BEGIN, "batch-begin", &nfnl::kNfgenmsg, &kBatchSet},
+    {NFNL_MSG_BATCH_END, "batch-end", &nfnl::kNfgenmsg, &kBatchSet},
+    {msg(NFT_MSG_NEWTABLE), "newtable", &nfnl::kNfgenmsg, &kTableSet},
+    {msg(NFT_MSG_GETTABLE), "gettable", &nfnl::kNfgenmsg, &kTableSet},
+    {msg(NFT_MSG_DELTABLE), "deltable", &nfnl::kNfgenmsg, &kTableSet},
+    {msg(NFT_MSG_NEWCHAIN), "newchain", &nfnl::kNfgenmsg, &kChainSet},
+    {msg(NFT_MSG_GETCHAIN), "getchain", &nfnl::kNfgenmsg, &kChainSet},
+    {msg(NFT_MSG_DELCHAIN), "delchain", &nfnl::kNfgenmsg, &kChainSet},
+    {msg(NFT_MSG_NEWRULE), "newrule", &nfnl::kNfgenmsg, &kRuleSet},
+    {msg(NFT_MSG_GETRULE), "getrule", &nfnl::kNfgenmsg, &kRuleSet},
+    {msg(NFT_MSG_DELRULE), "delrule", &nfnl::kNfgenmsg, &kRuleSet},
+    {msg(NFT_MSG_NEWGEN), "newgen", &nfnl::kNfgenmsg, &kGenSet},
+    {msg(NFT_MSG_GETGEN), "getgen", &nfnl::kNfgenmsg, &kGenSet},
 };
 const size_t kMessageCount = std::size(kMessages);
 

@@ -3,6 +3,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include "nfnl_codec.h"
 #include "nft_codec.h"
 #include "rtnl_napi.h"
 
@@ -25,11 +26,13 @@ bool rtnl_elidable(uint16_t type, uint16_t flags) {
 }
 
 // nf_tables changes only go in batches, whose members keep their ACKs; the
-// requests outside batches are reads (GETGEN), which have reply data.
+// nf_tables requests outside batches are reads (GETGEN), which have reply
+// data. ctnetlink deletes could be elided, but a dump-then-delete wants each
+// flow's own answer (ENOENT for one already gone), so none is.
 bool nfnl_elidable(uint16_t, uint16_t) { return false; }
 
 const NlCodec kRtnl = {NETLINK_ROUTE, "rtnetlink", rtnl_encode, rtnl_decode, rtnl_elidable, nullptr};
-const NlCodec kNfnl = {NETLINK_NETFILTER, "nfnetlink", nft::encode_request, nft::decode_message, nfnl_elidable, nft::encode_batch};
+const NlCodec kNfnl = {NETLINK_NETFILTER, "nfnetlink", nfnl::encode_request, nfnl::decode_message, nfnl_elidable, nft::encode_batch};
 
 }  // namespace
 

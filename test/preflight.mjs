@@ -17,6 +17,7 @@ export const WITNESSES = {
   strace: ['strace'],
   procps: ['sysctl'],
   nftables: ['nft'],
+  conntrack: ['conntrack'],
 };
 
 function onPath(program) {

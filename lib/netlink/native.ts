@@ -122,6 +122,14 @@ export interface NativeNft {
   udataDecode(buf: Buffer): NativeUdata[] | null;
 }
 
+/** The nfnetlink codec over every subsystem's tables (ctnetlink included), for tests and for lib/conntrack. */
+export interface NativeCt {
+  /** Encode one nfnetlink request (seq 0, flags as given). */
+  encode(type: number, flags: number, msg: RawMessage | Buffer): Buffer;
+  /** Decode nfnetlink messages of any subsystem netloom has tables for. */
+  decode(buf: Buffer): RawReply[];
+}
+
 /** Called once per event-loop wakeup with the dump messages that arrived (as a tape; null with an error). */
 export type DumpBatchCallback = (err: NativeError | null, items: Tape | null, done: boolean) => void;
 
@@ -287,6 +295,8 @@ export interface NativeAddon {
   netns: NativeNetns;
   /** The nf_tables codec. */
   nft: NativeNft;
+  /** The ctnetlink codec. */
+  ct: NativeCt;
   /** ICMP/ICMPv6 echo from inside the namespace behind `netnsFd` (-1: current), on a fresh thread. */
   ping(netnsFd: number, address: string, count: number, timeoutMs: number, intervalMs: number, size: number): Promise<{ sent: number; received: number; rtts: number[] }>;
   /** Call `fn` with the calling thread switched into the namespace behind `netnsFd`; always switches back. */
@@ -312,8 +322,9 @@ export interface NativeAddon {
 const require = createRequire(import.meta.url);
 
 /** What the compiled addon exports; `native` wraps decoding into objects. */
-interface RawAddon extends Omit<NativeAddon, 'decode' | 'materialize' | 'nft'> {
+interface RawAddon extends Omit<NativeAddon, 'decode' | 'materialize' | 'nft' | 'ct'> {
   nft: Omit<NativeNft, 'decode'> & { decode(buf: Buffer): Tape | null };
+  ct: Omit<NativeCt, 'decode'> & { decode(buf: Buffer): Tape | null };
   decode(buf: Buffer): Tape | null;
   keyNames(from: number): (string | null)[];
 }
@@ -339,6 +350,10 @@ export const native: NativeAddon = {
     decode: (buf) => materialize<RawReply>(addon.nft.decode(buf), keyNames),
     udataEncode: (entries) => addon.nft.udataEncode(entries),
     udataDecode: (buf) => addon.nft.udataDecode(buf),
+  },
+  ct: {
+    encode: (type, flags, msg) => addon.ct.encode(type, flags, msg),
+    decode: (buf) => materialize<RawReply>(addon.ct.decode(buf), keyNames),
   },
   ping: (fd, address, count, timeout, interval, size) => addon.ping(fd, address, count, timeout, interval, size),
   runIn: (fd, fn) => addon.runIn(fd, fn),
