@@ -70,8 +70,13 @@ void encode_batch(Napi::Env env, rtnl::Writer& w, Napi::Array members, Napi::Val
     // refuses others with EINVAL; a delimiter would end or break the batch).
     if (type > 0xffff || (type >> 8) != NFNL_SUBSYS_NFTABLES) throw_range_error(env, where + ".type: not an nf_tables message type");
     if (flags > 0xffff) throw_range_error(env, where + ".flags: out of range");
+    // Only the last member asks for an ACK: the kernel answers every failing
+    // member anyway, in order, and the last member's answer comes after all
+    // of them (nfnetlink processes the whole batch before it answers). So a
+    // batch of any size waits for one ACK, as nft's do for none.
+    uint32_t ack = i + 1 == n ? NLM_F_ACK : 0;
     try {
-      nft::encode_request(env, w, static_cast<uint16_t>(type), static_cast<uint16_t>(flags | NLM_F_REQUEST | NLM_F_ACK), seqs[i + 1], o.Get("msg"));
+      nft::encode_request(env, w, static_cast<uint16_t>(type), static_cast<uint16_t>(flags | NLM_F_REQUEST | ack), seqs[i + 1], o.Get("msg"));
     } catch (Napi::Error& e) {
       e.Value().Set("message", where + "." + e.Message());
       throw;

@@ -2,6 +2,9 @@
 // (kept here so nl_socket.cc only routes answers to them).
 #include "nl_batch.h"
 
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <cerrno>
 
 #include "errors.h"
@@ -13,9 +16,14 @@
 namespace netloom {
 
 namespace {
-// Every member is ACKed and the ACKs wait in the receive buffer until read:
-// bound them well below its size (see kRcvBuf in nl_socket.cc).
-constexpr uint32_t kMaxMembers = 4096;
+// Only failures and the last member are answered, so the size of a batch is
+// bounded by what one datagram may carry (the send buffer is grown to fit,
+// below). Echoes (NLM_F_ECHO copies, one per member asking) wait in the
+// receive buffer until the batch settles: bound those well below its size
+// (kRcvBuf in nl_socket.cc).
+constexpr uint32_t kMaxMembers = 1u << 20;
+constexpr uint32_t kMaxEchoes = 4096;
+constexpr size_t kSndBufDefault = 1024 * 1024;  // as nl_socket.cc sets it
 }  // namespace
 
 NlBatch::NlBatch(std::vector<uint32_t> seqs) : seqs_(std::move(seqs)), answered_(seqs_.size(), false) {}
@@ -40,9 +48,9 @@ bool NlBatch::on_ack(uint32_t seq, const rtnl::AckInfo& ack) {
   long i = member_index(seq);
   if (i < 0 || answered_[static_cast<size_t>(i)]) return false;
   answered_[static_cast<size_t>(i)] = true;
-  answers_++;
   if (ack.error != 0) failures_.emplace_back(static_cast<size_t>(i), ack);
-  return answers_ == seqs_.size() - 2;
+  // The last member's answer (its ACK or its error) comes after every other.
+  return static_cast<size_t>(i) == seqs_.size() - 3;
 }
 
 void NlBatch::on_echo(uint32_t seq, const uint8_t* msg, size_t len) {
@@ -85,12 +93,27 @@ Napi::Value NlSocket::SendBatch(const Napi::CallbackInfo& info) {
   // An empty batch would never be answered: the kernel ACKs members only.
   if (members.Length() == 0) throw_range_error(env, "batch: no messages");
   if (members.Length() > kMaxMembers) throw_range_error(env, "batch: more than " + std::to_string(kMaxMembers) + " messages");
+  uint32_t echoes = 0;
+  for (uint32_t i = 0; i < members.Length(); i++) {
+    Napi::Value m = members.Get(i);
+    if (!m.IsObject()) continue;  // encode_batch names it
+    Napi::Value f = m.As<Napi::Object>().Get("flags");
+    if (f.IsNumber() && (f.As<Napi::Number>().Uint32Value() & NLM_F_ECHO) != 0) echoes++;
+  }
+  if (echoes > kMaxEchoes) throw_range_error(env, "batch: more than " + std::to_string(kMaxEchoes) + " messages asking for an echo");
   std::vector<uint32_t> seqs(members.Length() + 2);
   for (auto& s : seqs) s = next_seq();
   rtnl::Writer w;
   codec_->encode_batch(env, w, members, info.Length() > 1 ? info[1] : env.Undefined(), seqs);
   auto p = std::make_unique<Pending>();
   p->bytes = std::move(w.bytes());
+  // A batch is one datagram, and the kernel refuses one larger than the send
+  // buffer (EMSGSIZE): grow it to fit, as nft does (needs CAP_NET_ADMIN past
+  // the sysctl cap, which changing nf_tables needs anyway).
+  if (p->bytes.size() + 4096 > kSndBufDefault) {
+    int size = static_cast<int>(std::min<size_t>(p->bytes.size() + 65536, 1u << 30));
+    if (::setsockopt(fd_.get(), SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) != 0) ::setsockopt(fd_.get(), SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+  }
   p->batch = std::make_unique<NlBatch>(seqs);
   napi_value promise;
   if (napi_create_promise(env, &p->deferred, &promise) != napi_ok) throw Napi::Error::New(env, "napi_create_promise failed");

@@ -3,7 +3,8 @@
 // messages that each asked for an ACK, and a closing message.
 //
 // The kernel applies the whole batch or nothing and answers only after it
-// has processed all of it: one ACK or error per member, in order; an error
+// has processed all of it: an error for each failing member and an ACK for
+// the last one (the only one that asks), in order; an error
 // against the opening message (a refused generation id, a failed commit)
 // means nothing was applied, and may come alone (ERESTART: the members are
 // never looked at). So the batch is settled by the opening message's error,
@@ -46,7 +47,6 @@ class NlBatch {
 
   std::vector<uint32_t> seqs_;
   std::vector<bool> answered_;
-  size_t answers_ = 0;
   bool begin_failed_ = false;
   rtnl::AckInfo begin_;
   std::vector<std::pair<size_t, rtnl::AckInfo>> failures_;

@@ -7,7 +7,6 @@
  */
 import { addrText, ifnameText, readHostU32 } from './bytes.js';
 import { compileRule } from './compile.js';
-import { encodeExpr } from './expr-codec.js';
 import type { NftCtState, NftExpr, NftLogLevel, NftMatch, NftNat, NftNatFlags, NftPorts, NftRateUnit, NftRuleBody } from './rule-types.js';
 import { LOG_LEVELS, RATE_UNITS, ctStates, protoName, rejectName } from './rule-values.js';
 import { constant } from '../netlink/native.js';
@@ -205,7 +204,25 @@ function compileSafe(body: NftRuleBody, family: NftFamily): NftExpr[] | undefine
   }
 }
 
+/** Two expressions field by field (bytes by content), as the kernel would see them. */
+export function sameExpr(x: NftExpr, y: NftExpr): boolean {
+  const a = asSent(x) as unknown as Record<string, unknown>;
+  const b = asSent(y) as unknown as Record<string, unknown>;
+  const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+  if (ka.length !== Object.keys(b).filter((k) => b[k] !== undefined).length) return false;
+  for (const k of ka) {
+    const u = a[k];
+    const v = b[k];
+    if (Buffer.isBuffer(u)) {
+      if (!Buffer.isBuffer(v) || !u.equals(v)) return false;
+    } else if (typeof u === 'object' && u !== null) {
+      if (JSON.stringify(u) !== JSON.stringify(v)) return false; // a verdict's { jump }, an unknown expression's data
+    } else if (u !== v) return false;
+  }
+  return true;
+}
+
 function same(a: NftExpr[] | undefined, b: readonly NftExpr[]): boolean {
   if (a === undefined || a.length !== b.length) return false;
-  return a.every((e, i) => JSON.stringify(encodeExpr(asSent(e))) === JSON.stringify(encodeExpr(asSent(b[i] as NftExpr))));
+  return a.every((e, i) => sameExpr(e, b[i] as NftExpr));
 }

@@ -13,10 +13,9 @@ import type { NfnlSocket } from '../netlink/nfnl-socket.js';
 import type { OperationOptions } from '../netlink/socket.js';
 import { constant } from '../netlink/native.js';
 import { decodeChain, decodeGen, decodeRule, decodeTable } from './decode.js';
-import { asSent } from './decompile.js';
+import { asSent, sameExpr } from './decompile.js';
 import { delTable, dumpRequest, genRequest, nftType, ruleDumpRequest } from './encode.js';
 import { NftBatchError } from './errors.js';
-import { encodeExpr } from './expr-codec.js';
 import type { NftExpr, NftRule } from './rule-types.js';
 import { type CheckedTableDecl, type NftRuleset, checkRuleset, createMessages } from './ruleset.js';
 import { commitMembers, type Member } from './transaction.js';
@@ -73,8 +72,9 @@ export async function readLive(sock: NfnlSocket, opts: OperationOptions): Promis
 
 // A rule's expressions as compared: what nft would send, counters at zero
 // (a counter's count is state, not declaration).
-function ruleText(exprs: readonly NftExpr[]): string {
-  return JSON.stringify(exprs.map((e) => encodeExpr(e.kind === 'counter' ? { kind: 'counter', packets: 0, bytes: 0 } : asSent(e))));
+const zeroCounter = (e: NftExpr): NftExpr => (e.kind === 'counter' ? { kind: 'counter', packets: 0, bytes: 0 } : e);
+function sameRule(live: readonly NftExpr[], declared: readonly NftExpr[]): boolean {
+  return live.length === declared.length && live.every((e, i) => sameExpr(zeroCounter(e), zeroCounter(declared[i] as NftExpr)));
 }
 
 /** Whether the live table is exactly the declared one. */
@@ -98,7 +98,7 @@ function same(d: CheckedTableDecl, live: LiveTable): boolean {
     }
     const lr = live.rules.filter((r) => r.chain === chain.name);
     if (lr.length !== rules.length) return false;
-    if (!rules.every((r, i) => lr[i]?.comment === r.comment && ruleText(lr[i]?.exprs ?? []) === ruleText(r.exprs))) return false;
+    if (!rules.every((r, i) => lr[i]?.comment === r.comment && sameRule(lr[i]?.exprs ?? [], r.exprs))) return false;
   }
   return true;
 }

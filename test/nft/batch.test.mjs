@@ -8,7 +8,7 @@ import { native, constant } from '../../dist/netlink/native.js';
 import { nftSandbox, nftRun, nftRuleset, nftText } from '../helpers/nft.mjs';
 
 
-t.test('framing: one BEGIN, members with REQUEST|ACK, one END, genid big-endian', async (t) => {
+t.test('framing: one BEGIN, members with REQUEST (the last with ACK), one END, genid big-endian', async (t) => {
   const T = (n) => (constant('NFNL_SUBSYS_NFTABLES') << 8) | constant(n);
   const bytes = native.nft.encodeBatch(
     [
@@ -19,7 +19,7 @@ t.test('framing: one BEGIN, members with REQUEST|ACK, one END, genid big-endian'
   );
   const msgs = native.nft.decode(bytes);
   t.same(msgs.map((m) => m.type), [0x10, 0x0a00, 0x0a02, 0x11]);
-  t.same(msgs.map((m) => m.flags), [1, 0x405, 0x5, 1], 'members ask for an ACK, delimiters do not');
+  t.same(msgs.map((m) => m.flags), [1, 0x401, 0x5, 1], 'only the last member asks for an ACK (failures are answered anyway), delimiters do not');
   t.same(msgs[0].header, { nfgenFamily: 0, version: 0, resId: 10 });
   t.same(msgs[0].attrs, { genid: 0x01020304 });
   t.same(msgs[3].header, { nfgenFamily: 0, version: 0, resId: 10 });
