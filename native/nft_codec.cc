@@ -57,6 +57,9 @@ void encode_batch(Napi::Env env, rtnl::Writer& w, Napi::Array members, Napi::Val
   }
   delimiter(env, w, NFNL_MSG_BATCH_BEGIN, seqs[0], genid);
   for (uint32_t i = 0; i < n; i++) {
+    // Each member's handles die with it: a batch of 10,000 rules would
+    // otherwise keep a million alive, and every scavenge would walk them.
+    Napi::HandleScope scope(env);
     std::string where = "messages[" + std::to_string(i) + "]";
     Napi::Value v = members.Get(i);
     if (!v.IsObject()) throw_type_error(env, where + ": must be { type, flags, msg }");
