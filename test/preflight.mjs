@@ -18,9 +18,19 @@ export const WITNESSES = {
   procps: ['sysctl'],
   nftables: ['nft'],
   conntrack: ['conntrack'],
+  // The reference CNI plugins (not on PATH: runtimes find them by CNI_PATH).
+  'containernetworking-plugins': ['/usr/lib/cni/bridge', '/usr/lib/cni/host-local'],
 };
 
 function onPath(program) {
+  if (program.startsWith('/')) {
+    try {
+      accessSync(program, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     try {
       accessSync(join(dir, program), constants.X_OK);

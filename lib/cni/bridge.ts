@@ -1,0 +1,208 @@
+/**
+ * `netloom-bridge`: the reference `bridge` plugin's behaviour on netloom's
+ * API (no `ip`, no `iptables`). ADD makes the bridge if missing, a veth pair
+ * with its container end made directly inside CNI_NETNS, runs the IPAM
+ * plugin, configures the addresses and routes, the gateway on the bridge and
+ * the masquerade; DEL undoes it and succeeds when things are gone already;
+ * CHECK compares the kernel with prevResult.
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { isIPv6 } from 'node:net';
+import { open, type Netlink } from '../rtnl/handle.js';
+import { netns, type NetNs } from '../netns/netns.js';
+import { checkBridgeConf, type BridgeConf } from './bridge-conf.js';
+import { delegate } from './delegate.js';
+import { CniError } from './errors.js';
+import { addMasquerade, attachmentTag, removeMasquerade } from './masq.js';
+import { subnetOf } from './subnet.js';
+import type { CniHandlers } from './plugin.js';
+import type { CniEnv, CniNetConf, CniResult } from './types.js';
+
+const gone = (e: unknown): boolean => ['ENODEV', 'ENOENT', 'ESRCH'].includes((e as { code?: string }).code ?? '');
+
+async function openContainer(env: CniEnv): Promise<NetNs> {
+  try {
+    return await netns.open({ path: env.netns as string });
+  } catch (e) {
+    throw new CniError('invalidEnvironment', `CNI_NETNS: cannot open ${env.netns ?? ''}: ${(e as Error).message}`);
+  }
+}
+
+async function ensureBridge(nl: Netlink, c: BridgeConf): Promise<void> {
+  const existing = await nl.link.get(c.bridge).catch((e: unknown) => (gone(e) ? undefined : Promise.reject(e)));
+  if (existing === undefined) {
+    await nl.link.add({ kind: 'bridge', name: c.bridge, up: true, ...(c.mtu === undefined ? {} : { mtu: c.mtu }) }).catch((e: unknown) => {
+      if ((e as { code?: string }).code !== 'EEXIST') throw e; // a concurrent ADD made it
+    });
+  } else if (existing.kind !== 'bridge') {
+    throw new CniError('invalidNetworkConfig', `bridge: ${c.bridge} exists and is a ${existing.kind ?? 'link'} device, not a bridge`);
+  }
+  await nl.link.set(c.bridge, { up: true, ...(c.promiscMode ? { promisc: true } : {}) });
+}
+
+/** The gateway of an address: the IPAM's, or the subnet's first address. */
+function gatewayOf(ip: { address: string; gateway?: string }): string {
+  return ip.gateway ?? subnetOf(ip.address).first;
+}
+
+async function add(conf: CniNetConf, env: CniEnv): Promise<CniResult> {
+  const c = checkBridgeConf(conf);
+  if (conf.ipam === undefined) throw new CniError('invalidNetworkConfig', 'ipam: is required (netloom-bridge gives containers addresses through an IPAM plugin)');
+  const ifname = env.ifname as string;
+  const container = await openContainer(env);
+  const host = await open();
+  let nlC: Netlink | undefined;
+  let hostName: string | undefined;
+  let ipamDone = false;
+  try {
+    await ensureBridge(host, c);
+    for (let attempt = 0; hostName === undefined; attempt++) {
+      const name = `veth${randomBytes(4).toString('hex')}`;
+      try {
+        await host.link.add({ kind: 'veth', name, master: c.bridge, up: true, ...(c.mtu === undefined ? {} : { mtu: c.mtu }), peer: { name: ifname, netns: container, ...(c.mtu === undefined ? {} : { mtu: c.mtu }) } });
+        hostName = name;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'EEXIST' || attempt >= 3) throw e;
+        // EEXIST: the random name was taken, or CNI_IFNAME exists in the container.
+        nlC ??= await open({ netns: container });
+        if (await nlC.link.get(ifname).then(() => true, () => false)) throw new CniError('invalidEnvironment', `CNI_IFNAME: ${ifname} already exists in the container's namespace`);
+      }
+    }
+    if (c.hairpinMode) await host.link.set(hostName, { bridgePort: { hairpin: true } });
+    const ipam = (await delegate(conf.ipam.type, 'ADD', conf, env)) as CniResult;
+    ipamDone = true;
+    nlC ??= await open({ netns: container });
+    await nlC.link.set(ifname, { up: true });
+    const ips = (ipam.ips ?? []).map((ip) => ({ ...ip, interface: 2 }));
+    for (const ip of ips) await nlC.addr.add(ifname, ip.address);
+    const routes = [...(ipam.routes ?? [])];
+    if (c.isDefaultGateway) {
+      for (const fam of ['4', '6']) {
+        const ip = ips.find((x) => isIPv6(x.address.split('/')[0] as string) === (fam === '6'));
+        if (ip !== undefined) routes.push({ dst: fam === '6' ? '::/0' : '0.0.0.0/0', gw: gatewayOf(ip) });
+      }
+    }
+    for (const r of routes) {
+      const gw = r.gw ?? ips.find((ip) => isIPv6(ip.address.split('/')[0] as string) === isIPv6(r.dst.split('/')[0] as string))?.gateway;
+      await nlC.route.add({ dst: r.dst, dev: ifname, ...(gw === undefined ? {} : { via: gw }) }).catch((e: unknown) => {
+        if ((e as { code?: string }).code !== 'EEXIST') throw e;
+      });
+    }
+    if (c.isGateway) {
+      const have = new Set((await host.addr.list({ dev: c.bridge })).map((a) => a.cidr));
+      for (const ip of ips) {
+        const gw = `${gatewayOf(ip)}/${ip.address.split('/')[1] ?? ''}`;
+        if (!have.has(gw)) await host.addr.add(c.bridge, gw).catch((e: unknown) => {
+          if ((e as { code?: string }).code !== 'EEXIST') throw e;
+        });
+        ip.gateway = gatewayOf(ip);
+      }
+      const here = netns.current();
+      try {
+        if (ips.some((ip) => !isIPv6(ip.address.split('/')[0] as string))) await here.sysctl.set('net.ipv4.ip_forward', 1);
+        if (ips.some((ip) => isIPv6(ip.address.split('/')[0] as string))) await here.sysctl.set('net.ipv6.conf.all.forwarding', 1);
+      } finally {
+        here.close();
+      }
+    }
+    if (c.ipMasq) {
+      for (const ip of ips) if (!isIPv6(ip.address.split('/')[0] as string)) await addMasquerade(attachmentTag(conf.name, env.containerId as string, ifname), ip.address, subnetOf(ip.address).cidr);
+    }
+    const [br, hv, cv] = await Promise.all([host.link.get(c.bridge), host.link.get(hostName), nlC.link.get(ifname)]);
+    const result: CniResult = {
+      cniVersion: conf.cniVersion,
+      interfaces: [
+        { name: br.name, mac: br.mac ?? '' },
+        { name: hv.name, mac: hv.mac ?? '' },
+        { name: cv.name, mac: cv.mac ?? '', sandbox: env.netns as string },
+      ],
+      ips,
+      routes,
+      dns: ipam.dns ?? conf.dns ?? {},
+    };
+    return result;
+  } catch (e) {
+    // Leave nothing half made: the veth (its container end goes with it) and the lease.
+    if (hostName !== undefined) await host.link.del(hostName).catch(() => undefined);
+    if (ipamDone) await delegate((conf.ipam as { type: string }).type, 'DEL', conf, env).catch(() => undefined);
+    throw e;
+  } finally {
+    await nlC?.close();
+    await host.close();
+    container.close();
+  }
+}
+
+async function del(conf: CniNetConf, env: CniEnv): Promise<void> {
+  const c = checkBridgeConf(conf);
+  if (conf.ipam !== undefined) await delegate(conf.ipam.type, 'DEL', conf, env);
+  if (env.netns !== undefined) {
+    const container = await netns.open({ path: env.netns }).catch(() => undefined); // gone already: nothing to delete there
+    if (container !== undefined) {
+      try {
+        const nlC = await open({ netns: container });
+        try {
+          await nlC.link.del(env.ifname as string).catch((e: unknown) => {
+            if (!gone(e)) throw e;
+          });
+        } finally {
+          await nlC.close();
+        }
+      } finally {
+        container.close();
+      }
+    }
+  }
+  if (c.ipMasq) {
+    const tag = attachmentTag(conf.name, env.containerId as string, env.ifname as string);
+    await removeMasquerade((t) => t === tag);
+  }
+}
+
+async function check(conf: CniNetConf, env: CniEnv): Promise<void> {
+  const c = checkBridgeConf(conf);
+  const prev = conf.prevResult;
+  if (prev === undefined) throw new CniError('invalidNetworkConfig', 'prevResult: CHECK needs the result of the ADD it checks');
+  if (conf.ipam !== undefined) await delegate(conf.ipam.type, 'CHECK', conf, env);
+  const container = await openContainer(env);
+  const host = await open();
+  let nlC: Netlink | undefined;
+  try {
+    const br = await host.link.get(c.bridge).catch(() => undefined);
+    if (br === undefined || br.kind !== 'bridge') throw new CniError('ioFailure', `bridge ${c.bridge} is missing`);
+    nlC = await open({ netns: container });
+    const ifname = env.ifname as string;
+    const link = await nlC.link.get(ifname).catch(() => undefined);
+    if (link === undefined) throw new CniError('ioFailure', `interface ${ifname} is missing from the container's namespace`);
+    if (!link.up) throw new CniError('ioFailure', `interface ${ifname} in the container is down`);
+    const have = new Set((await nlC.addr.list({ dev: ifname })).map((a) => a.cidr));
+    for (const ip of prev.ips ?? []) if (!have.has(ip.address)) throw new CniError('ioFailure', `interface ${ifname} has lost its address ${ip.address}`);
+    const hostSide = (prev.interfaces ?? [])[1];
+    if (hostSide !== undefined) {
+      const hv = await host.link.get(hostSide.name).catch(() => undefined);
+      if (hv === undefined) throw new CniError('ioFailure', `host interface ${hostSide.name} is missing`);
+      if (hv.master !== br.ifindex) throw new CniError('ioFailure', `host interface ${hostSide.name} is not a port of ${c.bridge}`);
+    }
+  } finally {
+    await nlC?.close();
+    await host.close();
+    container.close();
+  }
+}
+
+/** The handlers of `netloom-bridge`. */
+export const bridgePlugin: CniHandlers = {
+  add,
+  del,
+  check,
+  async status(conf) {
+    checkBridgeConf(conf);
+  },
+  async gc(conf, _env, valid) {
+    const c = checkBridgeConf(conf);
+    if (!c.ipMasq) return;
+    const keep = new Set(valid.map((v) => attachmentTag(conf.name, v.containerID, v.ifname)));
+    await removeMasquerade((tag) => tag.startsWith(`${conf.name}:`) && !keep.has(tag));
+  },
+};
