@@ -9,6 +9,7 @@
         "native/ct_tables.cc",
         "native/errors.cc",
         "native/fd_poll.cc",
+        "native/file_lock.cc",
         "native/fresh_thread.cc",
         "native/netns.cc",
         "native/netns_run.cc",

@@ -3,6 +3,7 @@
 
 #include "constants.h"
 #include "ct_napi.h"
+#include "file_lock.h"
 #include "netns.h"
 #include "netns_run.h"
 #include "nft_napi.h"
@@ -25,6 +26,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("nft", netloom::make_nft_exports(env));
   exports.Set("ct", netloom::make_ct_exports(env));
   exports.Set("ping", Napi::Function::New(env, netloom::Ping, "ping"));
+  exports.Set("flock", Napi::Function::New(env, netloom::Flock, "flock"));
   exports.Set("runIn", Napi::Function::New(env, netloom::RunIn, "runIn"));
   exports.Set("sysctlRead", Napi::Function::New(env, netloom::SysctlRead, "sysctlRead"));
   exports.Set("sysctlWrite", Napi::Function::New(env, netloom::SysctlWrite, "sysctlWrite"));

@@ -110,18 +110,21 @@ async function add(conf: CniNetConf, env: CniEnv): Promise<CniResult> {
       for (const ip of ips) if (!isIPv6(ip.address.split('/')[0] as string)) await addMasquerade(attachmentTag(conf.name, env.containerId as string, ifname), ip.address, subnetOf(ip.address).cidr);
     }
     const [br, hv, cv] = await Promise.all([host.link.get(c.bridge), host.link.get(hostName), nlC.link.get(ifname)]);
-    const result: CniResult = {
+    // Chained after other plugins: their interfaces and addresses come first, ours are added.
+    const prev = conf.prevResult;
+    const base = prev?.interfaces?.length ?? 0;
+    return {
       cniVersion: conf.cniVersion,
       interfaces: [
+        ...(prev?.interfaces ?? []),
         { name: br.name, mac: br.mac ?? '' },
         { name: hv.name, mac: hv.mac ?? '' },
         { name: cv.name, mac: cv.mac ?? '', sandbox: env.netns as string },
       ],
-      ips,
-      routes,
-      dns: ipam.dns ?? conf.dns ?? {},
+      ips: [...(prev?.ips ?? []), ...ips.map((ip) => ({ ...ip, interface: base + 2 }))],
+      routes: [...(prev?.routes ?? []), ...routes],
+      dns: [ipam.dns, prev?.dns, conf.dns].find((d) => d !== undefined && Object.keys(d).length > 0) ?? {},
     };
-    return result;
   } catch (e) {
     // Leave nothing half made: the veth (its container end goes with it) and the lease.
     if (hostName !== undefined) await host.link.del(hostName).catch(() => undefined);

@@ -299,6 +299,8 @@ export interface NativeAddon {
   ct: NativeCt;
   /** ICMP/ICMPv6 echo from inside the namespace behind `netnsFd` (-1: current), on a fresh thread. */
   ping(netnsFd: number, address: string, count: number, timeoutMs: number, intervalMs: number, size: number): Promise<{ sent: number; received: number; rtts: number[] }>;
+  /** flock(2) on `fd`: true when taken; false only without `wait`, when it would block. Blocks the thread while waiting. */
+  flock(fd: number, exclusive: boolean, wait: boolean): boolean;
   /** Call `fn` with the calling thread switched into the namespace behind `netnsFd`; always switches back. */
   runIn<T>(netnsFd: number, fn: () => T): T;
   /** Read /proc/sys/net/`path` as the namespace behind `netnsFd` sees it (on a fresh thread). */
@@ -356,6 +358,7 @@ export const native: NativeAddon = {
     decode: (buf) => materialize<RawReply>(addon.ct.decode(buf), keyNames),
   },
   ping: (fd, address, count, timeout, interval, size) => addon.ping(fd, address, count, timeout, interval, size),
+  flock: (fd, exclusive, wait) => addon.flock(fd, exclusive, wait),
   runIn: (fd, fn) => addon.runIn(fd, fn),
   sysctlRead: (fd, path) => addon.sysctlRead(fd, path),
   sysctlWrite: (fd, path, value) => addon.sysctlWrite(fd, path, value),

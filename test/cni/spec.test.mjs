@@ -78,6 +78,20 @@ t.test('ipMasq through nf_tables; GC removes what belongs to attachments no long
   t.same(rules(), [], "DEL removed a's");
 });
 
+t.test('chained after another plugin: its interfaces and addresses come first, ours are added', async (t) => {
+  const { host, dataDir, container } = await cniHost(t);
+  const c = await container();
+  const prevResult = { cniVersion: '1.0.0', interfaces: [{ name: 'lo', mac: '00:00:00:00:00:00', sandbox: 'x' }], ips: [{ address: '198.18.99.1/32', interface: 0 }], dns: { nameservers: ['198.18.99.53'] } };
+  const conf = { ...bridgeConf('netloom-bridge', dataDir), prevResult };
+  const r = await runCni(host, NETLOOM_CNI, 'ADD', conf, { container: c });
+  t.equal(r.code, 0, r.stdout);
+  t.same(r.result.interfaces.map((i) => i.name).slice(0, 2), ['lo', 'cni0']);
+  t.equal(r.result.interfaces.length, 4);
+  t.match(r.result.ips, [{ address: '198.18.99.1/32', interface: 0 }, { address: /^198\.18\.50\./, interface: 3 }], 'our address points at our container interface');
+  t.same(r.result.dns, { nameservers: ['198.18.99.53'] }, 'dns passed on');
+  t.equal((await runCni(host, NETLOOM_CNI, 'DEL', conf, { container: c })).code, 0);
+});
+
 t.test('50 concurrent ADDs: 50 distinct addresses, every container pings the gateway', async (t) => {
   const { host, dataDir, container } = await cniHost(t);
   const conf = bridgeConf('netloom-bridge', dataDir);
