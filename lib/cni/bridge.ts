@@ -13,11 +13,21 @@ import { open, type Netlink } from '../rtnl/handle.js';
 import { netns, type NetNs } from '../netns/netns.js';
 import { checkBridgeConf, type BridgeConf } from './bridge-conf.js';
 import { delegate } from './delegate.js';
+import { ipamPlugin } from './ipam.js';
 import { CniError } from './errors.js';
 import { addMasquerade, attachmentTag, removeMasquerade } from './masq.js';
 import { subnetOf } from './subnet.js';
 import type { CniHandlers } from './plugin.js';
 import type { CniEnv, CniNetConf, CniResult } from './types.js';
+
+/** The IPAM plugin for `command`: netloom-ipam in this process, any other through CNI_PATH. */
+async function ipam(command: 'ADD' | 'DEL' | 'CHECK', conf: CniNetConf, env: CniEnv): Promise<CniResult | undefined> {
+  const type = (conf.ipam as { type: string }).type;
+  if (type !== 'netloom-ipam') return delegate(type, command, conf, env);
+  if (command === 'ADD') return ipamPlugin.add(conf, env);
+  await (command === 'DEL' ? ipamPlugin.del(conf, env) : ipamPlugin.check(conf, env));
+  return undefined;
+}
 
 const gone = (e: unknown): boolean => ['ENODEV', 'ENOENT', 'ESRCH'].includes((e as { code?: string }).code ?? '');
 
@@ -70,13 +80,13 @@ async function add(conf: CniNetConf, env: CniEnv): Promise<CniResult> {
       }
     }
     if (c.hairpinMode) await host.link.set(hostName, { bridgePort: { hairpin: true } });
-    const ipam = (await delegate(conf.ipam.type, 'ADD', conf, env)) as CniResult;
+    const leased = (await ipam('ADD', conf, env)) as CniResult;
     ipamDone = true;
     nlC ??= await open({ netns: container });
     await nlC.link.set(ifname, { up: true });
-    const ips = (ipam.ips ?? []).map((ip) => ({ ...ip, interface: 2 }));
+    const ips = (leased.ips ?? []).map((ip) => ({ ...ip, interface: 2 }));
     for (const ip of ips) await nlC.addr.add(ifname, ip.address);
-    const routes = [...(ipam.routes ?? [])];
+    const routes = [...(leased.routes ?? [])];
     if (c.isDefaultGateway) {
       for (const fam of ['4', '6']) {
         const ip = ips.find((x) => isIPv6(x.address.split('/')[0] as string) === (fam === '6'));
@@ -123,12 +133,12 @@ async function add(conf: CniNetConf, env: CniEnv): Promise<CniResult> {
       ],
       ips: [...(prev?.ips ?? []), ...ips.map((ip) => ({ ...ip, interface: base + 2 }))],
       routes: [...(prev?.routes ?? []), ...routes],
-      dns: [ipam.dns, prev?.dns, conf.dns].find((d) => d !== undefined && Object.keys(d).length > 0) ?? {},
+      dns: [leased.dns, prev?.dns, conf.dns].find((d) => d !== undefined && Object.keys(d).length > 0) ?? {},
     };
   } catch (e) {
     // Leave nothing half made: the veth (its container end goes with it) and the lease.
     if (hostName !== undefined) await host.link.del(hostName).catch(() => undefined);
-    if (ipamDone) await delegate((conf.ipam as { type: string }).type, 'DEL', conf, env).catch(() => undefined);
+    if (ipamDone) await ipam('DEL', conf, env).catch(() => undefined);
     throw e;
   } finally {
     await nlC?.close();
@@ -139,7 +149,7 @@ async function add(conf: CniNetConf, env: CniEnv): Promise<CniResult> {
 
 async function del(conf: CniNetConf, env: CniEnv): Promise<void> {
   const c = checkBridgeConf(conf);
-  if (conf.ipam !== undefined) await delegate(conf.ipam.type, 'DEL', conf, env);
+  if (conf.ipam !== undefined) await ipam('DEL', conf, env);
   if (env.netns !== undefined) {
     const container = await netns.open({ path: env.netns }).catch(() => undefined); // gone already: nothing to delete there
     if (container !== undefined) {
@@ -167,7 +177,7 @@ async function check(conf: CniNetConf, env: CniEnv): Promise<void> {
   const c = checkBridgeConf(conf);
   const prev = conf.prevResult;
   if (prev === undefined) throw new CniError('invalidNetworkConfig', 'prevResult: CHECK needs the result of the ADD it checks');
-  if (conf.ipam !== undefined) await delegate(conf.ipam.type, 'CHECK', conf, env);
+  if (conf.ipam !== undefined) await ipam('CHECK', conf, env);
   const container = await openContainer(env);
   const host = await open();
   let nlC: Netlink | undefined;

@@ -18,4 +18,5 @@ export { SUPPORTED_VERSIONS, checkCommandVersion, resultFor, normaliseResult } f
 export { delegate, findPlugin, type DelegateOptions } from './delegate.js';
 export { runPlugin, type CniHandlers, type CniOutcome } from './plugin.js';
 export { bridgePlugin } from './bridge.js';
+export { ipamPlugin } from './ipam.js';
 export { checkBridgeConf, type BridgeConf } from './bridge-conf.js';

@@ -7,11 +7,12 @@
  * @module
  */
 import { bridgePlugin } from './bridge.js';
+import { ipamPlugin } from './ipam.js';
 import { CniError } from './errors.js';
 import { runPlugin, type CniHandlers } from './plugin.js';
 
 /** Plugin types this executable implements. */
-const PLUGINS: Record<string, CniHandlers> = { 'netloom-bridge': bridgePlugin };
+const PLUGINS: Record<string, CniHandlers> = { 'netloom-bridge': bridgePlugin, 'netloom-ipam': ipamPlugin };
 
 function pick(type: string): CniHandlers {
   const p = PLUGINS[type];
