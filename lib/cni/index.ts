@@ -19,4 +19,5 @@ export { delegate, findPlugin, type DelegateOptions } from './delegate.js';
 export { runPlugin, type CniHandlers, type CniOutcome } from './plugin.js';
 export { bridgePlugin } from './bridge.js';
 export { ipamPlugin } from './ipam.js';
+export { vxlanPlugin, vtepMac, type VxlanNode } from './vxlan.js';
 export { checkBridgeConf, type BridgeConf } from './bridge-conf.js';

@@ -8,11 +8,12 @@
  */
 import { bridgePlugin } from './bridge.js';
 import { ipamPlugin } from './ipam.js';
+import { vxlanPlugin } from './vxlan.js';
 import { CniError } from './errors.js';
 import { runPlugin, type CniHandlers } from './plugin.js';
 
 /** Plugin types this executable implements. */
-const PLUGINS: Record<string, CniHandlers> = { 'netloom-bridge': bridgePlugin, 'netloom-ipam': ipamPlugin };
+const PLUGINS: Record<string, CniHandlers> = { 'netloom-bridge': bridgePlugin, 'netloom-ipam': ipamPlugin, 'netloom-vxlan': vxlanPlugin };
 
 function pick(type: string): CniHandlers {
   const p = PLUGINS[type];

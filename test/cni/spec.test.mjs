@@ -35,7 +35,7 @@ t.test('errors: the spec object, its code, the field named', async (t) => {
     ['no ipam', 'ADD', { ...good, ipam: undefined }, {}, 7, /ipam: is required/],
     ['unknown ipam plugin', 'ADD', { ...good, ipam: { type: 'no-such-ipam' } }, {}, 7, /plugin "no-such-ipam" not found in CNI_PATH/],
     ['ipam refuses', 'ADD', { ...good, ipam: { type: 'host-local', dataDir } }, {}, undefined, /host-local/],
-    ['unknown type', 'ADD', { ...good, type: 'netloom-frob' }, {}, 7, /type: netloom-cni implements netloom-bridge, netloom-ipam, not "netloom-frob"/],
+    ['unknown type', 'ADD', { ...good, type: 'netloom-frob' }, {}, 7, /type: netloom-cni implements netloom-bridge, netloom-ipam, netloom-vxlan, not "netloom-frob"/],
   ];
   for (const [name, command, conf, opts, code, msg] of cases) {
     const r = await runCni(host, NETLOOM_CNI, command, conf, { container: c, ...opts, ...(command === '' ? { env: { CNI_COMMAND: '' } } : {}) });
