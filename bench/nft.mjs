@@ -8,25 +8,23 @@
 // `nft add rule` per rule runs EACH_N rules (default 300) and its load time
 // is scaled to N (one process per rule costs the same for each).
 //
-// Before each run the machine must be quiet: under 15% of a CPU busy over a
-// one-second sample of /proc/stat, waited for up to QUIET_MAX_S (default 30);
-// a run that started on a busy machine is marked DISTURBED, and so is the
-// whole result if any run was.
+// Before each run the machine must be quiet (bench/quiet.mjs); a run that
+// started on a busy machine is marked DISTURBED, and so is the whole result
+// if any run was.
 //
 // Env: N (rules, default 10000), ROUNDS (default 5), EACH_N, QUIET_MAX_S,
 // OUT (default bench/results). Results: OUT/nft-latest.{json,md}.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, waitQuiet } from './quiet.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH, '..');
 const N = Number(process.env.N ?? 10000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const EACH_N = Math.min(N, Number(process.env.EACH_N ?? 300));
-const QUIET_MAX_S = Number(process.env.QUIET_MAX_S ?? 30);
 const OUT = resolve(process.env.OUT ?? join(BENCH, 'results'));
 
 const TOOLS = {
@@ -36,25 +34,6 @@ const TOOLS = {
 };
 const LINE = /^NFT \S+ ok: (\d+) rules listed; load ([\d.]+)s list ([\d.]+)s$/m;
 
-function cpuSample() {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const idle = (f[3] ?? 0) + (f[4] ?? 0);
-  return { idle, total: f.reduce((a, b) => a + b, 0) };
-}
-async function busyCpus() {
-  const a = cpuSample();
-  await new Promise((r) => setTimeout(r, 1000));
-  const b = cpuSample();
-  const total = b.total - a.total;
-  return total <= 0 ? 0 : ((total - (b.idle - a.idle)) / total) * cpus().length;
-}
-async function waitQuiet() {
-  const t0 = Date.now();
-  let busy = await busyCpus();
-  while (busy >= 0.15 && Date.now() - t0 < QUIET_MAX_S * 1000) busy = await busyCpus();
-  return { quiet: busy < 0.15, busy };
-}
-
 function run(name) {
   const t = TOOLS[name];
   const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', 'unshare', '--net', ...t.cmd], { encoding: 'utf8', env: { ...process.env, ...t.env }, timeout: 600000 });
@@ -63,11 +42,6 @@ function run(name) {
   if (r.status !== 0 || !m || !tm) throw new Error(`${name}: failed (${r.status}): ${(r.stderr ?? '').slice(-400)} ${r.stdout ?? ''}`);
   return { load: Number(m[2]) * t.scale, list: Number(m[3]), wall: Number(tm[1]), user: Number(tm[2]), sys: Number(tm[3]), rssMiB: Number(tm[4]) / 1024 };
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 for (const bin of ['nft', 'unshare', '/usr/bin/time']) {
   if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) {
