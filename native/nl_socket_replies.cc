@@ -49,7 +49,12 @@ void NlSocket::on_socket_error() {
     if (err == ENOBUFS) {
       if (!on_event_.IsEmpty()) overrun_ = true;
       if (in_flight_ > 0) fail_in_flight(ENOBUFS, "receive buffer overrun: answers were lost; the requests may have been applied");
-    } else if (err != 0) {
+    } else if (err != 0 && err != EINVAL) {
+      // EINVAL: netlink_recvmsg saw a dump running and went to continue it,
+      // but by the time it held the dump's lock the dump had finished (it was
+      // the next dump, started and finished by our send thread meanwhile);
+      // netlink_dump then answers -EINVAL into sk_err. Nothing was lost: the
+      // dump's messages are all queued. Any other error fails what is in flight.
       fail_in_flight(err, "poll");
     }
     update_poll();      // re-arm (libuv stopped the handle)
@@ -75,6 +80,7 @@ void NlSocket::read_and_dispatch() {
         if (in_flight_ > 0) fail_in_flight(ENOBUFS, "receive buffer overrun: answers were lost; the requests may have been applied");
         continue;
       }
+      if (errno == EINVAL) continue;  // the kernel's lost dump race, nothing lost: see on_socket_error
       fail_in_flight(errno, "recv");
       break;
     }
@@ -90,7 +96,7 @@ void NlSocket::read_and_dispatch() {
     mh.msg_controllen = sizeof control;
     ssize_t n = ::recvmsg(fd_.get(), &mh, MSG_DONTWAIT);
     if (n < 0) {
-      if (errno == EINTR || errno == EAGAIN) continue;
+      if (errno == EINTR || errno == EAGAIN || errno == EINVAL) continue;
       fail_in_flight(errno, "recv");
       break;
     }
