@@ -192,7 +192,7 @@ function checkVerdict(op: string, v: unknown, m: NftMatch, family: NftFamily): v
     const fields = ['saddr', 'daddr', 'sport', 'dport', 'iifname', 'oifname', 'mark'];
     if (typeof vm.key !== 'string' || !fields.includes(vm.key)) fail(op, 'verdict.vmap.key', `must be one of ${fields.join(', ')}, got ${JSON.stringify(vm.key)}`);
     if (vm.key === 'saddr' || vm.key === 'daddr') {
-      const fam = setFamily(op, 'verdict.vmap', vm as unknown as NftSetMatch, family);
+      const fam = setFamily(op, 'verdict.vmap', { set: vm.set as string, ...(vm.family !== undefined ? { family: vm.family as 'ip' } : {}) }, family);
       const matched = addrFamily(op, m, family);
       if (matched !== undefined && matched !== fam) fail(op, 'verdict.vmap.family', `is ${fam} but the rule matches ${matched} addresses`);
     } else if (vm.family !== undefined) fail(op, 'verdict.vmap.family', 'only for saddr and daddr keys');

@@ -31,10 +31,15 @@ export function setDelMember(ref: NftSetRef, op = 'nft.set.del'): Member {
   return { operation: 'set.del', object: setObject(r), request: ref, message: delSet(r) };
 }
 
-/** Members of `set.elements.add` / `.del` for a set of a known shape (elements checked here). */
-export function elementMembers(how: 'add' | 'del', ref: NftSetRef, shape: SetShape, elements: readonly NftSetElement[], ids: SetIds, op: string): Member[] {
+/**
+ * Members of `set.elements.add` / `.del` for a set of a known shape
+ * (elements checked here). `empty`: the set is known to hold nothing yet
+ * (made in the same transaction), which is when nft writes an interval
+ * set's leading INTERVAL_END at key 0.
+ */
+export function elementMembers(how: 'add' | 'del', ref: NftSetRef, shape: SetShape, elements: readonly NftSetElement[], ids: SetIds, op: string, empty = false): Member[] {
   const r = checkSetRef(op, ref);
-  const kernel = kernelElements(shape, checkElements(op, shape, elements), false);
+  const kernel = kernelElements(shape, checkElements(op, shape, elements), how === 'add' && empty);
   if (kernel.length === 0) return [];
   // nft names the set by its id too when adding (and only then).
   const id = how === 'add' ? ids.of(r.family, r.table, r.name) : undefined;

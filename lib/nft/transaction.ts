@@ -101,7 +101,7 @@ export class NftTransaction {
   readonly #sock: NfnlSocket;
   readonly #members: Member[] = [];
   readonly #ids = new SetIds();
-  readonly #shapes = new Map<string, SetShape>();
+  readonly #shapes = new Map<string, SetShape & { empty: boolean }>();
   #committed = false;
 
   /** Tables: `add` (`nft create table`), `del` (`nft delete table`). */
@@ -137,7 +137,7 @@ export class NftTransaction {
     add: (spec: NftSetSpec): this =>
       this.#pushAll(() => {
         const { members: m, set } = setAddMembers(spec, this.#ids);
-        this.#shapes.set(`${set.family} ${set.table} ${set.name}`, set);
+        this.#shapes.set(`${set.family} ${set.table} ${set.name}`, { ...set, empty: set.elements.length === 0 });
         return m;
       }),
     del: (ref: NftSetRef): this => this.#push(() => setDelMember(ref)),
@@ -150,9 +150,12 @@ export class NftTransaction {
   #elements(how: 'add' | 'del', ref: NftSetElementsRef, elements: readonly NftSetElement[]): Member[] {
     const op = `nft.set.elements.${how}`;
     const r = checkElementsRef(op, ref);
-    const shape = r.shape ?? this.#shapes.get(`${r.ref.family} ${r.ref.table} ${r.ref.name}`);
+    const made = this.#shapes.get(`${r.ref.family} ${r.ref.table} ${r.ref.name}`);
+    const shape = r.shape ?? made;
     if (shape === undefined) throw new TypeError(`${op}: type: ${setObject(r.ref)} was not created in this transaction: give its type (and map, flags) to check the elements`);
-    return elementMembers(how, r.ref, shape, elements, this.#ids, op);
+    const out = elementMembers(how, r.ref, shape, elements, this.#ids, op, made?.empty === true);
+    if (made !== undefined && out.length > 0) made.empty = false;
+    return out;
   }
 
   #pushAll(make: () => Member[]): this {
