@@ -57,7 +57,7 @@ export interface NftSetApi {
    * The named sets and maps, of one family or table or all (the anonymous
    * sets of rules are left out, as nft leaves them out).
    *
-   * Equivalent to: `nft list sets [family]`
+   * Equivalent to: `nft list sets [family]` and `nft list maps [family]`
    */
   list(filter?: NftSetFilter, opts?: DumpOptions): Promise<NftSet[]>;
   /** Elements: `nft add/delete element`, `nft list set`. */
