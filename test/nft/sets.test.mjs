@@ -181,3 +181,36 @@ t.test('mistakes are refused before the kernel, naming the field; nothing is lef
   await nft.set.del({ family: 'ip', table: 't', name: 's' });
   t.equal(nftText(ns), before, 'set.del leaves the table as it was');
 });
+
+t.test('apply: declared sets are made before the chains, compared with what the kernel holds, replaced when they differ', async (t) => {
+  const { ns, nft } = await nftSandbox(t);
+  const ruleset = (extra) => ({
+    owner: 'sets-test',
+    tables: [
+      {
+        family: 'inet',
+        name: 'f',
+        sets: [
+          { name: 'allowed', type: 'ipv4_addr', flags: { interval: true }, elements: ['198.18.0.0/24', ...extra] },
+          { name: 'tm', type: 'ipv4_addr', timeout: 60000, elements: ['198.18.0.1', { key: '198.18.0.2', timeout: 5000 }] },
+          { name: 'vm', type: 'inet_service', map: 'verdict', elements: [{ key: 22, value: 'accept' }] },
+        ],
+        chains: [
+          {
+            name: 'in',
+            hook: 'input',
+            priority: 'filter',
+            rules: [{ match: { saddr: { set: 'allowed', family: 'ip' } }, verdict: 'accept' }, { match: { proto: 'tcp' }, verdict: { vmap: { set: 'vm', key: 'dport' } } }],
+          },
+        ],
+      },
+    ],
+  });
+  t.same((await nft.apply(ruleset([]))).created, ['inet f']);
+  t.same((await nft.apply(ruleset([]))).unchanged, ['inet f'], 'the same sets and elements: unchanged');
+  t.same((await nft.apply(ruleset(['198.18.5.5']))).replaced, ['inet f'], 'one more element: replaced');
+  t.match(nftText(ns), /elements = \{ 198\.18\.0\.0\/24, 198\.18\.5\.5 \}/);
+  await t.rejects(nft.apply({ owner: 'x', tables: [{ family: 'ip', name: 't', sets: [{ name: 's', type: 'ipv4_addr', elements: ['2001:db8::1'] }] }] }), { name: 'TypeError', message: /tables\[0\]\.sets\[0\]: elements\[0\]: must be an IPv4 address/ });
+  t.same((await nft.apply({ owner: 'sets-test', tables: [] })).removed, ['inet f']);
+  t.same(nftRuleset(ns), [], 'nothing left behind');
+});
