@@ -16,6 +16,7 @@
         "native/nfnl_codec.cc",
         "native/nft_codec.cc",
         "native/nft_napi.cc",
+        "native/nft_set_tables.cc",
         "native/nft_tables.cc",
         "native/nl_batch.cc",
         "native/nl_codec.cc",

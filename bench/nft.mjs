@@ -12,8 +12,14 @@
 // started on a busy machine is marked DISTURBED, and so is the whole result
 // if any run was.
 //
-// Env: N (rules, default 10000), ROUNDS (default 5), EACH_N, QUIET_MAX_S,
-// OUT (default bench/results). Results: OUT/nft-latest.{json,md}.
+// WORKLOAD=sets: the second workload, N (default 100000) addresses in an
+// ipv4_addr set, loaded and listed back: netloom (bench/nft-sets-netloom.mjs:
+// one set.elements.add(), set.elements.list() into address text) vs `nft -f`
+// of one `add element` statement and `nft list set` (anchors/nft/sets.sh).
+//
+// Env: WORKLOAD (rules, or sets), N (rules, default 10000; elements, default
+// 100000), ROUNDS (default 5), EACH_N, QUIET_MAX_S, OUT (default
+// bench/results). Results: OUT/nft-latest.{json,md} (sets: nft-sets-latest).
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -22,17 +28,23 @@ import { median, waitQuiet } from './quiet.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH, '..');
-const N = Number(process.env.N ?? 10000);
+const SETS = process.env.WORKLOAD === 'sets';
+const N = Number(process.env.N ?? (SETS ? 100000 : 10000));
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const EACH_N = Math.min(N, Number(process.env.EACH_N ?? 300));
 const OUT = resolve(process.env.OUT ?? join(BENCH, 'results'));
 
-const TOOLS = {
-  netloom: { cmd: [process.execPath, join(BENCH, 'nft-netloom.mjs')], env: { N: String(N) }, scale: 1 },
-  'nft -f': { cmd: ['sh', join(BENCH, 'anchors/nft/rules.sh')], env: { N: String(N), STYLE: 'file' }, scale: 1 },
-  'nft add rule (each)': { cmd: ['sh', join(BENCH, 'anchors/nft/rules.sh')], env: { N: String(EACH_N), STYLE: 'each' }, scale: N / EACH_N },
-};
-const LINE = /^NFT \S+ ok: (\d+) rules listed; load ([\d.]+)s list ([\d.]+)s$/m;
+const TOOLS = SETS
+  ? {
+      netloom: { cmd: [process.execPath, join(BENCH, 'nft-sets-netloom.mjs')], env: { N: String(N) }, scale: 1 },
+      'nft -f': { cmd: ['sh', join(BENCH, 'anchors/nft/sets.sh')], env: { N: String(N) }, scale: 1 },
+    }
+  : {
+      netloom: { cmd: [process.execPath, join(BENCH, 'nft-netloom.mjs')], env: { N: String(N) }, scale: 1 },
+      'nft -f': { cmd: ['sh', join(BENCH, 'anchors/nft/rules.sh')], env: { N: String(N), STYLE: 'file' }, scale: 1 },
+      'nft add rule (each)': { cmd: ['sh', join(BENCH, 'anchors/nft/rules.sh')], env: { N: String(EACH_N), STYLE: 'each' }, scale: N / EACH_N },
+    };
+const LINE = /^NFT \S+ ok: (\d+) (?:rules|elements) listed; load ([\d.]+)s list ([\d.]+)s$/m;
 
 function run(name) {
   const t = TOOLS[name];
@@ -70,8 +82,12 @@ const ratio = (base, f) => (nl[f] > 0 ? summary[base][f] / nl[f] : NaN);
 const rows = Object.entries(summary).map(
   ([k, s]) => `| ${k}${k.includes('each') ? ` (${EACH_N} run, scaled to ${N})` : ''} | ${s.load.toFixed(3)} | ${s.list.toFixed(3)} | ${s.wall.toFixed(2)} | ${s.user.toFixed(2)} | ${s.rssMiB.toFixed(0)} |`,
 );
+const what = SETS ? 'elements of an ipv4_addr set' : 'rules';
+const ratios = SETS
+  ? `Ratios (other ÷ netloom, above 1: netloom faster): load vs \`nft -f\` ${ratio('nft -f', 'load').toFixed(2)}, list vs \`nft list set\` ${ratio('nft -f', 'list').toFixed(2)}, whole process vs \`nft -f\` ${ratio('nft -f', 'wall').toFixed(2)}.`
+  : `Ratios (other ÷ netloom, above 1: netloom faster): load vs \`nft -f\` ${ratio('nft -f', 'load').toFixed(2)}, list vs \`nft list ruleset\` ${ratio('nft -f', 'list').toFixed(2)}, whole process vs \`nft -f\` ${ratio('nft -f', 'wall').toFixed(2)}, load vs one \`nft add rule\` per rule ${ratio('nft add rule (each)', 'load').toFixed(1)}.`;
 const md = [
-  `# nf_tables: ${N} rules loaded and listed`,
+  `# nf_tables: ${N} ${what} loaded and listed`,
   '',
   `${date}, commit ${commit}, ${ROUNDS} rounds interleaved, medians; ${disturbed ? '**DISTURBED: some runs started on a busy machine; read the figures as lower bounds**' : 'every run started on a quiet machine (quiet)'}.`,
   '',
@@ -79,12 +95,13 @@ const md = [
   '|---|---|---|---|---|---|',
   ...rows,
   '',
-  `Ratios (other ÷ netloom, above 1: netloom faster): load vs \`nft -f\` ${ratio('nft -f', 'load').toFixed(2)}, list vs \`nft list ruleset\` ${ratio('nft -f', 'list').toFixed(2)}, whole process vs \`nft -f\` ${ratio('nft -f', 'wall').toFixed(2)}, load vs one \`nft add rule\` per rule ${ratio('nft add rule (each)', 'load').toFixed(1)}.`,
+  ratios,
   '',
-  'netloom lists into typed rules (every rule decoded and read back into its body); nft prints text.',
+  SETS ? 'netloom lists into typed elements (address text); nft prints text.' : 'netloom lists into typed rules (every rule decoded and read back into its body); nft prints text.',
   '',
 ];
 mkdirSync(OUT, { recursive: true });
-writeFileSync(join(OUT, 'nft-latest.json'), `${JSON.stringify({ date, commit, N, rounds: ROUNDS, eachN: EACH_N, disturbed, summary, runs }, null, 1)}\n`);
-writeFileSync(join(OUT, 'nft-latest.md'), `${md.join('\n')}\n`);
+const base = SETS ? 'nft-sets-latest' : 'nft-latest';
+writeFileSync(join(OUT, `${base}.json`), `${JSON.stringify({ date, commit, workload: SETS ? 'sets' : 'rules', N, rounds: ROUNDS, eachN: EACH_N, disturbed, summary, runs }, null, 1)}\n`);
+writeFileSync(join(OUT, `${base}.md`), `${md.join('\n')}\n`);
 console.log(md.join('\n'));

@@ -33,6 +33,8 @@ export type { MonitorEvent, MonitorAction, LinkEvent, AddrEvent, RouteEvent, Nei
 export * from './topology/index.js';
 export * from './tun/index.js';
 export { openNft, Nft, type NftOpenOptions, type NftTableApi, type NftChainApi, type NftRuleApi } from './nft/api.js';
+export type { NftSetApi, NftSetElementsApi } from './nft/set-api.js';
+export type { NftSetKeyType, NftSetDataType, NftSetValue, NftSetKey, NftSetVerdict, NftSetElement, NftSetFlags, NftSetSpec, NftSetRef, NftSetElementsRef, NftSet, NftSetFilter } from './nft/set-types.js';
 export { NftTransaction, type NftCommitOptions, type NftCommitResult } from './nft/transaction.js';
 export { NftBatchError } from './nft/errors.js';
 export type { NftRuleset, NftTableDecl, NftChainDecl } from './nft/ruleset.js';
@@ -41,7 +43,7 @@ export { masquerade, publishPort, snat, dnat, allow, deny, type MasqueradeOption
 export { NfnlSocket, type BatchOptions } from './netlink/nfnl-socket.js';
 export type { NftFamily, NftHook, NftChainType, NftPriority, NftPriorityName, NftPolicy, NftTableSpec, NftTableRef, NftTable, NftChainSpec, NftChainRef, NftChain, NftListFilter, NftBatchFailure } from './nft/types.js';
 export type {
-  NftCmp, NftL4Proto, NftPorts, NftCtState, NftMatch, NftRateUnit, NftLimit, NftLogLevel, NftLog, NftNatFlags, NftNatTarget, NftNat, NftReject, NftVerdict, NftCounter,
+  NftCmp, NftL4Proto, NftPorts, NftCtState, NftMatch, NftSetMatch, NftSetKeyField, NftVmap, NftRateUnit, NftLimit, NftLogLevel, NftLog, NftNatFlags, NftNatTarget, NftNat, NftReject, NftVerdict, NftCounter,
   NftRuleBody, NftRuleSpec, NftRuleFilter, NftRuleRef, NftRule, NftRegister, NftPayloadBase, NftMetaKey, NftCtKey, NftCmpOp, NftExpr,
 } from './nft/rule-types.js';
 export { openConntrack, Conntrack, type ConntrackOpenOptions } from './conntrack/api.js';

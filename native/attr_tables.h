@@ -70,6 +70,11 @@ constexpr AttrSpec pad(const char* name, uint16_t type) { return {name, type, Ki
 constexpr AttrSpec many_nest(const char* name, uint16_t type, const AttrSetSpec* set) {
   return {name, type, Kind::Nest, false, true, Kind::Pad, set, nullptr, nullptr, nullptr};
 }
+// A nest of nests of `set` numbered first, first + 1, ... (libnftnl numbers
+// set element lists from 1; the kernel reads any numbering).
+constexpr AttrSpec indexed_nests(const char* name, uint16_t type, const AttrSetSpec* set, uint16_t first) {
+  return {name, type, Kind::IndexedArray, false, false, Kind::Nest, set, nullptr, nullptr, nullptr, first};
+}
 constexpr AttrSpec sub(const char* name, uint16_t type, const schema::SubMessageSpec* s, const char* selector) {
   return {name, type, Kind::SubMessage, false, false, Kind::Pad, nullptr, nullptr, s, selector};
 }

@@ -1,4 +1,5 @@
-// The nf_tables tables declared in nft_tables.h. Attribute sets are listed by
+// The nf_tables tables declared in nft_tables.h (sets and their elements
+// are in nft_set_tables.cc). Attribute sets are listed by
 // type; their by-name indexes are computed at compile time, and every number
 // is checked against the UAPI headers, so none is trusted to a hand.
 
@@ -130,7 +131,12 @@ constexpr AttrSpec kDataAttrs[] = {
     plain("value", NFTA_DATA_VALUE, Kind::Binary),
     nest("verdict", NFTA_DATA_VERDICT, &kVerdictSet),
 };
+}  // namespace
+
+// Shared with nft_set_tables.cc: set elements hold keys and data.
 NETLOOM_SET(kDataSet, "data-attrs", kDataAttrs);
+
+namespace {
 
 static_assert(NFTA_PAYLOAD_DREG == 1 && NFTA_PAYLOAD_BASE == 2 && NFTA_PAYLOAD_OFFSET == 3 && NFTA_PAYLOAD_LEN == 4 &&
                   NFTA_PAYLOAD_SREG == 5 && NFTA_PAYLOAD_CSUM_TYPE == 6 && NFTA_PAYLOAD_CSUM_OFFSET == 7 && NFTA_PAYLOAD_CSUM_FLAGS == 8,
@@ -318,7 +324,12 @@ constexpr AttrSpec kExprAttrs[] = {
     plain("name", NFTA_EXPR_NAME, Kind::String),
     sub("data", NFTA_EXPR_DATA, &kExprData, "name"),
 };
+}  // namespace
+
+// Shared with nft_set_tables.cc: sets and elements may carry expressions.
 NETLOOM_SET(kExprSet, "expr-attrs", kExprAttrs);
+
+namespace {
 
 static_assert(NFTA_LIST_ELEM == 1, "nft_list_attributes");
 constexpr AttrSpec kExprListAttrs[] = {
@@ -352,7 +363,9 @@ constexpr uint16_t msg(int n) { return static_cast<uint16_t>(NFNL_SUBSYS_NFTABLE
 static_assert(NFNL_SUBSYS_NFTABLES == 10 && NFNL_MSG_BATCH_BEGIN == 0x10 && NFNL_MSG_BATCH_END == 0x11, "nfnetlink.h");
 static_assert(NFT_MSG_NEWTABLE == 0 && NFT_MSG_GETTABLE == 1 && NFT_MSG_DELTABLE == 2 && NFT_MSG_NEWCHAIN == 3 &&
                   NFT_MSG_GETCHAIN == 4 && NFT_MSG_DELCHAIN == 5 && NFT_MSG_NEWRULE == 6 && NFT_MSG_GETRULE == 7 &&
-                  NFT_MSG_DELRULE == 8 && NFT_MSG_NEWGEN == 15 && NFT_MSG_GETGEN == 16,
+                  NFT_MSG_DELRULE == 8 && NFT_MSG_NEWSET == 9 && NFT_MSG_GETSET == 10 && NFT_MSG_DELSET == 11 &&
+                  NFT_MSG_NEWSETELEM == 12 && NFT_MSG_GETSETELEM == 13 && NFT_MSG_DELSETELEM == 14 && NFT_MSG_NEWGEN == 15 &&
+                  NFT_MSG_GETGEN == 16,
               "nf_tables_msg_types");
 
 }  // namespace
@@ -370,6 +383,12 @@ const MessageSpec kMessages[] = {
     {msg(NFT_MSG_NEWRULE), "newrule", &nfnl::kNfgenmsg, &kRuleSet},
     {msg(NFT_MSG_GETRULE), "getrule", &nfnl::kNfgenmsg, &kRuleSet},
     {msg(NFT_MSG_DELRULE), "delrule", &nfnl::kNfgenmsg, &kRuleSet},
+    {msg(NFT_MSG_NEWSET), "newset", &nfnl::kNfgenmsg, &kSetSet},
+    {msg(NFT_MSG_GETSET), "getset", &nfnl::kNfgenmsg, &kSetSet},
+    {msg(NFT_MSG_DELSET), "delset", &nfnl::kNfgenmsg, &kSetSet},
+    {msg(NFT_MSG_NEWSETELEM), "newsetelem", &nfnl::kNfgenmsg, &kSetElemListSet},
+    {msg(NFT_MSG_GETSETELEM), "getsetelem", &nfnl::kNfgenmsg, &kSetElemListSet},
+    {msg(NFT_MSG_DELSETELEM), "delsetelem", &nfnl::kNfgenmsg, &kSetElemListSet},
     {msg(NFT_MSG_NEWGEN), "newgen", &nfnl::kNfgenmsg, &kGenSet},
     {msg(NFT_MSG_GETGEN), "getgen", &nfnl::kNfgenmsg, &kGenSet},
 };

@@ -266,6 +266,13 @@ void encode_nest_body(Napi::Env env, Writer& w, const StructSpec* fixed, const A
   }
 }
 
+// nla_len is 16 bits: a nest that grew past it cannot be sent (a set's
+// elements are split over several messages before they get there).
+void end_nest(Napi::Env env, Writer& w, size_t nest, Path& path) {
+  if (w.size() - nest > 0xffff) throw_range_error(env, path.str() + ": longer than a netlink attribute can be (65535 bytes)");
+  w.end_nest(nest);
+}
+
 void encode_value(Napi::Env env, Writer& w, const AttrSetSpec& set, const AttrSpec& a, Napi::Object siblings,
                   Napi::Value v, Path& path, Kind kind) {
   switch (kind) {
@@ -276,7 +283,7 @@ void encode_value(Napi::Env env, Writer& w, const AttrSetSpec& set, const AttrSp
     case Kind::Nest: {
       size_t nest = w.begin_nest(a.type);
       encode_nest_body(env, w, a.fixed, a.nested, v, path);
-      w.end_nest(nest);
+      end_nest(env, w, nest, path);
       return;
     }
     case Kind::Struct: {
@@ -293,10 +300,10 @@ void encode_value(Napi::Env env, Writer& w, const AttrSetSpec& set, const AttrSp
       for (uint32_t i = 0; i < arr.Length(); i++) {
         Scope s(path, std::to_string(i));
         AttrSpec elem = a;
-        elem.type = static_cast<uint16_t>(i);  // the index is the type, as the kernel's arrays number them
+        elem.type = static_cast<uint16_t>(a.first_index + i);  // the index is the type, as the kernel's arrays number them
         encode_value(env, w, set, elem, siblings, arr.Get(i), path, a.elem);
       }
-      w.end_nest(nest);
+      end_nest(env, w, nest, path);
       return;
     }
     case Kind::SubMessage: {
@@ -318,7 +325,7 @@ void encode_value(Napi::Env env, Writer& w, const AttrSetSpec& set, const AttrSp
       } else if (v.IsObject() && v.As<Napi::Object>().GetPropertyNames().Length() > 0) {
         throw_type_error(env, path.str() + ": '" + sel_value + "' has no attributes");
       }
-      w.end_nest(nest);
+      end_nest(env, w, nest, path);
       return;
     }
     case Kind::Bitfield32: {

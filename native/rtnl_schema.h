@@ -69,6 +69,9 @@ struct AttrSpec {
   const SubMessageSpec* sub;      // SubMessage
   const char* selector;           // SubMessage: camelCase name of the sibling
                                   // attribute whose string value picks the format
+  uint16_t first_index = 0;       // IndexedArray: the nla_type of the first element
+                                  // (the kernel's arrays count from 0, libnftnl's
+                                  // set element lists from 1)
 };
 
 struct AttrSetSpec {

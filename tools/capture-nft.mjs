@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sentMessages } from './strace-netlink.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'test/fixtures/nft/rules.json');
@@ -79,35 +80,6 @@ inet-dnat-v4|inet|pre|tcp dport 8080 dnat ip to 198.18.1.2:80
     const [name, family, chain, rule] = l.split('|');
     return { name, family, chain, rule };
   });
-
-/** The messages of every sendmsg in an strace log (`-e write=all` hex dumps). */
-function sentMessages(log) {
-  const msgs = [];
-  let cur = null;
-  for (const line of log.split('\n')) {
-    const dump = /^ \| [0-9a-f]{5}  ((?:[0-9a-f]{2} {1,2})+)/.exec(line);
-    if (dump) {
-      cur ??= [];
-      cur.push(...dump[1].trim().split(/\s+/).map((h) => parseInt(h, 16)));
-      continue;
-    }
-    if (cur) msgs.push(...split(Buffer.from(cur)));
-    cur = null;
-  }
-  if (cur) msgs.push(...split(Buffer.from(cur)));
-  return msgs;
-}
-
-function split(buf) {
-  const out = [];
-  for (let off = 0; off + 16 <= buf.length; ) {
-    const len = buf.readUInt32LE(off);
-    if (len < 16 || off + len > buf.length) break;
-    out.push(buf.subarray(off, off + len));
-    off += (len + 3) & ~3;
-  }
-  return out;
-}
 
 const version = execFileSync('nft', ['--version'], { encoding: 'utf8' }).trim();
 const dir = mkdtempSync(join(tmpdir(), 'netloom-capture-nft-'));

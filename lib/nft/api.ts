@@ -1,6 +1,6 @@
 /**
  * `openNft()`: an nf_tables handle bound to one namespace — tables, chains,
- * transactions and the ruleset generation, over a NETLINK_NETFILTER socket
+ * rules, sets, transactions and the ruleset generation, over a NETLINK_NETFILTER socket
  * of its own.
  * @module
  */
@@ -14,6 +14,7 @@ import type { NftRule, NftRuleFilter, NftRuleRef, NftRuleSpec } from './rule-typ
 import { checkRuleFilter } from './rule-spec.js';
 import { applyRuleset, type NftApplyOptions, type NftApplyResult } from './ruleset-apply.js';
 import type { NftRuleset } from './ruleset.js';
+import { setApi, type NftSetApi } from './set-api.js';
 import { NftTransaction, commitMembers, members, type NftCommitOptions } from './transaction.js';
 import type { NftChain, NftChainRef, NftChainSpec, NftListFilter, NftTable, NftTableRef, NftTableSpec } from './types.js';
 import { checkFilter } from './validate.js';
@@ -111,6 +112,8 @@ export class Nft {
   readonly chain: NftChainApi;
   /** Rules: `nft add/insert/delete rule`, `nft flush chain`, `nft list chain`. */
   readonly rule: NftRuleApi;
+  /** Sets and maps: `nft add/delete/list set`, `nft add/delete element`. */
+  readonly set: NftSetApi;
   /** The underlying socket. */
   readonly socket: NfnlSocket;
   readonly #netns: NetNs;
@@ -159,6 +162,7 @@ export class Nft {
         return replies.filter((m) => m.type === nftType('NFT_MSG_NEWRULE')).map(decodeRule);
       },
     };
+    this.set = setApi(socket);
   }
 
   /**

@@ -1,15 +1,17 @@
 /**
  * A checked rule body compiled into kernel expressions, the way nft 1.0
  * compiles the same rule (`nft --debug=netlink` shows the sequence): a
- * `meta` or `payload` load into register 1 and a `cmp` per match, prefixes
- * shortened to whole bytes or masked with `bitwise`, port ranges as two
- * comparisons, NAT targets as immediates into registers 1.. .
+ * `meta` or `payload` load into register 1 and a `cmp` per match (a
+ * `lookup` for a named set, of the whole field), prefixes shortened to
+ * whole bytes or masked with `bitwise`, port ranges as two comparisons, NAT
+ * targets as immediates into registers 1.., a vmap as a lookup into the
+ * verdict register.
  * @module
  */
 import { constant } from '../netlink/native.js';
 import { be16, hostU32, ifnameBytes, parsePrefix, prefixMask } from './bytes.js';
-import { addrFamily, unwrap } from './rule-check.js';
-import type { NftCmp, NftExpr, NftMatch, NftNat, NftNatFlags, NftPorts, NftRuleBody } from './rule-types.js';
+import { addrFamily, isSetMatch, unwrap } from './rule-check.js';
+import type { NftCmp, NftExpr, NftMatch, NftNat, NftNatFlags, NftPorts, NftRuleBody, NftSetKeyField, NftSetMatch, NftVmap } from './rule-types.js';
 import { L4_PROTOS, LOG_LEVELS, RATE_UNITS, ctBits, rejectCode } from './rule-values.js';
 import type { NftFamily } from './types.js';
 
@@ -23,12 +25,31 @@ function meta(key: 'iifname' | 'oifname' | 'iif' | 'oif' | 'mark' | 'nfproto' | 
   out.push({ kind: 'meta', key, dreg: R1 });
 }
 
-function prefixMatch(field: 'saddr' | 'daddr', v: NftCmp<string>, out: NftExpr[]): void {
+function lookup(ref: NftSetMatch, not: boolean, out: NftExpr[]): void {
+  out.push({ kind: 'lookup', sreg: R1, set: ref.set, invert: not });
+}
+
+function addrOffset(field: 'saddr' | 'daddr', fam: 'ip' | 'ip6'): number {
+  return fam === 'ip' ? (field === 'saddr' ? 12 : 16) : field === 'saddr' ? 8 : 24;
+}
+
+/** The load of a field into register 1, whole (what a set lookup or a vmap keys on). */
+function keyLoad(field: NftSetKeyField, fam: 'ip' | 'ip6' | undefined, out: NftExpr[]): void {
+  if (field === 'saddr' || field === 'daddr') out.push({ kind: 'payload', base: 'network', offset: addrOffset(field, fam ?? 'ip'), len: fam === 'ip6' ? 16 : 4, dreg: R1 });
+  else if (field === 'sport' || field === 'dport') out.push({ kind: 'payload', base: 'transport', offset: field === 'sport' ? 0 : 2, len: 2, dreg: R1 });
+  else meta(field, out);
+}
+
+function prefixMatch(field: 'saddr' | 'daddr', v: NftCmp<string | NftSetMatch>, family: NftFamily, out: NftExpr[]): void {
   const [text, not] = unwrap(v);
+  if (isSetMatch(text)) {
+    keyLoad(field, text.family ?? (family === 'ip6' ? 'ip6' : 'ip'), out);
+    lookup(text, not, out);
+    return;
+  }
   const p = parsePrefix(text);
   if (typeof p === 'string') throw new TypeError(`match.${field}: ${p}`);
-  const v4 = p.family === 'ip';
-  const offset = v4 ? (field === 'saddr' ? 12 : 16) : field === 'saddr' ? 8 : 24;
+  const offset = addrOffset(field, p.family);
   const size = p.bytes.length;
   if (p.len % 8 === 0) {
     // Whole bytes: load only those (nft's "payload load 3b" for a /24).
@@ -41,10 +62,12 @@ function prefixMatch(field: 'saddr' | 'daddr', v: NftCmp<string>, out: NftExpr[]
   out.push(cmp(not ? 'ne' : 'eq', p.bytes));
 }
 
-function portMatch(offset: 0 | 2, v: NftCmp<NftPorts>, out: NftExpr[]): void {
+function portMatch(offset: 0 | 2, v: NftCmp<NftPorts | NftSetMatch>, out: NftExpr[]): void {
   const [ports, not] = unwrap(v);
   out.push({ kind: 'payload', base: 'transport', offset, len: 2, dreg: R1 });
-  if (typeof ports === 'number') {
+  if (isSetMatch(ports)) {
+    lookup(ports, not, out);
+  } else if (typeof ports === 'number') {
     out.push(cmp(not ? 'ne' : 'eq', be16(ports)));
   } else if (not) {
     out.push({ kind: 'range', sreg: R1, op: 'ne', from: be16(ports[0]), to: be16(ports[1]) });
@@ -59,7 +82,8 @@ function matchExprs(m: NftMatch, family: NftFamily, out: NftExpr[]): void {
     if (v === undefined) continue;
     const [name, not] = unwrap(v);
     meta(f, out);
-    out.push(cmp(not ? 'ne' : 'eq', ifnameBytes(name)));
+    if (isSetMatch(name)) lookup(name, not, out);
+    else out.push(cmp(not ? 'ne' : 'eq', ifnameBytes(name)));
   }
   for (const f of ['iif', 'oif'] as const) {
     const v = m[f];
@@ -74,8 +98,8 @@ function matchExprs(m: NftMatch, family: NftFamily, out: NftExpr[]): void {
     meta('nfproto', out);
     out.push(cmp('eq', Buffer.from([constant(fam === 'ip' ? 'NFPROTO_IPV4' : 'NFPROTO_IPV6')])));
   }
-  if (m.saddr !== undefined) prefixMatch('saddr', m.saddr, out);
-  if (m.daddr !== undefined) prefixMatch('daddr', m.daddr, out);
+  if (m.saddr !== undefined) prefixMatch('saddr', m.saddr, family, out);
+  if (m.daddr !== undefined) prefixMatch('daddr', m.daddr, family, out);
   if (m.proto !== undefined) {
     meta('l4proto', out);
     out.push(cmp('eq', Buffer.from([typeof m.proto === 'number' ? m.proto : (L4_PROTOS[m.proto] as number)])));
@@ -96,7 +120,8 @@ function matchExprs(m: NftMatch, family: NftFamily, out: NftExpr[]): void {
   if (m.mark !== undefined) {
     const [mark, not] = unwrap(m.mark);
     meta('mark', out);
-    out.push(cmp(not ? 'ne' : 'eq', hostU32(mark)));
+    if (isSetMatch(mark)) lookup(mark, not, out);
+    else out.push(cmp(not ? 'ne' : 'eq', hostU32(mark)));
   }
 }
 
@@ -152,6 +177,18 @@ function natExprs(n: NftNat, out: NftExpr[]): void {
   out.push(e);
 }
 
+/** `KEY vmap @set`: the key's load (after the family dependency an inet table needs, unless the match made it) and a lookup into the verdict register. */
+function vmapExprs(v: NftVmap, m: NftMatch, family: NftFamily, out: NftExpr[]): void {
+  const addr = v.key === 'saddr' || v.key === 'daddr';
+  const fam = addr ? (v.family ?? (family === 'ip6' ? 'ip6' : 'ip')) : undefined;
+  if (addr && family === 'inet' && addrFamily('compile', m, family) === undefined) {
+    meta('nfproto', out);
+    out.push(cmp('eq', Buffer.from([constant(fam === 'ip' ? 'NFPROTO_IPV4' : 'NFPROTO_IPV6')])));
+  }
+  keyLoad(v.key, fam, out);
+  out.push({ kind: 'lookup', sreg: R1, dreg: constant('NFT_REG_VERDICT'), set: v.set, invert: false });
+}
+
 /** The expressions of a checked rule body in a table of `family`. */
 export function compileRule(body: NftRuleBody, family: NftFamily): NftExpr[] {
   if (body.exprs !== undefined) return [...body.exprs];
@@ -176,6 +213,7 @@ export function compileRule(body: NftRuleBody, family: NftFamily): NftExpr[] {
   const v = body.verdict;
   if (v !== undefined) {
     if (typeof v === 'object' && 'reject' in v) out.push({ kind: 'reject', ...rejectCode(v.reject, family) });
+    else if (typeof v === 'object' && 'vmap' in v) vmapExprs(v.vmap, body.match ?? {}, family, out);
     else out.push({ kind: 'verdict', verdict: v });
   }
   return out;

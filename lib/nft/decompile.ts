@@ -7,7 +7,7 @@
  */
 import { addrText, ifnameText, readHostU32 } from './bytes.js';
 import { compileRule } from './compile.js';
-import type { NftCtState, NftExpr, NftLogLevel, NftMatch, NftNat, NftNatFlags, NftPorts, NftRateUnit, NftRuleBody } from './rule-types.js';
+import type { NftCtState, NftExpr, NftLogLevel, NftMatch, NftNat, NftNatFlags, NftPorts, NftRateUnit, NftRuleBody, NftSetKeyField, NftSetMatch } from './rule-types.js';
 import { LOG_LEVELS, RATE_UNITS, ctStates, protoName, rejectName } from './rule-values.js';
 import { constant } from '../netlink/native.js';
 import type { NftFamily } from './types.js';
@@ -50,6 +50,11 @@ function flagsOf(flags: number): NftNatFlags {
  * registers given; nft sends neither. Likewise a log's default level.
  */
 export function asSent(e: NftExpr): NftExpr {
+  if (e.kind === 'lookup' && e.setId !== undefined) {
+    // A transaction id, meaningful only in the batch that sent it (the kernel does not report it).
+    const { setId: _id, ...rest } = e;
+    return rest;
+  }
   if (e.kind === 'log' && e.level === LOG_LEVELS.warn && e.group === undefined) {
     // The kernel reports the level it logs at, warn when none was given.
     const { level: _default, ...rest } = e;
@@ -65,6 +70,18 @@ export function asSent(e: NftExpr): NftExpr {
   return out;
 }
 
+/** The field a whole-field load into register 1 reads (what a set lookup keys on), if it is one. */
+function setKey(e: NftExpr, family: NftFamily): { field: NftSetKeyField; family?: 'ip' | 'ip6' } | undefined {
+  if (e.kind === 'meta' && e.dreg === 1) return e.key === 'iifname' || e.key === 'oifname' || e.key === 'mark' ? { field: e.key } : undefined;
+  if (e.kind !== 'payload' || e.dreg !== 1) return undefined;
+  if (e.base === 'transport' && e.len === 2 && (e.offset === 0 || e.offset === 2)) return { field: e.offset === 0 ? 'sport' : 'dport' };
+  if (e.base !== 'network') return undefined;
+  const v4 = e.len === 4 && (e.offset === 12 || e.offset === 16) && family !== 'ip6';
+  const v6 = e.len === 16 && (e.offset === 8 || e.offset === 24) && family !== 'ip';
+  if (!v4 && !v6) return undefined;
+  return { field: e.offset === 12 || e.offset === 8 ? 'saddr' : 'daddr', family: v4 ? 'ip' : 'ip6' };
+}
+
 /** The nft-level reading of `exprs` in a table of `family`, or undefined when there is none. */
 export function decompileRule(kernelExprs: readonly NftExpr[], family: NftFamily | number): NftRuleBody | undefined {
   if (typeof family === 'number') return undefined;
@@ -77,6 +94,16 @@ export function decompileRule(kernelExprs: readonly NftExpr[], family: NftFamily
   while (i < exprs.length) {
     const e = exprs[i] as NftExpr;
     const next = at(1);
+    const key = e.kind === 'payload' || e.kind === 'meta' ? setKey(e, family) : undefined;
+    if (key !== undefined && next?.kind === 'lookup' && next.sreg === 1) {
+      // A field looked up in a named set, or (into the verdict register) a vmap.
+      const ref: NftSetMatch = key.family !== undefined && family === 'inet' ? { set: next.set, family: key.family } : { set: next.set };
+      if (next.dreg === constant('NFT_REG_VERDICT') && !next.invert) body.verdict = { vmap: { ...ref, key: key.field } };
+      else if (next.dreg === undefined) (m as Record<string, unknown>)[key.field] = next.invert ? { not: ref } : ref;
+      else return undefined;
+      i += 2;
+      continue;
+    }
     if (e.kind === 'meta' && e.dreg === 1 && isCmp(next, 'eq', 'ne')) {
       const not = next.op === 'ne';
       const key = e.key;

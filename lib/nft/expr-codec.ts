@@ -32,6 +32,8 @@ const META_KEYS: Record<NftMetaKey, string> = {
 const CT_KEYS: Record<NftCtKey, string> = { state: 'NFT_CT_STATE', direction: 'NFT_CT_DIRECTION', status: 'NFT_CT_STATUS', mark: 'NFT_CT_MARK', zone: 'NFT_CT_ZONE' };
 const CMP_OPS: Record<NftCmpOp, string> = { eq: 'NFT_CMP_EQ', ne: 'NFT_CMP_NEQ', lt: 'NFT_CMP_LT', le: 'NFT_CMP_LTE', gt: 'NFT_CMP_GT', ge: 'NFT_CMP_GTE' };
 const VERDICTS = { accept: 'NF_ACCEPT', drop: 'NF_DROP', return: 'NFT_RETURN', continue: 'NFT_CONTINUE', break: 'NFT_BREAK' } as const;
+/** The verdicts of the IR: an immediate's, a vmap element's. */
+export type KernelVerdict = Extract<NftExpr, { kind: 'verdict' }>['verdict'];
 const REJECT_TYPES = { icmp: 'NFT_REJECT_ICMP_UNREACH', 'tcp-reset': 'NFT_REJECT_TCP_RST', icmpx: 'NFT_REJECT_ICMPX_UNREACH' } as const;
 
 function byName<K extends string>(table: Record<K, string>, key: K | number): number {
@@ -72,11 +74,16 @@ export function encodeExpr(e: NftExpr): RawExpr {
       return { name: 'range', data: { sreg: e.sreg, op: constant(e.op === 'eq' ? 'NFT_RANGE_EQ' : 'NFT_RANGE_NEQ'), fromData: { value: e.from }, toData: { value: e.to } } };
     case 'immediate':
       return { name: 'immediate', data: { dreg: e.dreg, data: { value: e.data } } };
-    case 'verdict': {
-      const v = e.verdict;
-      const verdict: RawAttrs =
-        typeof v === 'string' ? { code: constant(VERDICTS[v]) } : 'jump' in v ? { code: constant('NFT_JUMP'), chain: v.jump } : { code: constant('NFT_GOTO'), chain: v.goto };
-      return { name: 'immediate', data: { dreg: constant('NFT_REG_VERDICT'), data: { verdict } } };
+    case 'verdict':
+      return { name: 'immediate', data: { dreg: constant('NFT_REG_VERDICT'), data: { verdict: verdictAttrs(e.verdict) } } };
+    case 'lookup': {
+      // libnftnl's order: SREG, DREG, SET, SET_ID, FLAGS (only when inverted).
+      const data: RawAttrs = { sreg: e.sreg };
+      if (e.dreg !== undefined) data.dreg = e.dreg;
+      data.set = e.set;
+      if (e.setId !== undefined) data.setId = e.setId;
+      if (e.invert) data.flags = constant('NFT_LOOKUP_F_INV');
+      return { name: 'lookup', data };
     }
     case 'ct': {
       const data: RawAttrs = { key: byName(CT_KEYS, e.key), dreg: e.dreg };
@@ -132,13 +139,23 @@ function optRegs(d: RawAttrs): { protoMin?: number; protoMax?: number } {
   return out;
 }
 
-function decodeVerdict(v: RawAttrs): NftExpr {
+/** A verdict as NFTA_DATA_VERDICT's attributes (rules' immediates, vmap elements). */
+export function verdictAttrs(v: KernelVerdict): RawAttrs {
+  return typeof v === 'string' ? { code: constant(VERDICTS[v]) } : 'jump' in v ? { code: constant('NFT_JUMP'), chain: v.jump } : { code: constant('NFT_GOTO'), chain: v.goto };
+}
+
+/** NFTA_DATA_VERDICT's attributes back to a verdict; undefined for a code netloom has no name for. */
+export function verdictOf(v: RawAttrs): KernelVerdict | undefined {
   const code = num(v.code);
   const chain = String(v.chain ?? '');
-  if (code === constant('NFT_JUMP')) return { kind: 'verdict', verdict: { jump: chain } };
-  if (code === constant('NFT_GOTO')) return { kind: 'verdict', verdict: { goto: chain } };
-  const name = (Object.keys(VERDICTS) as (keyof typeof VERDICTS)[]).find((k) => constant(VERDICTS[k]) === code);
-  return name === undefined ? { kind: 'unknown', name: 'immediate', data: { verdict: v } } : { kind: 'verdict', verdict: name };
+  if (code === constant('NFT_JUMP')) return { jump: chain };
+  if (code === constant('NFT_GOTO')) return { goto: chain };
+  return (Object.keys(VERDICTS) as (keyof typeof VERDICTS)[]).find((k) => constant(VERDICTS[k]) === code);
+}
+
+function decodeVerdict(v: RawAttrs): NftExpr {
+  const verdict = verdictOf(v);
+  return verdict === undefined ? { kind: 'unknown', name: 'immediate', data: { verdict: v } } : { kind: 'verdict', verdict };
 }
 
 /** One decoded NFTA_LIST_ELEM back into the IR (unknown names, and shapes this cannot read, as `unknown`). */
@@ -168,6 +185,12 @@ export function decodeExpr(raw: RawAttrs): NftExpr {
       const data = (a.data ?? {}) as RawAttrs;
       if (data.verdict !== undefined) return decodeVerdict(data.verdict as RawAttrs);
       return { kind: 'immediate', dreg: num(a.dreg), data: value(data) };
+    }
+    case 'lookup': {
+      const e: NftExpr = { kind: 'lookup', sreg: num(a.sreg), set: String(a.set ?? ''), invert: (num(a.flags) & constant('NFT_LOOKUP_F_INV')) !== 0 };
+      if (a.dreg !== undefined) e.dreg = num(a.dreg);
+      if (a.setId !== undefined) e.setId = num(a.setId);
+      return e;
     }
     case 'ct': {
       if (a.sreg !== undefined) break; // `ct ... set`

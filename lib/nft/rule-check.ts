@@ -6,7 +6,7 @@
  * @module
  */
 import { parsePrefix } from './bytes.js';
-import type { NftCmp, NftMatch, NftNat, NftPorts, NftRuleBody, NftVerdict } from './rule-types.js';
+import type { NftCmp, NftMatch, NftNat, NftPorts, NftRuleBody, NftSetMatch, NftVerdict } from './rule-types.js';
 import type { NftFamily } from './types.js';
 import { checkName } from './validate.js';
 import { COMMENT_MAX } from './values.js';
@@ -23,6 +23,28 @@ function keys(op: string, where: string, o: object, allowed: readonly string[]):
 function obj(op: string, field: string, v: unknown): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(op, field, 'must be an object');
   return v as Record<string, unknown>;
+}
+
+/** Whether a match value is a set reference (`{ set: 'name' }`). */
+export function isSetMatch(v: unknown): v is NftSetMatch {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'set' in v;
+}
+
+function setMatch(op: string, field: string, v: NftSetMatch, addr: boolean): void {
+  keys(op, field, v, addr ? ['set', 'family'] : ['set']);
+  checkName(op, v.set, `${field}.set`);
+  if (v.family !== undefined && v.family !== 'ip' && v.family !== 'ip6') fail(op, `${field}.family`, `must be 'ip' (an ipv4_addr set) or 'ip6' (ipv6_addr), got ${JSON.stringify(v.family)}`);
+}
+
+/** The address family of a set lookup on an address field: the ref's, else the table's (needed in inet tables). */
+function setFamily(op: string, field: string, v: NftSetMatch, family: NftFamily): 'ip' | 'ip6' {
+  setMatch(op, field, v, true);
+  if (v.family !== undefined) {
+    if (family !== 'inet' && family !== v.family) fail(op, `${field}.family`, `is ${v.family}, the table is ${family}`);
+    return v.family;
+  }
+  if (family === 'ip' || family === 'ip6') return family;
+  fail(op, `${field}.family`, `a set lookup on an address in a ${family} table needs the set's family ('ip' for ipv4_addr, 'ip6' for ipv6_addr)`);
 }
 
 /** `{ not: x }` → [x, true]; x → [x, false]. */
@@ -60,12 +82,18 @@ export function addrFamily(op: string, m: NftMatch, family: NftFamily): 'ip' | '
     const v = m[field];
     if (v === undefined) continue;
     const [text] = unwrap(v);
-    if (typeof text !== 'string') fail(op, `match.${field}`, `must be an address or prefix, got ${JSON.stringify(text)}`);
-    const p = parsePrefix(text);
-    if (typeof p === 'string') fail(op, `match.${field}`, p);
-    if (family !== 'inet' && family !== p.family) fail(op, `match.${field}`, `${text} is ${p.family === 'ip' ? 'IPv4' : 'IPv6'}, the table is ${family}`);
-    if (seen !== undefined && seen !== p.family) fail(op, `match.${field}`, 'saddr and daddr must be of one family');
-    seen = p.family;
+    let fam: 'ip' | 'ip6';
+    if (isSetMatch(text)) {
+      fam = setFamily(op, `match.${field}`, text, family);
+    } else {
+      if (typeof text !== 'string') fail(op, `match.${field}`, `must be an address, a prefix or { set }, got ${JSON.stringify(text)}`);
+      const p = parsePrefix(text);
+      if (typeof p === 'string') fail(op, `match.${field}`, p);
+      if (family !== 'inet' && family !== p.family) fail(op, `match.${field}`, `${text} is ${p.family === 'ip' ? 'IPv4' : 'IPv6'}, the table is ${family}`);
+      fam = p.family;
+    }
+    if (seen !== undefined && seen !== fam) fail(op, `match.${field}`, 'saddr and daddr must be of one family');
+    seen = fam;
   }
   if (seen !== undefined && !['ip', 'ip6', 'inet'].includes(family)) fail(op, 'match.saddr', `address matches are for ip, ip6 and inet tables, not ${family}`);
   return seen;
@@ -74,9 +102,14 @@ export function addrFamily(op: string, m: NftMatch, family: NftFamily): 'ip' | '
 function checkMatch(op: string, v: unknown, family: NftFamily): void {
   const m = obj(op, 'match', v);
   keys(op, 'match', m, ['iifname', 'oifname', 'iif', 'oif', 'saddr', 'daddr', 'proto', 'sport', 'dport', 'ctState', 'mark']);
-  for (const f of ['iifname', 'oifname'] as const) if (m[f] !== undefined) ifname(op, `match.${f}`, unwrap(m[f] as NftCmp<unknown>)[0]);
+  for (const f of ['iifname', 'oifname', 'mark'] as const) {
+    if (m[f] === undefined) continue;
+    const [v] = unwrap(m[f] as NftCmp<unknown>);
+    if (isSetMatch(v)) setMatch(op, `match.${f}`, v, false);
+    else if (f === 'mark') int(op, 'match.mark', v, 0, 4294967295);
+    else ifname(op, `match.${f}`, v);
+  }
   for (const f of ['iif', 'oif'] as const) if (m[f] !== undefined) int(op, `match.${f}`, unwrap(m[f] as NftCmp<unknown>)[0], 1, 2147483647);
-  if (m.mark !== undefined) int(op, 'match.mark', unwrap(m.mark as NftCmp<unknown>)[0], 0, 4294967295);
   addrFamily(op, m as NftMatch, family);
   if (m.proto !== undefined && !(typeof m.proto === 'string' && m.proto in L4_PROTOS)) {
     if (typeof m.proto !== 'number') fail(op, 'match.proto', `must be one of ${Object.keys(L4_PROTOS).join(', ')} or a number 0..255, got ${JSON.stringify(m.proto)}`);
@@ -86,7 +119,9 @@ function checkMatch(op: string, v: unknown, family: NftFamily): void {
     if (m[f] === undefined) continue;
     const proto = typeof m.proto === 'string' ? m.proto : undefined;
     if (proto === undefined || !PORT_PROTOS.includes(proto)) fail(op, `match.${f}`, `ports need match.proto ${PORT_PROTOS.join(', ')} (they are read from that header)`);
-    ports(op, `match.${f}`, unwrap(m[f] as NftCmp<NftPorts>)[0]);
+    const [v] = unwrap(m[f] as NftCmp<NftPorts | NftSetMatch>);
+    if (isSetMatch(v)) setMatch(op, `match.${f}`, v, false);
+    else ports(op, `match.${f}`, v);
   }
   if (m.ctState !== undefined) {
     const [states] = unwrap(m.ctState as NftCmp<unknown>);
@@ -149,7 +184,20 @@ function checkVerdict(op: string, v: unknown, m: NftMatch, family: NftFamily): v
   }
   const o = obj(op, 'verdict', v as NftVerdict);
   const k = Object.keys(o);
-  if (k.length !== 1 || !['jump', 'goto', 'reject'].includes(k[0] as string)) fail(op, 'verdict', 'must be one of { jump: chain }, { goto: chain }, { reject: how }');
+  if (k.length !== 1 || !['jump', 'goto', 'reject', 'vmap'].includes(k[0] as string)) fail(op, 'verdict', 'must be one of { jump: chain }, { goto: chain }, { reject: how }, { vmap: { set, key } }');
+  if (k[0] === 'vmap') {
+    const vm = obj(op, 'verdict.vmap', o.vmap);
+    keys(op, 'verdict.vmap', vm, ['set', 'key', 'family']);
+    checkName(op, vm.set, 'verdict.vmap.set');
+    const fields = ['saddr', 'daddr', 'sport', 'dport', 'iifname', 'oifname', 'mark'];
+    if (typeof vm.key !== 'string' || !fields.includes(vm.key)) fail(op, 'verdict.vmap.key', `must be one of ${fields.join(', ')}, got ${JSON.stringify(vm.key)}`);
+    if (vm.key === 'saddr' || vm.key === 'daddr') {
+      const fam = setFamily(op, 'verdict.vmap', { set: vm.set as string, ...(vm.family !== undefined ? { family: vm.family as 'ip' } : {}) }, family);
+      const matched = addrFamily(op, m, family);
+      if (matched !== undefined && matched !== fam) fail(op, 'verdict.vmap.family', `is ${fam} but the rule matches ${matched} addresses`);
+    } else if (vm.family !== undefined) fail(op, 'verdict.vmap.family', 'only for saddr and daddr keys');
+    if ((vm.key === 'sport' || vm.key === 'dport') && !(typeof m.proto === 'string' && PORT_PROTOS.includes(m.proto))) fail(op, 'verdict.vmap.key', `ports need match.proto ${PORT_PROTOS.join(', ')} (they are read from that header)`);
+  }
   if (o.jump !== undefined) checkName(op, o.jump, 'verdict.jump');
   if (o.goto !== undefined) checkName(op, o.goto, 'verdict.goto');
   if (k[0] === 'reject') {

@@ -15,18 +15,33 @@ export type NftL4Proto = 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'sctp' | 'udplite' 
 /** A port (0..65535) or an inclusive range `[from, to]`. */
 export type NftPorts = number | readonly [number, number];
 
+/**
+ * A named set to look a field up in (`ip saddr @allowed`). Addresses in an
+ * inet table need the set's address family (`family: 'ip'` for an
+ * ipv4_addr set, `'ip6'` for ipv6_addr), which nft reads from the set.
+ */
+export interface NftSetMatch {
+  set: string;
+  family?: 'ip' | 'ip6';
+}
+
+/** The fields a set lookup or a vmap can key on. */
+export type NftSetKeyField = 'saddr' | 'daddr' | 'sport' | 'dport' | 'iifname' | 'oifname' | 'mark';
+
 /** A conntrack state (`ct state`). */
 export type NftCtState = 'invalid' | 'established' | 'related' | 'new' | 'untracked';
 
 /**
  * What a rule matches: every given field must match (a conjunction, in the
- * order of the fields here, which is the order nft writes them in).
+ * order of the fields here, which is the order nft writes them in). The
+ * fields that say so also take a named set, `{ set: 'allowed' }` (`ip saddr
+ * @allowed`), or `{ not: { set: 'blocked' } }` (`ip saddr != @blocked`).
  */
 export interface NftMatch {
   /** Input interface name; a trailing `*` matches a prefix (`veth*`). 1..15 bytes. Equivalent to: `iifname "br0"` */
-  iifname?: NftCmp<string>;
+  iifname?: NftCmp<string | NftSetMatch>;
   /** Output interface name, as `iifname`. Equivalent to: `oifname != "br0"` */
-  oifname?: NftCmp<string>;
+  oifname?: NftCmp<string | NftSetMatch>;
   /** Input interface index. Equivalent to: `iif 3` */
   iif?: NftCmp<number>;
   /** Output interface index. Equivalent to: `oif 3` */
@@ -36,19 +51,19 @@ export interface NftMatch {
    * must have no host bits. In an inet table it also matches the family.
    * Equivalent to: `ip saddr 198.18.1.0/24`
    */
-  saddr?: NftCmp<string>;
+  saddr?: NftCmp<string | NftSetMatch>;
   /** Destination address or prefix, as `saddr`. Equivalent to: `ip daddr 198.18.1.2` */
-  daddr?: NftCmp<string>;
+  daddr?: NftCmp<string | NftSetMatch>;
   /** The layer-4 protocol (`meta l4proto`); required with `sport`/`dport`, which then read its header. */
   proto?: NftL4Proto;
   /** Source port or range (tcp, udp, sctp, udplite). Equivalent to: `tcp sport 1024-65535` */
-  sport?: NftCmp<NftPorts>;
+  sport?: NftCmp<NftPorts | NftSetMatch>;
   /** Destination port or range. Equivalent to: `tcp dport 8080` */
-  dport?: NftCmp<NftPorts>;
+  dport?: NftCmp<NftPorts | NftSetMatch>;
   /** Conntrack state: any of these (or, with `not`, none). Equivalent to: `ct state established,related` */
   ctState?: NftCmp<readonly NftCtState[]>;
   /** The packet mark (0..2^32-1). Equivalent to: `meta mark 0x10` */
-  mark?: NftCmp<number>;
+  mark?: NftCmp<number | NftSetMatch>;
 }
 
 /** Rate units of `limit`. */
@@ -103,7 +118,19 @@ export type NftNat =
 export type NftReject = 'icmp-port-unreachable' | 'tcp-reset' | 'admin-prohibited' | 'host-unreachable' | 'no-route';
 
 /** A rule's verdict: the end of its evaluation when everything matched. */
-export type NftVerdict = 'accept' | 'drop' | 'return' | 'continue' | { jump: string } | { goto: string } | { reject: NftReject };
+export type NftVerdict = 'accept' | 'drop' | 'return' | 'continue' | { jump: string } | { goto: string } | { reject: NftReject } | { vmap: NftVmap };
+
+/**
+ * A verdict map lookup: the verdict is the value of the packet's `key` in
+ * the vmap `set` (no element: the rule does not match). Ports need
+ * `match.proto`; addresses in an inet table need `family`.
+ * Equivalent to: `tcp dport vmap @ports`
+ */
+export interface NftVmap {
+  set: string;
+  key: NftSetKeyField;
+  family?: 'ip' | 'ip6';
+}
 
 /** A counter as the kernel reports it (what you add is `counter: true`). */
 export interface NftCounter {
@@ -196,6 +223,7 @@ export type NftExpr =
   | { kind: 'range'; sreg: NftRegister; op: 'eq' | 'ne'; from: Buffer; to: Buffer }
   | { kind: 'immediate'; dreg: NftRegister; data: Buffer }
   | { kind: 'verdict'; verdict: 'accept' | 'drop' | 'return' | 'continue' | 'break' | { jump: string } | { goto: string } }
+  | { kind: 'lookup'; sreg: NftRegister; set: string; dreg?: NftRegister; invert: boolean; setId?: number }
   | { kind: 'ct'; key: NftCtKey | number; dreg: NftRegister; direction?: 'original' | 'reply' }
   | { kind: 'counter'; packets: number; bytes: number }
   | { kind: 'limit'; rate: number; unit: number; burst: number; type: 'packets' | 'bytes'; over: boolean }

@@ -21,6 +21,10 @@ import { type CheckedTableDecl, type NftRuleset, checkRuleset, createMessages } 
 import { commitMembers, type Member } from './transaction.js';
 import type { NftChain, NftChainType, NftFamily, NftPolicy, NftTable } from './types.js';
 import { MARK_PREFIX } from './validate.js';
+import type { RawReply } from '../netlink/native.js';
+import type { CheckedSet } from './set-check.js';
+import { decodeElements, decodeSet, elemDumpRequest, isElemReply, isSetReply, kernelElements, setDumpRequest, setType } from './set-codec.js';
+import type { NftSet, NftSetElement } from './set-types.js';
 import { hookName, policyName } from './values.js';
 
 /** Options of {@link Nft.apply}. */
@@ -42,25 +46,44 @@ export interface NftApplyResult {
 /** @internal One table as the kernel holds it. */
 export interface LiveTable {
   table: NftTable;
+  sets: LiveSet[];
   chains: NftChain[];
   rules: NftRule[];
+}
+
+/** @internal A named set as the kernel holds it, with its elements (read for the owner's tables only). */
+export interface LiveSet {
+  set: NftSet;
+  elements?: NftSetElement[];
 }
 
 const key = (family: NftFamily | number, name: string): string => `${family} ${name}`;
 
 /** @internal The generation, and every table with its chains and rules. */
-export async function readLive(sock: NfnlSocket, opts: OperationOptions): Promise<{ gen: number; tables: Map<string, LiveTable> }> {
+export async function readLive(sock: NfnlSocket, opts: OperationOptions, owner?: string): Promise<{ gen: number; tables: Map<string, LiveTable> }> {
   const gen = decodeGen(await sock.request('nft.apply', nftType('NFT_MSG_GETGEN'), 0, genRequest(), opts));
   const tables = new Map<string, LiveTable>();
   const replies = await sock.collect('nft.apply', nftType('NFT_MSG_GETTABLE'), dumpRequest(undefined), opts);
   for (const m of replies) if (m.type === nftType('NFT_MSG_NEWTABLE')) {
     const t = decodeTable(m);
-    tables.set(key(t.family, t.name), { table: t, chains: [], rules: [] });
+    tables.set(key(t.family, t.name), { table: t, sets: [], chains: [], rules: [] });
   }
   for (const m of await sock.collect('nft.apply', nftType('NFT_MSG_GETCHAIN'), dumpRequest(undefined), opts)) {
     if (m.type !== nftType('NFT_MSG_NEWCHAIN')) continue;
     const c = decodeChain(m);
     tables.get(key(c.family, c.table))?.chains.push(c);
+  }
+  for (const m of await sock.collect('nft.apply', setType('NFT_MSG_GETSET'), setDumpRequest(undefined, undefined), opts)) {
+    if (!isSetReply(m)) continue;
+    const { set, shape } = decodeSet(m);
+    const live = tables.get(key(set.family, set.table));
+    if (live === undefined || set.flags.anonymous) continue;
+    const s: LiveSet = { set };
+    if (owner !== undefined && live.table.owner === owner && shape !== undefined && typeof set.family === 'string') {
+      const ref = { family: set.family, table: set.table, name: set.name };
+      s.elements = decodeElements(shape, (await sock.collect('nft.apply', setType('NFT_MSG_GETSETELEM'), elemDumpRequest(ref), opts)).filter(isElemReply));
+    }
+    live.sets.push(s);
   }
   for (const m of await sock.collect('nft.apply', nftType('NFT_MSG_GETRULE'), ruleDumpRequest(undefined, undefined, undefined), opts)) {
     if (m.type !== nftType('NFT_MSG_NEWRULE')) continue;
@@ -77,13 +100,34 @@ function sameRule(live: readonly NftExpr[], declared: readonly NftExpr[]): boole
   return live.length === declared.length && live.every((e, i) => sameExpr(zeroCounter(e), zeroCounter(declared[i] as NftExpr)));
 }
 
+// Elements as compared: typed and in one order, without what counts down.
+function elementsKey(list: readonly NftSetElement[]): string {
+  const steady = list.map((e) => {
+    if (typeof e !== 'object' || Array.isArray(e)) return e;
+    const { expires: _counting, ...rest } = e as Exclude<NftSetElement, string | number | readonly unknown[]>;
+    return Object.keys(rest).length === 1 ? rest.key : rest;
+  });
+  return JSON.stringify(steady.map((e) => JSON.stringify(e)).sort());
+}
+
+function sameSet(d: CheckedSet, live: LiveSet | undefined): boolean {
+  const s = live?.set;
+  if (s === undefined || live?.elements === undefined) return false;
+  if (s.type !== d.type || s.map !== d.map || s.timeout !== d.defaultTimeout || s.comment !== d.comment) return false;
+  if (s.flags.interval !== d.interval || s.flags.constant !== d.constant || s.flags.timeout !== d.timeout) return false;
+  // The declared elements as the kernel would report them: encoded, then decoded the same way.
+  const declared = decodeElements(d, [{ type: setType('NFT_MSG_NEWSETELEM'), flags: 0, header: {}, attrs: { elements: kernelElements(d, d.elements, true) } } as unknown as RawReply]);
+  return elementsKey(declared) === elementsKey(live.elements);
+}
+
 /** Whether the live table is exactly the declared one. */
 function same(d: CheckedTableDecl, live: LiveTable): boolean {
   const t = live.table;
   const flags = (t.flags.dormant ? constant('NFT_TABLE_F_DORMANT') : 0) | (t.flags.owner ? constant('NFT_TABLE_F_OWNER') : 0);
   const mark = `${MARK_PREFIX}${t.owner ?? ''}${t.comment !== undefined ? ` ${t.comment}` : ''}`;
   if (flags !== d.table.flags || mark !== d.table.comment) return false;
-  if (live.chains.length !== d.chains.length) return false;
+  if (live.chains.length !== d.chains.length || live.sets.length !== d.sets.length) return false;
+  if (!d.sets.every((set) => sameSet(set, live.sets.find((x) => x.set.name === set.name)))) return false;
   const family = d.table.family;
   for (const { chain, rules } of d.chains) {
     const c = live.chains.find((x) => x.name === chain.name);
@@ -113,13 +157,28 @@ function members(d: CheckedTableDecl, what: string): Member[] {
  */
 export function snapshot(tables: ReadonlyMap<string, LiveTable>, owner: string): NftRuleset {
   const out: NftRuleset = { owner, tables: [] };
-  for (const { table: t, chains, rules } of tables.values()) {
+  for (const { table: t, sets, chains, rules } of tables.values()) {
     if (t.owner !== owner || typeof t.family === 'number') continue;
     out.tables.push({
       family: t.family,
       name: t.name,
       ...(t.comment !== undefined ? { comment: t.comment } : {}),
       flags: t.flags,
+      sets: sets.flatMap(({ set: s, elements }) =>
+        typeof s.type === 'number' || typeof s.map === 'number'
+          ? []
+          : [
+              {
+                name: s.name,
+                type: s.type,
+                ...(s.map !== undefined ? { map: s.map } : {}),
+                flags: { interval: s.flags.interval, constant: s.flags.constant, timeout: s.flags.timeout },
+                ...(s.timeout !== undefined ? { timeout: s.timeout } : {}),
+                ...(s.comment !== undefined ? { comment: s.comment } : {}),
+                elements: (elements ?? []).map((e) => (typeof e === 'object' && !Array.isArray(e) ? { ...e, expires: undefined } : e)) as NftSetElement[],
+              },
+            ],
+      ),
       chains: chains.map((c) => ({
         name: c.name,
         ...(c.comment !== undefined ? { comment: c.comment } : {}),
@@ -138,7 +197,7 @@ export async function applyRuleset(sock: NfnlSocket, ruleset: NftRuleset, opts: 
   const decls = checkRuleset('nft.apply', ruleset);
   const { dryRun, onRead, ...io } = opts;
   for (let attempt = 1; ; attempt++) {
-    const { gen, tables } = await readLive(sock, io);
+    const { gen, tables } = await readLive(sock, io, ruleset.owner);
     onRead?.(tables);
     const result: NftApplyResult = { created: [], replaced: [], removed: [], unchanged: [], generation: gen };
     const batch: Member[] = [];

@@ -1,5 +1,5 @@
 /**
- * A declared ruleset: an owner's tables, their chains and rules, as plain
+ * A declared ruleset: an owner's tables, their sets, chains and rules, as plain
  * data (the same in TypeScript, JSON and YAML), checked whole before any I/O
  * (every field named by its path, jumps to undeclared chains included), and
  * compiled into the messages that make it.
@@ -12,14 +12,23 @@ import { checkRuleBody } from './rule-check.js';
 import type { NftExpr, NftRuleBody } from './rule-types.js';
 import type { NftChainSpec, NftFamily, NftTableSpec } from './types.js';
 import { type CheckedChain, type CheckedTable, checkChain, checkTable, OWNER_RE } from './validate.js';
+import { type CheckedSet, checkSetSpec } from './set-check.js';
+import { SetIds } from './set-codec.js';
+import { setCreateMessages, withSetIds } from './set-members.js';
+import type { NftSetSpec } from './set-types.js';
 
 /** A chain of a declared table: a chain spec without family and table, and its rules in order. */
 export interface NftChainDecl extends Omit<NftChainSpec, 'family' | 'table'> {
   rules?: NftRuleBody[];
 }
 
+/** A set or map of a declared table: a set spec without family and table, with its elements. */
+export type NftSetDecl = Omit<NftSetSpec, 'family' | 'table'>;
+
 /** A table of a declared ruleset (its owner is the ruleset's). */
 export interface NftTableDecl extends Omit<NftTableSpec, 'owner'> {
+  /** Its sets and maps, made before its chains (so rules can look them up). */
+  sets?: NftSetDecl[];
   chains?: NftChainDecl[];
 }
 
@@ -36,6 +45,7 @@ export interface NftRuleset {
 /** A checked table with its chains and compiled rules, and the messages that create it. */
 export interface CheckedTableDecl {
   table: CheckedTable;
+  sets: CheckedSet[];
   chains: Array<{ chain: CheckedChain; rules: Array<{ exprs: NftExpr[]; comment: string | undefined }> }>;
   /** `inet filter`. */
   key: string;
@@ -51,11 +61,21 @@ export function checkRuleset(op: string, ruleset: NftRuleset): CheckedTableDecl[
   return ruleset.tables.map((decl, ti) => {
     const where = `${op}: tables[${ti}]`;
     if (typeof decl !== 'object' || decl === null) throw new TypeError(`${where}: must be an object`);
-    const { chains = [], ...spec } = decl;
+    const { chains = [], sets = [], ...spec } = decl;
     const table = checkTable(where, { ...spec, owner: ruleset.owner });
     const key = `${table.family} ${table.name}`;
     if (seen.has(key)) throw new TypeError(`${where}: table ${key} is declared twice`);
     seen.add(key);
+    if (!Array.isArray(sets)) throw new TypeError(`${where}.sets: must be an array`);
+    const setNames = new Set<string>();
+    const checkedSets = sets.map((d, si) => {
+      const sw = `${where}.sets[${si}]`;
+      if (typeof d !== 'object' || d === null) throw new TypeError(`${sw}: must be an object`);
+      const c = checkSetSpec(sw, { ...d, family: table.family, table: table.name });
+      if (setNames.has(c.name)) throw new TypeError(`${sw}: name: set '${c.name}' is declared twice`);
+      setNames.add(c.name);
+      return c;
+    });
     if (!Array.isArray(chains)) throw new TypeError(`${where}.chains: must be an array`);
     const names = new Set<string>();
     const checked = chains.map((c, ci) => {
@@ -71,6 +91,7 @@ export function checkRuleset(op: string, ruleset: NftRuleset): CheckedTableDecl[
     return {
       table,
       key,
+      sets: checkedSets,
       chains: checked.map(({ chain, rules, where: cw }) => ({
         chain,
         rules: rules.map((r, ri) => {
@@ -90,11 +111,14 @@ export function checkRuleset(op: string, ruleset: NftRuleset): CheckedTableDecl[
 /** The messages that create a checked table with its chains and rules, in order. */
 export function createMessages(t: CheckedTableDecl): NativeBatchMessage[] {
   const out = [newTable(t.table)];
+  // Sets first, so that rules can look them up (set ids per table: the kernel matches an id only within its table).
+  const ids = new SetIds();
+  for (const set of t.sets) out.push(...setCreateMessages(set, ids));
   // Chains first, all of them, so that rules can jump to any.
   for (const c of t.chains) out.push(newChain(c.chain));
   for (const c of t.chains) {
     for (const r of c.rules) {
-      const m = newRule(t.table.family as NftFamily, t.table.name, c.chain.name, r.exprs, r.comment, { insert: false });
+      const m = newRule(t.table.family as NftFamily, t.table.name, c.chain.name, withSetIds(r.exprs, t.table.family, t.table.name, ids), r.comment, { insert: false });
       // No echo: a declared ruleset is named by its tables, not by rule handles.
       out.push({ ...m, flags: m.flags & ~constant('NLM_F_ECHO') });
     }

@@ -13,6 +13,10 @@ import type { NftRuleFilter, NftRuleRef, NftRuleSpec } from './rule-types.js';
 import { checkRuleFilter, checkRuleRef, checkRuleSpec } from './rule-spec.js';
 import type { NftChainRef, NftChainSpec, NftTableRef, NftTableSpec } from './types.js';
 import { checkChain, checkChainRef, checkTable, checkTableRef } from './validate.js';
+import { type SetShape, checkElementsRef, setObject } from './set-check.js';
+import { SetIds } from './set-codec.js';
+import { elementMembers, setAddMembers, setDelMember, withSetIds } from './set-members.js';
+import type { NftSetElement, NftSetElementsRef, NftSetRef, NftSetSpec } from './set-types.js';
 
 /** Options of {@link NftTransaction.commit}. */
 export type NftCommitOptions = BatchOptions;
@@ -70,10 +74,10 @@ export const members = {
     const c = checkChainRef('nft.chain.del', ref);
     return { operation: 'chain.del', object: `chain ${c.family} ${c.table} ${c.name}`, request: ref, message: delChain(c) };
   },
-  ruleAdd: (spec: NftRuleSpec): Member => {
+  ruleAdd: (spec: NftRuleSpec, ids: SetIds = new SetIds()): Member => {
     const r = checkRuleSpec('nft.rule.add', spec);
     const place = r.position === undefined ? { insert: r.insert } : { insert: r.insert, position: r.position };
-    const message = newRule(r.family, r.table, r.chain, compileRule(r.body, r.family), r.body.comment, place);
+    const message = newRule(r.family, r.table, r.chain, withSetIds(compileRule(r.body, r.family), r.family, r.table, ids), r.body.comment, place);
     return { operation: 'rule.add', object: `rule ${r.family} ${r.table} ${r.chain}`, request: spec, message, rule: true };
   },
   ruleDel: (ref: NftRuleRef): Member => {
@@ -96,6 +100,8 @@ export const members = {
 export class NftTransaction {
   readonly #sock: NfnlSocket;
   readonly #members: Member[] = [];
+  readonly #ids = new SetIds();
+  readonly #shapes = new Map<string, SetShape & { empty: boolean }>();
   #committed = false;
 
   /** Tables: `add` (`nft create table`), `del` (`nft delete table`). */
@@ -116,10 +122,47 @@ export class NftTransaction {
    * handles of added rules come back from {@link NftTransaction.commit}.
    */
   readonly rule = {
-    add: (spec: NftRuleSpec): this => this.#push(() => members.ruleAdd(spec)),
+    add: (spec: NftRuleSpec): this => this.#push(() => members.ruleAdd(spec, this.#ids)),
     del: (ref: NftRuleRef): this => this.#push(() => members.ruleDel(ref)),
     flush: (chain: NftRuleFilter): this => this.#push(() => members.ruleFlush(chain)),
   };
+
+  /**
+   * Sets and maps: `add` (`nft add set`, with its elements), `del` (`nft
+   * delete set`), and `elements.add` / `elements.del` (`nft add/delete
+   * element`). Elements of a set this transaction did not create need the
+   * set's `type` (and `map`, `flags.interval`) in the ref, to be checked.
+   */
+  readonly set = {
+    add: (spec: NftSetSpec): this =>
+      this.#pushAll(() => {
+        const { members: m, set } = setAddMembers(spec, this.#ids);
+        this.#shapes.set(`${set.family} ${set.table} ${set.name}`, { ...set, empty: set.elements.length === 0 });
+        return m;
+      }),
+    del: (ref: NftSetRef): this => this.#push(() => setDelMember(ref)),
+    elements: {
+      add: (ref: NftSetElementsRef, elements: readonly NftSetElement[]): this => this.#pushAll(() => this.#elements('add', ref, elements)),
+      del: (ref: NftSetElementsRef, elements: readonly NftSetElement[]): this => this.#pushAll(() => this.#elements('del', ref, elements)),
+    },
+  };
+
+  #elements(how: 'add' | 'del', ref: NftSetElementsRef, elements: readonly NftSetElement[]): Member[] {
+    const op = `nft.set.elements.${how}`;
+    const r = checkElementsRef(op, ref);
+    const made = this.#shapes.get(`${r.ref.family} ${r.ref.table} ${r.ref.name}`);
+    const shape = r.shape ?? made;
+    if (shape === undefined) throw new TypeError(`${op}: type: ${setObject(r.ref)} was not created in this transaction: give its type (and map, flags) to check the elements`);
+    const out = elementMembers(how, r.ref, shape, elements, this.#ids, op, made?.empty === true);
+    if (made !== undefined && out.length > 0) made.empty = false;
+    return out;
+  }
+
+  #pushAll(make: () => Member[]): this {
+    if (this.#committed) throw new Error('nft.transaction: already committed; start a new one');
+    this.#members.push(...make());
+    return this;
+  }
 
   /** @internal Use the handle's `transaction()`. */
   constructor(sock: NfnlSocket) {
