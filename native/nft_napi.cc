@@ -15,6 +15,7 @@
 
 #include "errors.h"
 #include "nft_codec.h"
+#include "nft_tables.h"
 #include "rtnl_napi.h"
 #include "tape_sink.h"
 
@@ -45,6 +46,20 @@ Napi::Value EncodeBatch(const Napi::CallbackInfo& info) {
   for (size_t i = 0; i < seqs.size(); i++) seqs[i] = static_cast<uint32_t>(i + 1);
   rtnl::Writer w;
   nft::encode_batch(env, w, members, info.Length() > 1 ? info[1] : env.Undefined(), seqs);
+  return Napi::Buffer<uint8_t>::Copy(env, w.bytes().data(), w.size());
+}
+
+// encodeExprs(list) → Buffer: NFTA_LIST_ELEM attributes of these expressions
+// ({ name, data } each, as in a rule's `expressions.elem`), for a rule's
+// `expressions` given as bytes. The same expression is the same bytes in
+// every rule, so a caller encodes each distinct one once.
+Napi::Value EncodeExprs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArray()) throw_type_error(env, "encodeExprs(list): list must be an array");
+  Napi::Object attrs = Napi::Object::New(env);
+  attrs.Set("elem", info[0]);
+  rtnl::Writer w;
+  rtnl::encode_attrs_of(env, w, nft::kExprListSet, attrs);
   return Napi::Buffer<uint8_t>::Copy(env, w.bytes().data(), w.size());
 }
 
@@ -178,6 +193,7 @@ Napi::Object make_nft_exports(Napi::Env env) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("encode", Napi::Function::New(env, Encode, "encode"));
   o.Set("encodeBatch", Napi::Function::New(env, EncodeBatch, "encodeBatch"));
+  o.Set("encodeExprs", Napi::Function::New(env, EncodeExprs, "encodeExprs"));
   o.Set("decode", Napi::Function::New(env, Decode, "decode"));
   o.Set("udataEncode", Napi::Function::New(env, UdataEncode, "udataEncode"));
   o.Set("udataDecode", Napi::Function::New(env, UdataDecode, "udataDecode"));

@@ -336,7 +336,12 @@ constexpr AttrSpec kExprListAttrs[] = {
     hole(NFTA_LIST_UNSPEC),
     many_nest("elem", NFTA_LIST_ELEM, &kExprSet),
 };
+}  // namespace
+
+// Shared with nft_napi.cc: rules' expressions encoded one by one for reuse.
 NETLOOM_SET(kExprListSet, "expr-list-attrs", kExprListAttrs);
+
+namespace {
 
 static_assert(NFTA_RULE_TABLE == 1 && NFTA_RULE_CHAIN == 2 && NFTA_RULE_HANDLE == 3 && NFTA_RULE_EXPRESSIONS == 4 &&
                   NFTA_RULE_COMPAT == 5 && NFTA_RULE_POSITION == 6 && NFTA_RULE_USERDATA == 7 && NFTA_RULE_PAD == 8 &&

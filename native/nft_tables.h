@@ -22,6 +22,7 @@ const schema::MessageSpec* find_message(uint16_t type);
 // sets of NFT_MSG_*SET and NFT_MSG_*SETELEM.
 extern const schema::AttrSetSpec kDataSet;
 extern const schema::AttrSetSpec kExprSet;
+extern const schema::AttrSetSpec kExprListSet;
 extern const schema::AttrSetSpec kSetSet;
 extern const schema::AttrSetSpec kSetElemListSet;
 

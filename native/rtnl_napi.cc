@@ -282,7 +282,25 @@ void encode_value(Napi::Env env, Writer& w, const AttrSetSpec& set, const AttrSp
       return;
     case Kind::Nest: {
       size_t nest = w.begin_nest(a.type);
-      encode_nest_body(env, w, a.fixed, a.nested, v, path);
+      if (v.IsBuffer()) {
+        // Attributes this codec encoded earlier (encode_attrs_of), kept as
+        // bytes by the caller to be reused: written as they are.
+        auto b = v.As<Napi::Buffer<uint8_t>>();
+        size_t off = w.reserve(b.Length());
+        if (b.Length() > 0) memcpy(w.at(off), b.Data(), b.Length());
+      } else if (v.IsArray()) {
+        // The same, in pieces (Buffers one after the other).
+        Napi::Array parts = v.As<Napi::Array>();
+        for (uint32_t i = 0; i < parts.Length(); i++) {
+          Napi::Value p = parts.Get(i);
+          if (!p.IsBuffer()) throw_type_error(env, path.str() + "[" + std::to_string(i) + "]: a nest given in pieces takes Buffers");
+          auto b = p.As<Napi::Buffer<uint8_t>>();
+          size_t off = w.reserve(b.Length());
+          if (b.Length() > 0) memcpy(w.at(off), b.Data(), b.Length());
+        }
+      } else {
+        encode_nest_body(env, w, a.fixed, a.nested, v, path);
+      }
       end_nest(env, w, nest, path);
       return;
     }
@@ -403,6 +421,12 @@ void encode_attrs(Napi::Env env, Writer& w, const AttrSetSpec* set, Napi::Value 
 
 void encode_request(Napi::Env env, Writer& w, uint16_t type, uint16_t flags, uint32_t seq, Napi::Value msg) {
   encode_request_as(env, w, msg.IsBuffer() ? nullptr : schema::find_message(type), type, flags, seq, msg);
+}
+
+void encode_attrs_of(Napi::Env env, Writer& w, const AttrSetSpec& set, Napi::Value attrs) {
+  Path path;
+  path.parts.push_back(set.name);
+  encode_attrs(env, w, &set, attrs, path);
 }
 
 void encode_request_as(Napi::Env env, Writer& w, const schema::MessageSpec* m, uint16_t type, uint16_t flags, uint32_t seq, Napi::Value msg) {

@@ -25,6 +25,11 @@ void encode_request(Napi::Env env, Writer& w, uint16_t type, uint16_t flags, uin
 // Buffer payload is accepted), for netlink families with tables of their own.
 void encode_request_as(Napi::Env env, Writer& w, const schema::MessageSpec* m, uint16_t type, uint16_t flags, uint32_t seq, Napi::Value msg);
 
+// Append the attributes `attrs` (a RawAttrs object) of `set` to `w`, no
+// header: bytes a caller can keep and hand back later as a nest's payload
+// (a Buffer where the nest's attributes go).
+void encode_attrs_of(Napi::Env env, Writer& w, const schema::AttrSetSpec& set, Napi::Value attrs);
+
 // addon exports: encode(type, flags, msg) → Buffer; decode(buf) → tape;
 // keyNames(from) → the names of key ids from, from + 1, ...
 Napi::Value Encode(const Napi::CallbackInfo& info);

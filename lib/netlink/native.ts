@@ -114,6 +114,8 @@ export interface NativeNft {
   encode(type: number, flags: number, msg: RawMessage | Buffer): Buffer;
   /** Encode a whole batch as `batch` sends it (sequence numbers from 1). */
   encodeBatch(messages: NativeBatchMessage[], options?: { genid?: number }): Buffer;
+  /** NFTA_LIST_ELEM attributes of these expressions ({ name, data }), to give a rule's `expressions` as bytes. */
+  encodeExprs(list: RawValue[]): Buffer;
   /** Decode nf_tables messages. */
   decode(buf: Buffer): RawReply[];
   /** Userdata TLVs: text is stored NUL-terminated. RangeError past the kernel's 256 bytes. */
@@ -349,6 +351,7 @@ export const native: NativeAddon = {
   nft: {
     encode: (type, flags, msg) => addon.nft.encode(type, flags, msg),
     encodeBatch: (messages, options) => addon.nft.encodeBatch(messages, options),
+    encodeExprs: (list) => addon.nft.encodeExprs(list),
     decode: (buf) => materialize<RawReply>(addon.nft.decode(buf), keyNames),
     udataEncode: (entries) => addon.nft.udataEncode(entries),
     udataDecode: (buf) => addon.nft.udataDecode(buf),

@@ -5,7 +5,7 @@
  * @module
  */
 import { constant, native, type NativeBatchMessage, type RawAttrs, type RawMessage } from '../netlink/native.js';
-import { encodeExpr } from './expr-codec.js';
+import { exprBytes } from './expr-bytes.js';
 import type { NftExpr, NftRuleRef } from './rule-types.js';
 import type { NftChainRef, NftFamily, NftTableRef } from './types.js';
 import type { CheckedChain, CheckedTable } from './validate.js';
@@ -73,8 +73,9 @@ export interface RulePlace {
  * add rule` / `nft insert rule`), the comment in userdata as nft keeps it,
  * NLM_F_ECHO so that the commit answers with the handle the rule was given.
  */
-export function newRule(family: NftFamily, table: string, chain: string, exprs: readonly NftExpr[], commentText: string | undefined, place: RulePlace): NativeBatchMessage {
-  const attrs: RawAttrs = { table, chain, expressions: { elem: exprs.map(encodeExpr) } };
+export function newRule(family: NftFamily, table: string, chain: string, exprs: readonly NftExpr[] | { bytes: Buffer[] }, commentText: string | undefined, place: RulePlace): NativeBatchMessage {
+  // Bytes: expressions encoded already (exprBytesAll, for many rules at once).
+  const attrs: RawAttrs = { table, chain, expressions: 'bytes' in exprs ? exprs.bytes : exprBytes(exprs) };
   if (place.position !== undefined) attrs.position = place.position;
   if (commentText !== undefined) attrs.userdata = comment(commentText);
   const flags = constant('NLM_F_CREATE') | (place.insert ? 0 : constant('NLM_F_APPEND')) | constant('NLM_F_ECHO');

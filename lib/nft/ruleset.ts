@@ -7,6 +7,7 @@
  */
 import { constant, type NativeBatchMessage } from '../netlink/native.js';
 import { compileRule } from './compile.js';
+import { exprBytesAll } from './expr-bytes.js';
 import { newChain, newRule, newTable } from './encode.js';
 import { checkRuleBody } from './rule-check.js';
 import type { NftExpr, NftRuleBody } from './rule-types.js';
@@ -116,12 +117,15 @@ export function createMessages(t: CheckedTableDecl): NativeBatchMessage[] {
   for (const set of t.sets) out.push(...setCreateMessages(set, ids));
   // Chains first, all of them, so that rules can jump to any.
   for (const c of t.chains) out.push(newChain(c.chain));
-  for (const c of t.chains) {
-    for (const r of c.rules) {
-      const m = newRule(t.table.family as NftFamily, t.table.name, c.chain.name, withSetIds(r.exprs, t.table.family, t.table.name, ids), r.comment, { insert: false });
+  // Every rule's expressions encoded in one go (each distinct expression once).
+  const rules = t.chains.flatMap((c) => c.rules.map((r) => ({ chain: c.chain.name, r })));
+  const bytes = exprBytesAll(rules.map(({ r }) => withSetIds(r.exprs, t.table.family, t.table.name, ids)));
+  rules.forEach(({ chain, r }, i) => {
+    {
+      const m = newRule(t.table.family as NftFamily, t.table.name, chain, { bytes: bytes[i] as Buffer[] }, r.comment, { insert: false });
       // No echo: a declared ruleset is named by its tables, not by rule handles.
       out.push({ ...m, flags: m.flags & ~constant('NLM_F_ECHO') });
     }
-  }
+  });
   return out;
 }
