@@ -116,7 +116,10 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
   // answer to one settles those before it whose ACK was elided.
   std::deque<std::pair<uint64_t, uint32_t>> acks_due_;
   uint64_t sent_count_ = 0;
-  std::vector<uint8_t> rx_;
+  // At least 32 KiB: the kernel sizes each dump datagram by the largest
+  // buffer recvmsg was given (up to 32 KiB), and a dump's resume cost grows
+  // with the number of datagrams (nf_tables walks the chain again for each).
+  std::vector<uint8_t> rx_ = std::vector<uint8_t>(32768);
   std::unordered_map<uint32_t, uint32_t> batch_seqs_;  // a batch member's seq → its batch's
   uint32_t portid_ = 0;                // our netlink address: replies carry it
   Napi::FunctionReference on_event_;  // set while subscribed to multicast groups
