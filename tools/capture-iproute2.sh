@@ -83,11 +83,13 @@ ip6gretap-key-hoplimit||link add ip6gt1 type ip6gretap remote 2001:db8::2 local 
 erspan-v1||link add ers1 type erspan remote 198.18.0.2 local 198.18.0.1 seq key 10 erspan_ver 1 erspan 123
 erspan-v2||link add ers2 type erspan remote 198.18.0.2 local 198.18.0.1 seq key 11 erspan_ver 2 erspan_dir egress erspan_hwid 7
 ipip-ttl-dev||link add ipip1 type ipip remote 198.18.0.2 local 198.18.0.1 ttl 64 tos inherit dev p0
+ipip-local-only||link add ipip2 type ipip local 198.18.0.1
 sit-basic||link add sit1 type sit remote 198.18.0.2 local 198.18.0.1 ttl 64
 sit-any||link add sit2 type sit mode any remote 198.18.0.2 local 198.18.0.1
 ip6tnl-basic||link add ip6t0 type ip6tnl remote 2001:db8::2 local 2001:db8::1
 ip6tnl-ip6ip6||link add ip6t1 type ip6tnl mode ip6ip6 remote 2001:db8::2 local 2001:db8::1
 ip6tnl-ipip6||link add ip6t2 type ip6tnl mode ipip6 remote 2001:db8::2 local 2001:db8::1 hoplimit 64 encaplimit 4 flowlabel 0x12345 dev p0
+ip6tnl-any-inherit||link add ip6t3 type ip6tnl mode any remote 2001:db8::2 encaplimit none flowlabel inherit
 vti-keys||link add vti1 type vti remote 198.18.0.2 local 198.18.0.1 ikey 5 okey 6
 vti6-key||link add vti61 type vti6 remote 2001:db8::2 local 2001:db8::1 key 7 fwmark 3
 geneve-dstport-ttl||link add gnv1 type geneve id 6 remote 198.18.0.2 dstport 6081 ttl 64 tos 0x10
