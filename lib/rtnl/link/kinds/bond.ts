@@ -130,7 +130,7 @@ export const bondKind: KindModule<'bond', BondAddOptions, BondSetOptions, BondIn
     if (mode !== undefined) {
       for (const [option, modes] of MODE_ONLY) {
         if (spec[option] !== undefined && !modes.includes(mode)) {
-          rangeError(ctx, at(option), `applies to mode ${modes.map((m) => `'${m}'`).join(', ')} only; the bond's mode is '${mode}'`);
+          rangeError(ctx, at(option), `applies to mode${modes.length > 1 ? 's' : ''} ${modes.map((m) => `'${m}'`).join(', ')} only; the bond's mode is '${mode}'`);
         }
       }
     }
