@@ -4,15 +4,19 @@
 #include <linux/fib_rules.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
+#include <linux/if_bonding.h>
 #include <linux/if_bridge.h>
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
+#include <linux/if_tunnel.h>
+#include <linux/ip6_tunnel.h>
 #include <linux/if_vlan.h>
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "ct_napi.h"
@@ -61,6 +65,25 @@ Napi::Object make_constants(Napi::Env env) {
   C(IN6_ADDR_GEN_MODE_EUI64); C(IN6_ADDR_GEN_MODE_NONE); C(IN6_ADDR_GEN_MODE_STABLE_PRIVACY); C(IN6_ADDR_GEN_MODE_RANDOM);
   C(ETH_P_8021Q); C(ETH_P_8021AD); C(ETH_P_IP); C(ETH_P_IPV6); C(ETH_P_ALL);
   C(ARPHRD_ETHER); C(ARPHRD_LOOPBACK); C(ARPHRD_NONE); C(ARPHRD_VOID); C(ARPHRD_TUNNEL); C(ARPHRD_IPGRE); C(ARPHRD_SIT);
+  // L3 tunnels (if_tunnel.h, ip6_tunnel.h). GRE_* are __be16 in the header; the codec's
+  // IFLA_GRE_IFLAGS/OFLAGS are big-endian u16s it byte-swaps itself, so they go out in host order.
+#define BE16(name) o.Set(#name, Napi::Number::New(env, static_cast<double>(ntohs(name))))
+  BE16(GRE_CSUM); BE16(GRE_KEY); BE16(GRE_SEQ);
+#undef BE16
+  C(TUNNEL_ENCAP_NONE); C(TUNNEL_ENCAP_FOU); C(TUNNEL_ENCAP_GUE); C(TUNNEL_ENCAP_MPLS);
+  C(TUNNEL_ENCAP_FLAG_CSUM); C(TUNNEL_ENCAP_FLAG_CSUM6); C(TUNNEL_ENCAP_FLAG_REMCSUM);
+  C(IP6_TNL_F_IGN_ENCAP_LIMIT); C(IP6_TNL_F_USE_ORIG_TCLASS); C(IP6_TNL_F_USE_ORIG_FLOWLABEL);
+  C(IP6_TNL_F_RCV_DSCP_COPY); C(IP6_TNL_F_USE_ORIG_FWMARK); C(IP6_TNL_F_ALLOW_LOCAL_REMOTE);
+  C(SIT_ISATAP);
+  C(IPPROTO_IP); C(IPPROTO_IPIP); C(IPPROTO_IPV6); C(IPPROTO_MPLS);
+  C(GENEVE_DF_UNSET); C(GENEVE_DF_SET); C(GENEVE_DF_INHERIT);
+  // bonding (if_bonding.h); lacp_rate, ad_select and the rest have no UAPI names (see kinds/bond.ts)
+  C(BOND_MODE_ROUNDROBIN); C(BOND_MODE_ACTIVEBACKUP); C(BOND_MODE_XOR); C(BOND_MODE_BROADCAST);
+  C(BOND_MODE_8023AD); C(BOND_MODE_TLB); C(BOND_MODE_ALB);
+  C(BOND_XMIT_POLICY_LAYER2); C(BOND_XMIT_POLICY_LAYER34); C(BOND_XMIT_POLICY_LAYER23);
+  C(BOND_XMIT_POLICY_ENCAP23); C(BOND_XMIT_POLICY_ENCAP34); C(BOND_XMIT_POLICY_VLAN_SRCMAC);
+  C(BOND_STATE_ACTIVE); C(BOND_STATE_BACKUP);
+  C(BOND_LINK_UP); C(BOND_LINK_FAIL); C(BOND_LINK_DOWN); C(BOND_LINK_BACK);
   C(RTEXT_FILTER_VF); C(RTEXT_FILTER_BRVLAN); C(RTEXT_FILTER_SKIP_STATS);
   // routes, addresses, neighbours, rules (used by the object files beyond links)
   C(RT_SCOPE_UNIVERSE); C(RT_SCOPE_SITE); C(RT_SCOPE_LINK); C(RT_SCOPE_HOST); C(RT_SCOPE_NOWHERE);

@@ -73,6 +73,34 @@ geneve-basic||link add gnv0 type geneve id 5 remote 198.18.0.2
 bond-basic||link add bond0 type bond mode active-backup miimon 100
 vrf-basic||link add vrf0 type vrf table 10
 wireguard-basic||link add wg0 type wireguard
+gre-key-dev||link add gre2 type gre remote 198.18.0.2 local 198.18.0.1 key 42 ttl 64 tos 0x10 dev p0
+gre-ikey-okey-csum-seq||link add gre3 type gre remote 198.18.0.2 local 198.18.0.1 ikey 1 okey 2 csum seq nopmtudisc fwmark 7
+gre-encap-fou||link add gre4 type gre remote 198.18.0.2 local 198.18.0.1 encap fou encap-sport auto encap-dport 5555 encap-csum
+gre-external||link add gre5 type gre external
+gretap-key||link add gt1 type gretap remote 198.18.0.2 local 198.18.0.1 key 9 ignore-df nopmtudisc
+ip6gre-basic||link add ip6gre1 type ip6gre remote 2001:db8::2 local 2001:db8::1
+ip6gretap-key-hoplimit||link add ip6gt1 type ip6gretap remote 2001:db8::2 local 2001:db8::1 key 7 hoplimit 64 encaplimit none
+erspan-v1||link add ers1 type erspan remote 198.18.0.2 local 198.18.0.1 seq key 10 erspan_ver 1 erspan 123
+erspan-v2||link add ers2 type erspan remote 198.18.0.2 local 198.18.0.1 seq key 11 erspan_ver 2 erspan_dir egress erspan_hwid 7
+ipip-ttl-dev||link add ipip1 type ipip remote 198.18.0.2 local 198.18.0.1 ttl 64 tos inherit dev p0
+ipip-local-only||link add ipip2 type ipip local 198.18.0.1
+sit-basic||link add sit1 type sit remote 198.18.0.2 local 198.18.0.1 ttl 64
+sit-any||link add sit2 type sit mode any remote 198.18.0.2 local 198.18.0.1
+ip6tnl-basic||link add ip6t0 type ip6tnl remote 2001:db8::2 local 2001:db8::1
+ip6tnl-ip6ip6||link add ip6t1 type ip6tnl mode ip6ip6 remote 2001:db8::2 local 2001:db8::1
+ip6tnl-ipip6||link add ip6t2 type ip6tnl mode ipip6 remote 2001:db8::2 local 2001:db8::1 hoplimit 64 encaplimit 4 flowlabel 0x12345 dev p0
+ip6tnl-any-inherit||link add ip6t3 type ip6tnl mode any remote 2001:db8::2 encaplimit none flowlabel inherit
+vti-keys||link add vti1 type vti remote 198.18.0.2 local 198.18.0.1 ikey 5 okey 6
+vti6-key||link add vti61 type vti6 remote 2001:db8::2 local 2001:db8::1 key 7 fwmark 3
+geneve-dstport-ttl||link add gnv1 type geneve id 6 remote 198.18.0.2 dstport 6081 ttl 64 tos 0x10
+geneve-ipv6||link add gnv2 type geneve id 7 remote 2001:db8::2 dstport 6082 flowlabel 5 noudp6zerocsumrx
+geneve-external||link add gnv3 type geneve external
+bond-lacp||link add bond1 type bond mode 802.3ad miimon 100 lacp_rate fast xmit_hash_policy layer3+4 min_links 1 ad_select bandwidth updelay 200 downdelay 200
+bond-primary||link add bond2 type bond mode active-backup miimon 50 primary p0
+set-bond-port-master|link add bond0 type bridge|link set p0 master bond0
+set-bond-slave||link set p0 type bond_slave queue_id 1
+set-vrf-port-master|link add vrf0 type bridge|link set p0 master vrf0
+vrf-table-100||link add vrf1 type vrf table 100
 set-up||link set p0 up
 set-down|link set p0 up|link set p0 down
 set-mtu||link set p0 mtu 1400

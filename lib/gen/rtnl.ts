@@ -400,6 +400,7 @@ export const linkKinds = Object.freeze([
   'hsr',
   'ifb',
   'ip6gre',
+  'ip6gretap',
   'ip6tnl',
   'ipip',
   'ipvlan',

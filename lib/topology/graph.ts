@@ -4,7 +4,8 @@
  * WebAssembly (@viz-js/viz), so no system program is needed; a `dot`
  * program can still be named to draw it instead. Namespaces are boxes, links are
  * nodes labelled with their kind and addresses, veth pairs are edges
- * between namespaces, bridge ports point at their bridge. TUN/TAP devices
+ * between namespaces, ports point at their bridge, bond or VRF (drawn as
+ * hexagons). TUN/TAP devices
  * are labelled `tun` or `tap` (the kernel calls both kind `tun`).
  * @module
  */
@@ -12,6 +13,9 @@ import { spawn } from 'node:child_process';
 import type { Model } from './model.js';
 import type { Scan } from './scan.js';
 import { liveTunMode } from './tuntap.js';
+
+/** Kinds other links are ports of, drawn as hexagons. */
+const MASTER_KINDS = new Set(['bridge', 'bond', 'vrf']);
 
 /** A namespace in a picture. */
 export interface GraphNamespace {
@@ -124,7 +128,7 @@ export function toMermaid(g: TopologyGraph): string {
     out.push(`  subgraph ${ids.get(`ns:${ns.id}`) ?? ''}["${mq(ns.label)}"]`);
     for (const n of g.nodes.filter((x) => x.ns === ns.id)) {
       const text = mq(label(n, '<br/>'));
-      out.push(n.kind === 'bridge' ? `    ${ids.get(n.id) ?? ''}{{"${text}"}}` : `    ${ids.get(n.id) ?? ''}["${text}"]`);
+      out.push(MASTER_KINDS.has(n.kind) ? `    ${ids.get(n.id) ?? ''}{{"${text}"}}` : `    ${ids.get(n.id) ?? ''}["${text}"]`);
     }
     out.push('  end');
   }
@@ -153,7 +157,7 @@ export function toDot(g: TopologyGraph): string {
   for (const ns of g.namespaces) {
     out.push(`  subgraph cluster_${ids.get(`ns:${ns.id}`) ?? ''} {`, `    label=${dq(ns.label)}; style="rounded,dashed";`);
     for (const n of g.nodes.filter((x) => x.ns === ns.id)) {
-      const shape = n.kind === 'bridge' ? ', shape=hexagon' : '';
+      const shape = MASTER_KINDS.has(n.kind) ? ', shape=hexagon' : '';
       out.push(`    ${ids.get(n.id) ?? ''} [label=${dq(label(n, '\n'))}${shape}];`);
     }
     out.push('  }');

@@ -23,15 +23,28 @@
  */
 import type { AddrAddOptions } from '../rtnl/addr/types.js';
 import type { FdbEntry } from '../rtnl/fdb/types.js';
+import type { BondAddOptions } from '../rtnl/link/kinds/bond.js';
 import type { BridgeAddOptions } from '../rtnl/link/kinds/bridge.js';
 import type { BridgePortOptions } from '../rtnl/link/kinds/bridge-port.js';
 import type { DummyAddOptions } from '../rtnl/link/kinds/dummy.js';
+import type { ErspanAddOptions } from '../rtnl/link/kinds/erspan.js';
+import type { GeneveAddOptions } from '../rtnl/link/kinds/geneve.js';
+import type { GreAddOptions } from '../rtnl/link/kinds/gre.js';
+import type { GretapAddOptions } from '../rtnl/link/kinds/gretap.js';
 import type { GenericLinkAddOptions } from '../rtnl/link/kinds/index.js';
 import type { IfbAddOptions } from '../rtnl/link/kinds/ifb.js';
+import type { Ip6greAddOptions } from '../rtnl/link/kinds/ip6gre.js';
+import type { Ip6gretapAddOptions } from '../rtnl/link/kinds/ip6gretap.js';
+import type { Ip6tnlAddOptions } from '../rtnl/link/kinds/ip6tnl.js';
+import type { IpipAddOptions } from '../rtnl/link/kinds/ipip.js';
 import type { IpvlanAddOptions, IpvtapAddOptions } from '../rtnl/link/kinds/ipvlan.js';
 import type { MacvlanAddOptions, MacvtapAddOptions } from '../rtnl/link/kinds/macvlan.js';
+import type { SitAddOptions } from '../rtnl/link/kinds/sit.js';
 import type { VethAddOptions, VethPeerOptions } from '../rtnl/link/kinds/veth.js';
 import type { VlanAddOptions } from '../rtnl/link/kinds/vlan.js';
+import type { VrfAddOptions } from '../rtnl/link/kinds/vrf.js';
+import type { VtiAddOptions } from '../rtnl/link/kinds/vti.js';
+import type { Vti6AddOptions } from '../rtnl/link/kinds/vti6.js';
 import type { VxlanAddOptions } from '../rtnl/link/kinds/vxlan.js';
 import type { NeighEntry } from '../rtnl/neigh/types.js';
 import type { NexthopSpec, RouteSpec } from '../rtnl/route/types.js';
@@ -166,9 +179,9 @@ export interface TopologyLinkCommon {
    * declared network is meant to carry traffic.
    */
   up?: boolean;
-  /** The bridge (or other master) this link is a port of: a link of the same namespace. */
+  /** The bridge, bond or VRF this link is a port of: a link of the same namespace. */
   master?: string;
-  /** Bridge port options, for a port of a bridge (`ip link set X type bridge_slave ...`). */
+  /** Bridge port options, for a port of a bridge (`ip link set X type bridge_slave ...`); not for bond or VRF ports. */
   bridgePort?: BridgePortOptions;
   /** Addresses (`ip addr add CIDR dev NAME`). */
   addresses?: TopologyAddress[];
@@ -206,6 +219,11 @@ export type TopologyVeth = Omit<Declared<VethAddOptions>, 'peer'> & { peer: Topo
  * A declared link: `nl.link.add` options of any kind netloom knows (or a
  * generic kind with raw `data`), without `netns` (the namespace it is
  * declared in is where it lives) and with {@link TopologyLinkCommon}.
+ * A bond's or a VRF's ports name it as their `master`; a tunnel's `dev`
+ * (its underlay) is a link of the same namespace (or of `linkNetns`).
+ * A bond in a topology takes no `primary`: its ports are made after it,
+ * so there is no port to name yet (set it once applied:
+ * `nl.link.set(bond, { kind: 'bond', primary })`).
  */
 export type TopologyLink =
   | TopologyVeth
@@ -218,6 +236,19 @@ export type TopologyLink =
   | Declared<IpvtapAddOptions>
   | Declared<IfbAddOptions>
   | Declared<DummyAddOptions>
+  | Declared<IpipAddOptions>
+  | Declared<SitAddOptions>
+  | Declared<Ip6tnlAddOptions>
+  | Declared<GreAddOptions>
+  | Declared<GretapAddOptions>
+  | Declared<Ip6greAddOptions>
+  | Declared<Ip6gretapAddOptions>
+  | Declared<ErspanAddOptions>
+  | Declared<VtiAddOptions>
+  | Declared<Vti6AddOptions>
+  | Declared<GeneveAddOptions>
+  | Omit<Declared<BondAddOptions>, 'primary'>
+  | Declared<VrfAddOptions>
   | Declared<GenericLinkAddOptions>;
 
 /** A declared route: `RouteSpec` with links named by name. */

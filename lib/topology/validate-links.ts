@@ -87,6 +87,9 @@ export function checkLinks(
         addSpec.peer = l.peer;
       }
       validateAddAt(addSpec, CTX, path);
+      if (kind === 'bond' && addSpec.primary !== undefined) {
+        typeError(join(path, 'primary'), `a bond's ports are made after it, so a topology cannot name its primary yet (set it once applied: nl.link.set(bond, { kind: 'bond', primary }))`);
+      }
       if (isObject(addSpec.peer)) delete addSpec.peer.netns;
       const mod = kindModule(kind as string);
       const node = linkNode(name, group, ns.key, path, 'link', addSpec, l, kind as string);
@@ -139,6 +142,9 @@ export function checkLinks(
       const master = declared(node.ns, node.master);
       if (master === undefined && ownsNamespace(ns)) {
         rangeError(masterPath, `no link '${node.master}' is declared in namespace '${node.ns}'`);
+      }
+      if (node.bridgePort !== undefined && master !== undefined && master.kind !== 'bridge') {
+        rangeError(join(masterPath.slice(0, -'.master'.length), 'bridgePort'), `applies to ports of a bridge; '${node.master}' is a ${master.kind}`);
       }
       if (node.tun?.mode === 'tun' && master?.kind === 'bridge') {
         rangeError(masterPath, `a tun device carries IP packets, not Ethernet frames, and cannot be a port of bridge '${node.master}' (use mode: tap)`);

@@ -118,9 +118,9 @@ t.test('importing the pure modules does not load the native addon', async (t) =>
 });
 
 t.test('the registry', async (t) => {
-  t.same([...KNOWN_KINDS].sort(), ['bridge', 'dummy', 'ifb', 'ipvlan', 'ipvtap', 'macvlan', 'macvtap', 'veth', 'vlan', 'vxlan']);
+  t.same([...KNOWN_KINDS].sort(), ['bond', 'bridge', 'dummy', 'erspan', 'geneve', 'gre', 'gretap', 'ifb', 'ip6gre', 'ip6gretap', 'ip6tnl', 'ipip', 'ipvlan', 'ipvtap', 'macvlan', 'macvtap', 'sit', 'veth', 'vlan', 'vrf', 'vti', 'vti6', 'vxlan']);
   for (const kind of KNOWN_KINDS) t.equal(KINDS[kind].kind, kind, `${kind} module names itself`);
-  t.equal(kindModule('gre'), undefined);
+  t.equal(kindModule('ip6erspan'), undefined);
   t.equal(kindModule('toString'), undefined, 'no prototype lookups');
   for (const kind of KNOWN_KINDS) {
     const m = KINDS[kind];
@@ -243,8 +243,8 @@ const BAD = [
   [A({ kind: 'ipvlan', name: 'ipv0', parent: 'v0', mode: 'l4' }), RangeError, "link.add: mode: must be one of 'l2', 'l3', 'l3s', got 'l4'"],
   [A({ kind: 'ipvtap', name: 'ipvt0', parent: 'v0', flags: 'bridge-mode' }), RangeError, "link.add: flags: must be one of 'bridge', 'private', 'vepa', got 'bridge-mode'"],
   // generic kinds
-  [A({ kind: 'gre', name: 'gre1', data: [] }), TypeError, 'link.add: data: must be an object, got an array'],
-  [A({ kind: 'gre', name: 'gre1', stp: true }), TypeError, "link.add: stp: unknown option for kind 'gre'"],
+  [A({ kind: 'ip6erspan', name: 'ers6', data: [] }), TypeError, 'link.add: data: must be an object, got an array'],
+  [A({ kind: 'ip6erspan', name: 'ers6', stp: true }), TypeError, "link.add: stp: unknown option for kind 'ip6erspan'"],
   // set
   [S(null, { up: true }), TypeError, 'link.set: link: must be an interface name or an ifindex, got null'],
   [S(0, { up: true }), RangeError, 'link.set: link: must be an integer 1..2147483647, got 0'],
@@ -272,7 +272,7 @@ const BAD = [
   [S('v0', { bridgePort: { backupPort: '' } }), RangeError, "link.set: bridgePort.backupPort: must be 1..127 bytes, got 0 ('')"],
   [S('v0', { bridgePort: true }), TypeError, 'link.set: bridgePort: must be an object, got true'],
   [S('mv0', { kind: 'macvlan', mode: 'bridge', sourceMacs: [] }), RangeError, "link.set: sourceMacs: needs mode 'source', got mode 'bridge'"],
-  [S('gre1', { kind: 'gre', data: 'x' }), TypeError, "link.set: data: must be an object, got 'x'"],
+  [S('ers6', { kind: 'ip6erspan', data: 'x' }), TypeError, "link.set: data: must be an object, got 'x'"],
   // filters, groups, refs
   [() => validateFilter('link.list', 'veth'), TypeError, "link.list: filter: must be an object, got 'veth'"],
   [() => validateFilter('link.list', { kind: 3 }), TypeError, "link.list: filter.kind: must be a link kind name like 'bridge' (1..55 letters, digits, '_', '-', '.'), got 3"],
@@ -283,7 +283,65 @@ const BAD = [
   [() => validateGroup('link.delGroup', '7'), TypeError, "link.delGroup: group: must be an integer 1..4294967295, got '7'"],
   [() => validateLinkRef('link.del', ''), RangeError, "link.del: link: must be 1..127 bytes, got 0 ('')"],
   [() => validateLinkRef('link.get', 1.5), RangeError, 'link.get: link: must be an integer 1..2147483647, got 1.5'],
-  [() => validateLinkRef('link.get', undefined), TypeError, 'link.get: link: must be an interface name or an ifindex, got undefined'],
+  [() => validateLinkRef('link.get', undefined), TypeError, 'link.get: link: must be an interface name or an ifindex, got undefined'],  // L3 tunnels, geneve, bond, vrf
+  [A({ kind: 'gre', name: 'gre1', remote: '2001:db8::2' }), RangeError, "link.add: remote: must be an IPv4 address (gre runs over IPv4; ip6gre runs over IPv6), got '2001:db8::2'"],
+  [A({ kind: 'ip6gre', name: 'g6', local: '198.18.0.1' }), RangeError, "link.add: local: must be an IPv6 address (ip6gre runs over IPv6; gre runs over IPv4), got '198.18.0.1'"],
+  [A({ kind: 'gre', name: 'gre1', remote: '198.18.0.2', local: '198.18.0.1', key: 4294967296 }), RangeError, "link.add: key: must be an integer 0..4294967295, got 4294967296"],
+  [A({ kind: 'gre', name: 'gre1', remote: '198.18.0.2', local: '198.18.0.1', key: -1 }), RangeError, "link.add: key: must be an integer 0..4294967295, got -1"],
+  [A({ kind: 'gre', name: 'gre1', remote: '198.18.0.2', local: '198.18.0.1', key: 1, ikey: 2 }), TypeError, "link.add: ikey: cannot be combined with key (key sets both directions)"],
+  [A({ kind: 'gre', name: 'gre1', remote: '198.18.0.2', local: '198.18.0.1', csum: 'yes' }), TypeError, "link.add: csum: must be a boolean, got 'yes'"],
+  [A({ kind: 'gre', name: 'gre1', remote: '198.18.0.2', local: '198.18.0.1', ttl: 256 }), RangeError, "link.add: ttl: must be an integer 0..255, got 256"],
+  [A({ kind: 'gre', name: 'gre1', remote: '198.18.0.2', local: '198.18.0.1', tos: 'auto' }), TypeError, "link.add: tos: must be an integer 0..255 or 'inherit', got 'auto'"],
+  [A({ kind: 'gretap', name: 'gt0', remote: '198.18.0.2', local: '198.18.0.1', ignoreDf: true }), RangeError, "link.add: ignoreDf: needs pmtudisc: false (the kernel refuses ignore-df with path MTU discovery on)"],
+  [A({ kind: 'gre', name: 'gre1', external: true, remote: '198.18.0.2' }), TypeError, "link.add: remote: cannot be combined with external (a flow-based tunnel takes its endpoints from each packet)"],
+  [A({ kind: 'gre', name: 'gre1', external: true, key: 5 }), TypeError, "link.add: key: cannot be combined with external (a flow-based tunnel takes its keys from each packet)"],
+  [A({ kind: 'gre', name: 'gre1', remote: '198.18.0.2', local: '198.18.0.1', encap: { sport: 5 } }), TypeError, "link.add: encap.type: is required ('none', 'fou', 'gue', 'mpls')"],
+  [A({ kind: 'gre', name: 'gre1', remote: '198.18.0.2', local: '198.18.0.1', encap: { type: 'udp' } }), RangeError, "link.add: encap.type: must be one of 'none', 'fou', 'gue', 'mpls', got 'udp'"],
+  [A({ kind: 'gre', name: 'gre1', remote: '198.18.0.2', local: '198.18.0.1', encap: { type: 'fou', dport: 0 } }), RangeError, "link.add: encap.dport: must be an integer 1..65535, got 0"],
+  [A({ kind: 'gre', name: 'gre1', remote: '198.18.0.2', local: '198.18.0.1', encap: { type: 'fou', udp6Csum: true } }), TypeError, "link.add: encap.udp6Csum: applies to tunnels over IPv6 only (gre runs over IPv4)"],
+  [A({ kind: 'gre', name: 'gre1', remote: '198.18.0.2', local: '198.18.0.1', encapLimit: 4 }), TypeError, "link.add: encapLimit: unknown option for kind 'gre'"],
+  [A({ kind: 'ip6gre', name: 'g6', remote: '2001:db8::2', encapLimit: 256 }), RangeError, "link.add: encapLimit: must be an integer 0..255, got 256"],
+  [A({ kind: 'ip6tnl', name: 't6', remote: '2001:db8::2', flowLabel: 0x100000 }), RangeError, "link.add: flowLabel: must be an integer 0..1048575, got 1048576"],
+  [A({ kind: 'ip6tnl', name: 't6', remote: '2001:db8::2', mode: 'ipip' }), RangeError, "link.add: mode: must be one of 'any', 'ip6ip6', 'ipip6', got 'ipip'"],
+  [A({ kind: 'ipip', name: 'ipip0', remote: '198.18.0.300' }), TypeError, "link.add: remote: not an IP address: '198.18.0.300'"],
+  [A({ kind: 'ipip', name: 'ipip0', remote: '198.18.0.2', local: '198.18.0.1', dev: '' }), RangeError, "link.add: dev: must be 1..127 bytes, got 0 ('')"],
+  [A({ kind: 'sit', name: 'sit0', remote: '198.18.0.2', local: '198.18.0.1', mode: 'ip6ip6' }), RangeError, "link.add: mode: must be one of 'any', 'ip6ip', 'ipip', 'mplsip', got 'ip6ip6'"],
+  [A({ kind: 'sit', name: 'sit0', remote: '198.18.0.2', local: '198.18.0.1', fwmark: -1 }), RangeError, "link.add: fwmark: must be an integer 0..4294967295, got -1"],
+  [A({ kind: 'erspan', name: 'ers0', remote: '198.18.0.2', local: '198.18.0.1' }), TypeError, "link.add: key: is required (the ERSPAN session ID, 0..1023), unless external is true"],
+  [A({ kind: 'erspan', name: 'ers0', remote: '198.18.0.2', local: '198.18.0.1', key: 1024 }), RangeError, "link.add: key: must be an integer 0..1023, got 1024"],
+  [A({ kind: 'erspan', name: 'ers0', remote: '198.18.0.2', local: '198.18.0.1', key: 1, version: 2, index: 5 }), RangeError, "link.add: index: applies to ERSPAN version 1 only, got version 2"],
+  [A({ kind: 'erspan', name: 'ers0', remote: '198.18.0.2', local: '198.18.0.1', key: 1, direction: 'egress' }), RangeError, "link.add: direction: applies to ERSPAN version 2 only, got version 1"],
+  [A({ kind: 'erspan', name: 'ers0', remote: '198.18.0.2', local: '198.18.0.1', key: 1, version: 2, hwid: 64 }), RangeError, "link.add: hwid: must be an integer 0..63, got 64"],
+  [A({ kind: 'erspan', name: 'ers0', remote: '198.18.0.2', local: '198.18.0.1', key: 1, version: 3 }), RangeError, "link.add: version: must be an integer 0..2, got 3"],
+  [A({ kind: 'erspan', name: 'ers0', remote: '198.18.0.2', local: '198.18.0.1', key: 1, csum: true }), TypeError, "link.add: csum: unknown option for kind 'erspan'"],
+  [A({ kind: 'vti', name: 'vti0', remote: '198.18.0.2', local: '198.18.0.1', ttl: 64 }), TypeError, "link.add: ttl: unknown option for kind 'vti'"],
+  [A({ kind: 'vti', name: 'vti0', remote: '198.18.0.2', local: '198.18.0.1', key: 1, okey: 2 }), TypeError, "link.add: okey: cannot be combined with key (key sets both directions)"],
+  [A({ kind: 'vti6', name: 'vti6', remote: '198.18.0.2', local: '198.18.0.1' }), RangeError, "link.add: local: must be an IPv6 address (vti6 runs over IPv6; vti runs over IPv4), got '198.18.0.1'"],
+  [A({ kind: 'geneve', name: 'gnv0', remote: '198.18.0.2' }), TypeError, "link.add: id: is required (the VNI, 0..16777215), unless external is true"],
+  [A({ kind: 'geneve', name: 'gnv0', id: 5 }), TypeError, "link.add: remote: is required (the remote endpoint), unless external is true"],
+  [A({ kind: 'geneve', name: 'gnv0', id: 16777216, remote: '198.18.0.2' }), RangeError, "link.add: id: must be an integer 0..16777215, got 16777216"],
+  [A({ kind: 'geneve', name: 'gnv0', external: true, id: 5 }), TypeError, "link.add: id: cannot be combined with external (a flow-based geneve takes it from each packet)"],
+  [A({ kind: 'geneve', name: 'gnv0', id: 5, remote: '198.18.0.2', label: 5 }), RangeError, "link.add: label: applies to IPv6 remotes only"],
+  [A({ kind: 'geneve', name: 'gnv0', id: 5, remote: '198.18.0.2', ttl: 'auto' }), TypeError, "link.add: ttl: must be an integer 0..255 or 'inherit', got 'auto'"],
+  [A({ kind: 'geneve', name: 'gnv0', id: 5, remote: '198.18.0.2', port: 0 }), RangeError, "link.add: port: must be an integer 1..65535, got 0"],
+  [A({ kind: 'geneve', name: 'gnv0', id: 5, remote: '198.18.0.2', innerProtoInherit: true }), TypeError, "link.add: innerProtoInherit: needs external: true"],
+  [A({ kind: 'geneve', name: 'gnv0', id: 5, remote: '198.18.0.2', df: 'maybe' }), RangeError, "link.add: df: must be one of 'unset', 'set', 'inherit', got 'maybe'"],
+  [A({ kind: 'bond', name: 'bond0', mode: 'round-robin' }), RangeError, "link.add: mode: must be one of 'balance-rr', 'active-backup', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb', got 'round-robin'"],
+  [A({ kind: 'bond', name: 'bond0', mode: 'active-backup', lacpRate: 'fast' }), RangeError, "link.add: lacpRate: applies to mode '802.3ad' only; the bond's mode is 'active-backup'"],
+  [A({ kind: 'bond', name: 'bond0', mode: '802.3ad', lacpRate: 'medium' }), RangeError, "link.add: lacpRate: must be one of 'slow', 'fast', got 'medium'"],
+  [A({ kind: 'bond', name: 'bond0', primary: 'eth0' }), RangeError, "link.add: primary: applies to modes 'active-backup', 'balance-tlb', 'balance-alb' only; the bond's mode is 'balance-rr'"],
+  [A({ kind: 'bond', name: 'bond0', mode: '802.3ad', xmitHashPolicy: 'layer4' }), RangeError, "link.add: xmitHashPolicy: must be one of 'layer2', 'layer3+4', 'layer2+3', 'encap2+3', 'encap3+4', 'vlan+srcmac', got 'layer4'"],
+  [A({ kind: 'bond', name: 'bond0', updelay: 200 }), RangeError, "link.add: updelay: needs miimon (the kernel refuses link delays without MII monitoring)"],
+  [A({ kind: 'bond', name: 'bond0', miimon: -1 }), RangeError, "link.add: miimon: must be an integer 0..2147483647, got -1"],
+  [A({ kind: 'bond', name: 'bond0', mode: '802.3ad', adSelect: 'fastest' }), RangeError, "link.add: adSelect: must be one of 'stable', 'bandwidth', 'count', got 'fastest'"],
+  [A({ kind: 'bond', name: 'bond0', parent: 'eth0' }), TypeError, "link.add: parent: unknown option for kind 'bond'"],
+  [A({ kind: 'vrf', name: 'vrf0' }), TypeError, "link.add: table: is required (the routing table of the VRF, 1..4294967295)"],
+  [A({ kind: 'vrf', name: 'vrf0', table: 0 }), RangeError, "link.add: table: must be an integer 1..4294967295, got 0"],
+  [A({ kind: 'vrf', name: 'vrf0', table: '10' }), TypeError, "link.add: table: must be an integer 1..4294967295, got '10'"],
+  [S('gre1', { kind: 'gre', ttl: 64 }), TypeError, "link.set: ttl: cannot be changed on an existing gre link"],
+  [S('vrf0', { kind: 'vrf', table: 11 }), TypeError, "link.set: table: cannot be changed on an existing vrf link"],
+  [S('bond0', { miimon: 100 }), TypeError, "link.set: miimon: unknown option (to change a bond option, give kind: 'bond' too)"],
+  [S('bond0', { kind: 'bond', mode: 'broadcast', primary: 'eth0' }), RangeError, "link.set: primary: applies to modes 'active-backup', 'balance-tlb', 'balance-alb' only; the bond's mode is 'broadcast'"],
 ];
 
 t.test(`${BAD.length} wrong inputs fail before any I/O with the field named`, async (t) => {
@@ -313,7 +371,7 @@ const GOOD_ADD = [
   { kind: 'vxlan', name: 'vx0', id: 0, ttl: 'inherit', local: '2001:db8::1', remote: '2001:db8::2', label: 0xfffff },
   { kind: 'macvlan', name: 'mv0', parent: 'v0', mode: 'source', sourceMacs: ['02:00:00:00:00:01'] },
   { kind: 'wireguard', name: 'wg0' },
-  { kind: 'gre', name: 'gre1', mtu: 16, parent: 'v0', data: { ttl: 64 } },
+  { kind: 'ip6erspan', name: 'ers6', mtu: 16, parent: 'v0', data: { ttl: 64 } },
   { kind: 'veth', name: 'v0', master: 7, netns: { pid: 3 } },
   { kind: 'veth', name: 'a'.repeat(15) },
 ];
@@ -322,7 +380,7 @@ t.test('valid descriptions pass', async (t) => {
   for (const spec of GOOD_ADD) t.doesNotThrow(() => validateAdd(spec), JSON.stringify(spec));
   t.doesNotThrow(() => validateSet('v0', { master: null }));
   t.doesNotThrow(() => validateSet('br0', { kind: 'bridge', stp: true }));
-  t.doesNotThrow(() => validateSet('gre1', { kind: 'gre', data: {} }));
+  t.doesNotThrow(() => validateSet('ers6', { kind: 'ip6erspan', data: {} }));
   t.doesNotThrow(() => validateSet('v0', { alias: '' }));
   t.doesNotThrow(() => validateSet('x'.repeat(127), { up: true }), 'an alternative name as link');
   t.doesNotThrow(() => validateFilter('link.list', { kind: 'veth', master: null, group: 0, up: false, namePrefix: 'v' }));
@@ -480,8 +538,8 @@ t.test('add messages', async (t) => {
   t.same(buildAddMessage({ kind: 'ifb', name: 'ifb2' }, {}, k).msg, { header: hdr(), attrs: { ifname: 'ifb2', linkinfo: { kind: 'ifb' } } });
   t.same(buildAddMessage({ kind: 'dummy', name: 'd0', txqlen: 0 }, {}, k).msg.attrs, { ifname: 'd0', txqlen: 0, linkinfo: { kind: 'dummy' } });
   t.same(
-    buildAddMessage({ kind: 'gre', name: 'gre1', parent: 'v0', data: { local: '198.18.0.1', ttl: 64 } }, { parent: 4 }, k).msg.attrs,
-    { ifname: 'gre1', link: 4, linkinfo: { kind: 'gre', data: { local: '198.18.0.1', ttl: 64 } } },
+    buildAddMessage({ kind: 'ip6erspan', name: 'ers6', parent: 'v0', data: { local: '198.18.0.1', ttl: 64 } }, { parent: 4 }, k).msg.attrs,
+    { ifname: 'ers6', link: 4, linkinfo: { kind: 'ip6erspan', data: { local: '198.18.0.1', ttl: 64 } } },
     'any other kind: data passed through raw',
   );
   t.throws(() => buildAddMessage({ kind: 'macvlan', name: 'm', parent: 'v0' }, {}, k), /parent was not resolved/, 'names must be resolved first');
@@ -554,7 +612,7 @@ t.test('set messages', async (t) => {
     { group: '198.18.0.7', ttl: 9 },
     'no default port on set',
   );
-  t.same(buildSetMessage('gre1', { kind: 'gre', data: { ttl: 3 } }, {}, k).msg.attrs.linkinfo, { kind: 'gre', data: { ttl: 3 } });
+  t.same(buildSetMessage('ers6', { kind: 'ip6erspan', data: { ttl: 3 } }, {}, k).msg.attrs.linkinfo, { kind: 'ip6erspan', data: { ttl: 3 } });
   t.same(buildSetMessage('d0', { kind: 'dummy', up: true }, {}, k).msg.attrs, { ifname: 'd0' }, 'a kind with nothing to send adds no linkinfo');
   t.same(buildSetMessage('x'.repeat(20), { up: true }, {}, k).msg.attrs, { altIfname: 'x'.repeat(20) }, 'long names go as IFLA_ALT_IFNAME');
 });
@@ -678,8 +736,8 @@ t.test('decoding replies', async (t) => {
   t.match(decodeLink(linkReply(8, 0, { ifname: 'ipv0', linkinfo: { kind: 'ipvlan', data: { mode: 1, flags: 2 } } }), k), { kind: 'ipvlan', mode: 'l3', ipvlanFlags: 'vepa' });
   t.match(decodeLink(linkReply(8, 0, { ifname: 'ipv1', linkinfo: { kind: 'ipvtap', data: { mode: 9, flags: 0 } } }), k), { kind: 'ipvtap', mode: 9, ipvlanFlags: 'bridge' }, 'unknown enum values stay numbers');
 
-  const gre = decodeLink(linkReply(11, 0, { ifname: 'gre1', linkinfo: { kind: 'gre', data: { ttl: 64 } } }), k);
-  t.match(gre, { kind: 'gre', data: { ttl: 64 } });
+  const gre = decodeLink(linkReply(11, 0, { ifname: 'ers6', linkinfo: { kind: 'ip6erspan', data: { ttl: 64 } } }), k);
+  t.match(gre, { kind: 'ip6erspan', data: { ttl: 64 } });
   t.same(flagNames(0x1 | 0x100000, k), ['up', '0x100000'], 'unnamed bits appear as hex');
   t.same(decodeLink(linkReply(12, 0, { ifname: 'x', operstate: 9 }), k).operstate, 9);
 });

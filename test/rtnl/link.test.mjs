@@ -188,6 +188,45 @@ t.test('kinds this kernel lacks fail with a clear error, after the kernel says s
   }
 });
 
+// The fallback devices a tunnel module makes in every namespace once loaded (a kernel that has these kinds).
+const TUNNEL_FALLBACKS = ['tunl0', 'sit0', 'gre0', 'gretap0', 'erspan0', 'ip6tnl0', 'ip6gre0', 'ip_vti0', 'ip6_vti0'];
+
+t.test('L3 tunnels, geneve, bond and vrf: the clear error where this kernel lacks the kind, and nothing left behind', async (t) => {
+  const { ns, nl } = await sandbox(t);
+  await nl.link.add({ kind: 'veth', name: 'par', peer: { name: 'parx' } });
+  const before = sysLinks(ns);
+  const R4 = { remote: '198.18.0.2', local: '198.18.0.1' };
+  const R6 = { remote: '2001:db8::2', local: '2001:db8::1' };
+  const specs = [
+    { kind: 'ipip', name: 'ipip1', ...R4, dev: 'par' },
+    { kind: 'sit', name: 'sit1', ...R4, mode: 'ip6ip' },
+    { kind: 'ip6tnl', name: 'ip6t1', ...R6, mode: 'ipip6' },
+    { kind: 'gre', name: 'gre1', ...R4, key: 5, ttl: 64 },
+    { kind: 'gretap', name: 'gt1', ...R4 },
+    { kind: 'ip6gre', name: 'ip6g1', ...R6 },
+    { kind: 'ip6gretap', name: 'ip6gt1', ...R6 },
+    { kind: 'erspan', name: 'ers1', ...R4, key: 1, version: 1, index: 2 },
+    { kind: 'vti', name: 'vti1', ...R4, key: 3 },
+    { kind: 'vti6', name: 'vti61', ...R6, key: 3 },
+    { kind: 'geneve', name: 'gnv1', id: 5, remote: '198.18.0.2' },
+    { kind: 'bond', name: 'bond1', mode: 'active-backup', miimon: 100 },
+    { kind: 'vrf', name: 'vrf1', table: 10 },
+  ];
+  for (const spec of specs) {
+    const e = await nl.link.add(spec).then(() => undefined, (x) => x);
+    if (e === undefined) {
+      // A kernel that has the kind made the link: witness it and remove it.
+      t.equal(ipLink(ns, spec.name)?.linkinfo?.info_kind, spec.kind, `${spec.kind}: this kernel has it, and made it`);
+      await nl.link.del(spec.name);
+      continue;
+    }
+    t.type(e, NetlinkError, spec.kind);
+    t.equal(e.code, 'EOPNOTSUPP', `${spec.kind}: code`);
+    t.equal(e.message, `link.add: kernel does not support link kind '${spec.kind}' (Unknown device type) (EOPNOTSUPP)`);
+  }
+  t.same(sysLinks(ns).filter((n) => !TUNNEL_FALLBACKS.includes(n)), before, 'nothing left behind (/sys/class/net)');
+});
+
 t.test('move a link between namespaces by handle and by pid', async (t) => {
   const { ns, nl } = await sandbox(t);
   const other = await netns.create();

@@ -99,6 +99,14 @@ const CASES = [
   ["tap master unknown", (d) => { d.namespaces.sw.tuntap[0].master = 'br9'; }, RangeError, "topology: namespaces.sw.tuntap[0].master: no link 'br9' is declared in namespace 'sw'"],
   ["tap bridgePort no master", (d) => { delete d.namespaces.sw.tuntap[0].master; d.namespaces.sw.tuntap[0].bridgePort = { cost: 5 }; }, TypeError, "topology: namespaces.sw.tuntap[0].bridgePort: needs master (bridge port options apply to a port of a bridge)"],
   ["external", (d) => { d.namespaces.ext = { external: { pid: 0 } }; }, RangeError, "topology: namespaces.ext.external.pid: must be a positive integer, got 0"],
+  ["bond primary", (d) => { d.namespaces.ns1.links.push({ kind: 'bond', name: 'bond0', mode: 'active-backup', primary: 'eth0' }); }, TypeError, "topology: namespaces.ns1.links[3].primary: a bond's ports are made after it, so a topology cannot name its primary yet (set it once applied: nl.link.set(bond, { kind: 'bond', primary }))"],
+  ["bridgePort on a bond port", (d) => { d.namespaces.sw.links.push({ kind: 'bond', name: 'bond0' }); d.namespaces.ns1.links[0].peer.master = 'bond0'; d.namespaces.ns1.links[0].peer.bridgePort = { cost: 5 }; }, RangeError, "topology: namespaces.ns1.links[0].peer.bridgePort: applies to ports of a bridge; 'bond0' is a bond"],
+  ["gre remote IPv6", (d) => { d.namespaces.ns1.links.push({ kind: 'gre', name: 'gre1', remote: '2001:db8::2' }); }, RangeError, "topology: namespaces.ns1.links[3].remote: must be an IPv4 address (gre runs over IPv4; ip6gre runs over IPv6), got '2001:db8::2'"],
+  ["gre dev unknown", (d) => { d.namespaces.ns1.links.push({ kind: 'gre', name: 'gre1', remote: '198.18.1.2', dev: 'eth9' }); }, RangeError, "topology: namespaces.ns1.links[3].dev: no link 'eth9' is declared in namespace 'ns1'"],
+  ["ipip on itself", (d) => { d.namespaces.ns1.links.push({ kind: 'ipip', name: 'ipip0', remote: '198.18.1.2', dev: 'ipip0' }); }, RangeError, "topology: namespaces.ns1.links[3].dev: a link cannot be its own parent"],
+  ["vrf without table", (d) => { d.namespaces.ns1.links.push({ kind: 'vrf', name: 'vrf0' }); }, TypeError, "topology: namespaces.ns1.links[3].table: is required (the routing table of the VRF, 1..4294967295)"],
+  ["geneve has no dev", (d) => { d.namespaces.ns1.links.push({ kind: 'geneve', name: 'gnv0', id: 1, remote: '198.18.1.2', dev: 'eth0' }); }, TypeError, "topology: namespaces.ns1.links[3].dev: unknown option for kind 'geneve'"],
+  ["bond mode", (d) => { d.namespaces.ns1.links.push({ kind: 'bond', name: 'bond0', mode: 'lacp' }); }, RangeError, "topology: namespaces.ns1.links[3].mode: must be one of 'balance-rr', 'active-backup', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb', got 'lacp'"],
   ["group", (d) => { d.group = 0; }, RangeError, "topology: group: must be an integer 1..4294967295, got 0"],
 ];
 
@@ -114,6 +122,26 @@ t.test('TUN/TAP devices are links of their namespace: routes, neighbours and sys
   const mermaid = await topology(d).graph();
   t.match(mermaid, /tun0<br\/>tun<br\/>198\.18\.7\.1\/24/, 'drawn as a tun device with its address');
   t.match(mermaid, /_tap0 -\.->\|port of\| l\d+_br0/, 'the TAP device as a port of its bridge');
+});
+
+t.test('bonds, VRFs and L3 tunnels are declared like any link; ports name them as master', async (t) => {
+  const d = good();
+  d.namespaces.ns1.links.push(
+    { kind: 'bond', name: 'bond0', mode: 'active-backup', miimon: 100, addresses: ['198.18.2.1/24'] },
+    { kind: 'veth', name: 'b1', master: 'bond0', peer: { name: 'b1p' } },
+    { kind: 'veth', name: 'b2', master: 'bond0', peer: { name: 'b2p' } },
+    { kind: 'vrf', name: 'vrf0', table: 10 },
+    { kind: 'veth', name: 'r1', master: 'vrf0', peer: { name: 'r1p', netns: 'sw' } },
+    { kind: 'gre', name: 'gre1', remote: '198.18.1.10', local: '198.18.1.11', dev: 'eth0', key: 7, addresses: ['198.18.3.1/30'] },
+    { kind: 'geneve', name: 'gnv0', id: 9, remote: '198.18.1.10' },
+    { kind: 'ip6tnl', name: 'ip6t0', mode: 'ipip6', remote: '2001:db8::2' },
+  );
+  const mermaid = await topology(d).graph();
+  t.match(mermaid, /l\d+_bond0\{\{"bond0<br\/>bond<br\/>198\.18\.2\.1\/24"\}\}/, 'the bond drawn as a master, with its address');
+  t.match(mermaid, /_b1 -\.->\|port of\| l\d+_bond0/, 'b1 a port of the bond');
+  t.match(mermaid, /_b2 -\.->\|port of\| l\d+_bond0/, 'b2 a port of the bond');
+  t.match(mermaid, /_r1 -\.->\|port of\| l\d+_vrf0/, 'r1 a port of the VRF');
+  t.match(mermaid, /_gre1 -\.->\|on\| l\d+_eth0/, 'the GRE tunnel on its underlay');
 });
 
 t.test('bad declarations fail with the path of the problem', async (t) => {

@@ -10,6 +10,7 @@ import type { RawAttrs, RawReply, RawValue } from '../../netlink/native.js';
 import { ADDR_GEN_MODES } from './basics.js';
 import type { ConstantLookup } from './kinds/kind.js';
 import { dBool, dEnum, dNest, dNum, dStr, tryK } from './kinds/attr-values.js';
+import { decodeBondPort } from './kinds/bond-port.js';
 import { decodeBridgePort } from './kinds/bridge-port.js';
 import { kindModule } from './kinds/index.js';
 import type { Link, LinkBase, LinkFilter, LinkFlag, LinkStats, OperState, OtherLink } from './types.js';
@@ -155,6 +156,7 @@ export function decodeLink(reply: RawReply, k: ConstantLookup): Link {
     addrGenMode: dEnum(k, ADDR_GEN_MODES, inet6?.addrGenMode),
     portKind,
     bridgePort: portKind === 'bridge' && slaveData !== undefined ? decodeBridgePort(slaveData, k) : undefined,
+    bondPort: portKind === 'bond' && slaveData !== undefined ? decodeBondPort(slaveData, k) : undefined,
     raw: reply,
   };
   const data = dNest(linkinfo?.data);

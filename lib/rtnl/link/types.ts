@@ -7,6 +7,7 @@
 import type { RawAttrs, RawMessage, RawReply } from '../../netlink/native.js';
 import type { AddrGenMode } from './basics.js';
 import type { LinkRef, NetnsTarget } from './kinds/kind.js';
+import type { BondPortInfo } from './kinds/bond-port.js';
 import type { BridgePortInfo, BridgePortOptions } from './kinds/bridge-port.js';
 import type { KindInfoMap, KindSetOptionsMap, KnownKind } from './kinds/index.js';
 
@@ -206,6 +207,8 @@ export interface LinkBase {
   portKind: string | undefined;
   /** Bridge port details, for bridge ports. */
   bridgePort: BridgePortInfo | undefined;
+  /** Bond port details, for bond ports. */
+  bondPort: BondPortInfo | undefined;
   /** Everything the kernel sent, unknown attributes included. */
   raw: RawReply;
 }

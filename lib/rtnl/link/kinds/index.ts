@@ -9,13 +9,26 @@
 import type { RawAttrs } from '../../../netlink/native.js';
 import type { LinkCommonAddOptions } from '../basics.js';
 import type { AnyKindModule, KindModule, LinkRef } from './kind.js';
+import { bondKind } from './bond.js';
 import { bridgeKind } from './bridge.js';
 import { dummyKind } from './dummy.js';
+import { erspanKind } from './erspan.js';
+import { geneveKind } from './geneve.js';
+import { greKind } from './gre.js';
+import { gretapKind } from './gretap.js';
 import { ifbKind } from './ifb.js';
+import { ip6greKind } from './ip6gre.js';
+import { ip6gretapKind } from './ip6gretap.js';
+import { ip6tnlKind } from './ip6tnl.js';
+import { ipipKind } from './ipip.js';
 import { ipvlanKind, ipvtapKind } from './ipvlan.js';
 import { macvlanKind, macvtapKind } from './macvlan.js';
+import { sitKind } from './sit.js';
 import { vethKind } from './veth.js';
 import { vlanKind } from './vlan.js';
+import { vrfKind } from './vrf.js';
+import { vtiKind } from './vti.js';
+import { vti6Kind } from './vti6.js';
 import { vxlanKind } from './vxlan.js';
 
 /** The kinds with friendly options, by IFLA_INFO_KIND. */
@@ -30,6 +43,19 @@ export const KINDS = {
   ipvtap: ipvtapKind,
   ifb: ifbKind,
   dummy: dummyKind,
+  ipip: ipipKind,
+  sit: sitKind,
+  ip6tnl: ip6tnlKind,
+  gre: greKind,
+  gretap: gretapKind,
+  ip6gre: ip6greKind,
+  ip6gretap: ip6gretapKind,
+  erspan: erspanKind,
+  vti: vtiKind,
+  vti6: vti6Kind,
+  geneve: geneveKind,
+  bond: bondKind,
+  vrf: vrfKind,
 } as const;
 
 /** A kind netloom has friendly options for. */
@@ -47,8 +73,8 @@ export type KindSetOptionsMap = { [K in KnownKind]: SetOf<(typeof KINDS)[K]> };
 export type KindInfoMap = { [K in KnownKind]: InfoOf<(typeof KINDS)[K]> };
 
 /**
- * `add` options for a kind netloom has no friendly table for (gre, ipip,
- * wireguard, ...): the common options, an optional `parent` (IFLA_LINK), and
+ * `add` options for a kind netloom has no friendly table for (wireguard,
+ * netkit, ...): the common options, an optional `parent` (IFLA_LINK), and
  * the kind's IFLA_INFO_DATA passed through raw, with attribute names as the
  * native codec knows them (camelCase spec names).
  * Equivalent to: `ip link add NAME type KIND ...`.
@@ -88,5 +114,21 @@ export type { VlanAddOptions, VlanFlags, VlanInfo, VlanProtocol, VlanQosMapping,
 export type { IpvlanAddOptions, IpvtapAddOptions, IpvlanFlags, IpvlanInfo, IpvlanMode, IpvlanOptions } from './ipvlan.js';
 export type { IfbAddOptions } from './ifb.js';
 export type { DummyAddOptions } from './dummy.js';
+export type { Tunnel4Options, Tunnel6Options, TunnelEncap, TunnelEncapType, TunnelEndpoints, TunnelInfo } from './tunnel-common.js';
+export type { GreKeyInfo, GreKeyOptions } from './gre-common.js';
+export type { IpipAddOptions, IpipInfo, IpipMode } from './ipip.js';
+export type { SitAddOptions, SitInfo, SitMode } from './sit.js';
+export type { Ip6tnlAddOptions, Ip6tnlInfo, Ip6tnlMode } from './ip6tnl.js';
+export type { GreAddOptions, GreInfo } from './gre.js';
+export type { GretapAddOptions, GretapInfo } from './gretap.js';
+export type { Ip6greAddOptions, Ip6greInfo } from './ip6gre.js';
+export type { Ip6gretapAddOptions, Ip6gretapInfo } from './ip6gretap.js';
+export type { ErspanAddOptions, ErspanDirection, ErspanInfo } from './erspan.js';
+export type { VtiAddOptions, VtiInfo, VtiKeyOptions } from './vti.js';
+export type { Vti6AddOptions } from './vti6.js';
+export type { GeneveAddOptions, GeneveDf, GeneveInfo, GeneveOptions } from './geneve.js';
+export type { BondAddOptions, BondAdSelect, BondInfo, BondLacpRate, BondMode, BondOptions, BondSetOptions, BondXmitHashPolicy } from './bond.js';
+export type { BondPortInfo, BondPortMiiStatus, BondPortState } from './bond-port.js';
+export type { VrfAddOptions, VrfInfo } from './vrf.js';
 export type { AddrGenMode, LinkCommonAddOptions } from '../basics.js';
 export type { LinkRef, NetnsTarget } from './kind.js';
