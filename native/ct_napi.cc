@@ -19,45 +19,6 @@
 
 namespace netloom {
 
-namespace {
-
-uint16_t u16(const Napi::CallbackInfo& info, size_t i, const char* what) {
-  if (info.Length() <= i || !info[i].IsNumber()) throw_type_error(info.Env(), std::string(what) + " must be a number");
-  uint32_t v = info[i].As<Napi::Number>().Uint32Value();
-  if (v > 0xffff) throw_range_error(info.Env(), std::string(what) + " out of range");
-  return static_cast<uint16_t>(v);
-}
-
-// encode(type, flags, msg) → Buffer, exactly as a request (seq 0, no flags added).
-Napi::Value Encode(const Napi::CallbackInfo& info) {
-  rtnl::Writer w;
-  nfnl::encode_request(info.Env(), w, u16(info, 0, "type"), u16(info, 1, "flags"), 0, info[2]);
-  return Napi::Buffer<uint8_t>::Copy(info.Env(), w.bytes().data(), w.size());
-}
-
-// decode(buf) → tape of every message in buf.
-Napi::Value Decode(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsBuffer()) throw_type_error(env, "decode(buf): buf must be a Buffer");
-  auto b = info[0].As<Napi::Buffer<uint8_t>>();
-  const uint8_t* p = b.Data();
-  size_t len = b.Length();
-  rtnl::TapeSink tape;
-  while (len >= NLMSG_HDRLEN) {
-    nlmsghdr h;
-    memcpy(&h, p, sizeof h);
-    if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len) break;
-    nfnl::decode_message(p, h.nlmsg_len, tape, rtnl::kNoNetnsid);
-    size_t step = NLMSG_ALIGN(h.nlmsg_len);
-    if (step >= len) break;
-    p += step;
-    len -= step;
-  }
-  return rtnl::tape_to_js(env, tape);
-}
-
-}  // namespace
-
 void add_ct_constants(Napi::Env env, Napi::Object o) {
 #define C(name) o.Set(#name, Napi::Number::New(env, static_cast<double>(name)))
   C(NFNL_SUBSYS_CTNETLINK); C(NFNETLINK_V0); C(NFNLGRP_CONNTRACK_NEW); C(NFNLGRP_CONNTRACK_UPDATE); C(NFNLGRP_CONNTRACK_DESTROY);
@@ -80,9 +41,10 @@ void add_ct_constants(Napi::Env env, Napi::Object o) {
 }
 
 Napi::Object make_ct_exports(Napi::Env env) {
+  // One codec for every nfnetlink subsystem (nfnl_codec): the same two functions as `nft`'s.
   Napi::Object o = Napi::Object::New(env);
-  o.Set("encode", Napi::Function::New(env, Encode, "encode"));
-  o.Set("decode", Napi::Function::New(env, Decode, "decode"));
+  o.Set("encode", Napi::Function::New(env, nfnl::Encode, "encode"));
+  o.Set("decode", Napi::Function::New(env, nfnl::Decode, "decode"));
   return o;
 }
 

@@ -10,8 +10,10 @@
 #include <cstring>
 
 #include "ct_tables.h"
+#include "errors.h"
 #include "nft_tables.h"
 #include "rtnl_napi.h"
+#include "tape_sink.h"
 
 namespace netloom::nfnl {
 
@@ -47,6 +49,43 @@ void decode_message(const uint8_t* msg, size_t len, rtnl::Sink& sink, int64_t ne
   nlmsghdr h{};
   if (len >= NLMSG_HDRLEN) memcpy(&h, msg, sizeof h);
   rtnl::decode_message_as(len >= NLMSG_HDRLEN ? find_message(h.nlmsg_type) : nullptr, msg, len, sink, netnsid);
+}
+
+namespace {
+
+uint16_t u16(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (info.Length() <= i || !info[i].IsNumber()) throw_type_error(info.Env(), std::string(what) + " must be a number");
+  uint32_t v = info[i].As<Napi::Number>().Uint32Value();
+  if (v > 0xffff) throw_range_error(info.Env(), std::string(what) + " out of range");
+  return static_cast<uint16_t>(v);
+}
+
+}  // namespace
+
+Napi::Value Encode(const Napi::CallbackInfo& info) {
+  rtnl::Writer w;
+  nfnl::encode_request(info.Env(), w, u16(info, 0, "type"), u16(info, 1, "flags"), 0, info[2]);
+  return Napi::Buffer<uint8_t>::Copy(info.Env(), w.bytes().data(), w.size());
+}
+
+Napi::Value Decode(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsBuffer()) throw_type_error(env, "decode(buf): buf must be a Buffer");
+  auto b = info[0].As<Napi::Buffer<uint8_t>>();
+  const uint8_t* p = b.Data();
+  size_t len = b.Length();
+  rtnl::TapeSink tape;
+  while (len >= NLMSG_HDRLEN) {
+    nlmsghdr h;
+    memcpy(&h, p, sizeof h);
+    if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len) break;
+    nfnl::decode_message(p, h.nlmsg_len, tape, rtnl::kNoNetnsid);
+    size_t step = NLMSG_ALIGN(h.nlmsg_len);
+    if (step >= len) break;
+    p += step;
+    len -= step;
+  }
+  return rtnl::tape_to_js(env, tape);
 }
 
 }  // namespace netloom::nfnl

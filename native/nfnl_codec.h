@@ -26,4 +26,10 @@ const schema::MessageSpec* find_message(uint16_t type);
 void encode_request(Napi::Env env, rtnl::Writer& w, uint16_t type, uint16_t flags, uint32_t seq, Napi::Value msg);
 void decode_message(const uint8_t* msg, size_t len, rtnl::Sink& sink, int64_t netnsid);
 
+// addon exports (the `nft` and `ct` objects share them): encode(type, flags,
+// msg) → Buffer, exactly as a request (seq 0, no flags added); decode(buf) →
+// tape of every message in buf.
+Napi::Value Encode(const Napi::CallbackInfo& info);
+Napi::Value Decode(const Napi::CallbackInfo& info);
+
 }  // namespace netloom::nfnl
