@@ -86,6 +86,23 @@
         "-Wextra",
         "-Werror"
       ]
+    },
+    {
+      "target_name": "netloom-cni-shim",
+      "type": "executable",
+      "sources": [
+        "native/cni_shim_main.cc"
+      ],
+      "cflags_cc!": [
+        "-fno-exceptions",
+        "-std=gnu++17"
+      ],
+      "cflags_cc": [
+        "-std=c++17",
+        "-Wall",
+        "-Wextra",
+        "-Werror"
+      ]
     }
   ]
 }

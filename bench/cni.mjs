@@ -7,9 +7,12 @@
 // (default 3). Each run has a host namespace of its own and N container
 // namespaces made beforehand (not timed); every plugin exec runs inside the
 // host namespace as a runtime's would, Node start-up included for netloom.
+// The resident way: netloom-cni-shim as the plugin executable, forwarding to
+// a `netloom-cni daemon` started in the host namespace for the run.
 // Also: one plugin exec's cost (VERSION, the start-up alone). Quiet-checked
 // (bench/quiet.mjs). Results: OUT/cni-latest.{json,md}.
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -25,12 +28,27 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const OUT = resolve(process.env.OUT ?? join(BENCH, 'results'));
 const NETLOOM = join(ROOT, 'dist/cni/main.js');
 const REF = '/usr/lib/cni';
+const SHIM = join(ROOT, 'build/Release/netloom-cni-shim');
 
 const TOOLS = {
   'reference bridge + host-local': { bin: `${REF}/bridge`, type: 'bridge', ipam: 'host-local' },
   'netloom-bridge + host-local': { bin: NETLOOM, type: 'netloom-bridge', ipam: 'host-local' },
   'netloom-bridge + netloom-ipam': { bin: NETLOOM, type: 'netloom-bridge', ipam: 'netloom-ipam' },
+  'netloom-bridge + netloom-ipam, resident (shim + daemon)': { bin: SHIM, type: 'netloom-bridge', ipam: 'netloom-ipam', daemon: true },
 };
+
+/** `netloom-cni daemon` inside `host`, listening on `socket`; resolves with the child once it listens. */
+async function startDaemon(host, socket) {
+  const child = host.spawn([process.execPath, NETLOOM, 'daemon', '--socket', socket], { stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout.setEncoding('utf8');
+  let out = '';
+  while (!out.includes('listening')) {
+    const [d] = await Promise.race([once(child.stdout, 'data'), once(child, 'exit').then(() => [null])]);
+    if (d === null) throw new Error('the CNI daemon exited');
+    out += d;
+  }
+  return child;
+}
 
 async function pool(items, width, fn) {
   let next = 0;
@@ -44,12 +62,15 @@ async function run(tool, width) {
   const host = await netns.create();
   const dataDir = mkdtempSync(join(tmpdir(), 'netloom-bench-cni-'));
   const containers = [];
+  let daemon;
   try {
     for (let i = 0; i < N; i++) containers.push(await netns.create());
+    const socket = join(dataDir, 'cni.sock');
+    if (t.daemon) daemon = await startDaemon(host, socket);
     const conf = JSON.stringify({ cniVersion: '1.0.0', name: 'bench', type: t.type, bridge: 'cni0', isGateway: true, ipam: { type: t.ipam, subnet: '198.18.96.0/22', dataDir } });
     const exec = async (command, ns, i) => {
       const r = await host.exec([t.bin], {
-        env: { PATH: process.env.PATH, CNI_COMMAND: command, CNI_CONTAINERID: `b${i}`, CNI_NETNS: `/proc/${process.pid}/fd/${ns.fd}`, CNI_IFNAME: 'eth0', CNI_PATH: REF },
+        env: { PATH: process.env.PATH, CNI_COMMAND: command, CNI_CONTAINERID: `b${i}`, CNI_NETNS: `/proc/${process.pid}/fd/${ns.fd}`, CNI_IFNAME: 'eth0', CNI_PATH: REF, NETLOOM_CNI_SOCKET: socket },
         input: conf,
         timeout: 60000,
       });
@@ -63,6 +84,7 @@ async function run(tool, width) {
     const t2 = performance.now();
     return { add: (t1 - t0) / 1000, del: (t2 - t1) / 1000, total: (t2 - t0) / 1000 };
   } finally {
+    daemon?.kill('SIGKILL');
     for (const c of containers) c.close();
     host.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -94,7 +116,7 @@ for (let round = 1; round <= ROUNDS; round++) {
   }
 }
 const summary = Object.fromEntries(Object.entries(runs).map(([k, rs]) => [k, Object.fromEntries(['add', 'del', 'total'].map((f) => [f, median(rs.map((r) => r[f]))]))]));
-const cost = { netloom: execCost(NETLOOM), reference: execCost(`${REF}/bridge`) };
+const cost = { netloom: execCost(NETLOOM), reference: execCost(`${REF}/bridge`), shim: execCost(SHIM) };
 const commit = spawnSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
 const date = new Date().toISOString();
 const ratio = (mode, tool) => summary[`reference bridge + host-local | ${mode}`].total / summary[`${tool} | ${mode}`].total;
@@ -111,7 +133,7 @@ const md = [
     return `| ${tool} | ${mode} | ${s.add.toFixed(2)} | ${s.del.toFixed(2)} | ${s.total.toFixed(2)} | ${ratio(mode, tool).toFixed(2)} |`;
   }),
   '',
-  `One plugin exec (VERSION, start-up alone, median of 10): netloom-cni ${cost.netloom.toFixed(0)} ms (Node starting and loading the addon), the reference bridge ${cost.reference.toFixed(0)} ms.`,
+  `One plugin exec (VERSION, start-up alone, median of 10): netloom-cni ${cost.netloom.toFixed(0)} ms (Node starting and loading the addon), the reference bridge ${cost.reference.toFixed(0)} ms, netloom-cni-shim ${cost.shim.toFixed(1)} ms (no daemon listening: it answers code 11 at once).`,
   '',
 ];
 mkdirSync(OUT, { recursive: true });

@@ -67,7 +67,7 @@ try {
   const files = info.files.map((f) => f.path);
   console.log(`# tarball ${info.filename}: ${(statSync(tarball).size / 1024).toFixed(0)} KiB packed, ${(info.unpackedSize / 1024).toFixed(0)} KiB unpacked, ${files.length} files`);
   for (const arch of ['x64', 'arm64']) {
-    const want = [`prebuilds/linux-${arch}/netloom.glibc.node`, `prebuilds/linux-${arch}/netloom-nsexec`];
+    const want = [`prebuilds/linux-${arch}/netloom.glibc.node`, `prebuilds/linux-${arch}/netloom-nsexec`, `prebuilds/linux-${arch}/netloom-cni-shim`];
     check(want.every((f) => files.includes(f)), `the tarball ships ${want.join(' and ')}`);
   }
   check(!files.some((f) => f.startsWith('build/')), 'the tarball has no build/ of this checkout');

@@ -94,13 +94,15 @@ async function build(arch) {
         },
         (err) => {
           if (err) return reject(new Error(`prebuild: ${arch}: ${err.message}`));
-          // prebuildify ships the .node file; the helper program goes beside it.
-          const dest = join(root, 'prebuilds', `linux-${arch}`, 'netloom-nsexec');
-          copyFileSync(join(stage, 'build/Release/netloom-nsexec'), dest);
-          const s = spawnSync(strip, [dest], { stdio: 'inherit' });
-          if (s.status !== 0) return reject(new Error(`prebuild: ${strip} ${dest} failed`));
-          chmodSync(dest, 0o755);
-          resolve(dest);
+          // prebuildify ships the .node file; the helper programs go beside it.
+          for (const program of ['netloom-nsexec', 'netloom-cni-shim']) {
+            const dest = join(root, 'prebuilds', `linux-${arch}`, program);
+            copyFileSync(join(stage, 'build/Release', program), dest);
+            const s = spawnSync(strip, [dest], { stdio: 'inherit' });
+            if (s.status !== 0) return reject(new Error(`prebuild: ${strip} ${dest} failed`));
+            chmodSync(dest, 0o755);
+          }
+          resolve(join(root, 'prebuilds', `linux-${arch}`));
         },
       );
     });

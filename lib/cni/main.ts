@@ -4,31 +4,23 @@
  * Install it (or a link to it) in a runtime's CNI bin directory under the
  * type's name (`netloom-bridge`); the configuration's `type` picks the
  * plugin. Prints the result or the error object and exits 0 or 1.
+ *
+ * `netloom-cni daemon [--socket PATH]` keeps the plugins resident instead,
+ * for `netloom-cni-shim` to forward invocations to (no Node start-up per
+ * container).
  * @module
  */
-import { bridgePlugin } from './bridge.js';
-import { ipamPlugin } from './ipam.js';
-import { vxlanPlugin } from './vxlan.js';
-import { CniError } from './errors.js';
-import { runPlugin, type CniHandlers } from './plugin.js';
+import { runPlugin } from './plugin.js';
+import { dispatch } from './plugins.js';
 
-/** Plugin types this executable implements. */
-const PLUGINS: Record<string, CniHandlers> = { 'netloom-bridge': bridgePlugin, 'netloom-ipam': ipamPlugin, 'netloom-vxlan': vxlanPlugin };
-
-function pick(type: string): CniHandlers {
-  const p = PLUGINS[type];
-  if (p === undefined) throw new CniError('invalidNetworkConfig', `type: netloom-cni implements ${Object.keys(PLUGINS).join(', ')}, not ${JSON.stringify(type)}`);
-  return p;
+if (process.argv[2] === 'daemon') {
+  const { DEFAULT_SOCKET, serveCni } = await import('./daemon.js');
+  const i = process.argv.indexOf('--socket');
+  const path = i > 0 ? (process.argv[i + 1] ?? DEFAULT_SOCKET) : (process.env.NETLOOM_CNI_SOCKET ?? DEFAULT_SOCKET);
+  const server = await serveCni(path);
+  console.log(`netloom-cni daemon: listening on ${path}`);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => server.close(() => process.exit(0)));
+} else {
+  const outcome = await runPlugin(dispatch);
+  process.stdout.write(outcome.stdout, () => process.exit(outcome.exitCode));
 }
-
-// Each command is handed to the plugin the configuration names.
-const dispatch: CniHandlers = {
-  add: (conf, env) => pick(conf.type).add(conf, env),
-  del: (conf, env) => pick(conf.type).del(conf, env),
-  check: (conf, env) => pick(conf.type).check(conf, env),
-  status: async (conf, env) => pick(conf.type).status?.(conf, env),
-  gc: async (conf, env, valid) => pick(conf.type).gc?.(conf, env, valid),
-};
-
-const outcome = await runPlugin(dispatch);
-process.stdout.write(outcome.stdout, () => process.exit(outcome.exitCode));

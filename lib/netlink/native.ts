@@ -387,3 +387,6 @@ export function constant(name: string): number {
  * own and uses the regular one.
  */
 export const nsexecPath: string = process.env.NETLOOM_NSEXEC ?? join(dirname(process.env.NETLOOM_ADDON === undefined ? addonPath : loader.resolve(packageRoot)), 'netloom-nsexec');
+
+/** netloom-cni-shim beside the addon (see native/cni_shim_main.cc): the CNI plugin executable that forwards to the daemon. */
+export const cniShimPath: string = join(dirname(process.env.NETLOOM_ADDON === undefined ? addonPath : loader.resolve(packageRoot)), 'netloom-cni-shim');
