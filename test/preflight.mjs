@@ -20,9 +20,8 @@ export const WITNESSES = {
   conntrack: ['conntrack'],
   // The reference CNI plugins (not on PATH: runtimes find them by CNI_PATH).
   'containernetworking-plugins': ['/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/tuning'],
-  // tools/cnitool (a CNI client on libcni) is built from these, offline.
+  // tools/cnitool/build.sh builds cnitool from Debian's source package with it.
   'golang-go': ['go'],
-  'golang-github-appc-cni-dev': ['/usr/share/gocode/src/github.com/containernetworking/cni/libcni'],
 };
 
 function onPath(program) {

@@ -1,5 +1,5 @@
 // examples/cni-plugin.mjs, a chained plugin written on netloom/cni, run by
-// libcni after netloom-bridge: it writes its sysctl inside the container,
+// cnitool (libcni) after netloom-bridge: it writes its sysctl inside the container,
 // passes the result on, and CHECK reads the sysctl back.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NETLOOM_CNI, REF_DIR, cniHost, nsPath } from '../helpers/cni.mjs';
 
-t.test('examples/cni-plugin.mjs chained after netloom-bridge, through libcni', async (t) => {
+t.test('examples/cni-plugin.mjs chained after netloom-bridge, through cnitool', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'netloom-cni-example-'));
   t.teardown(() => rmSync(root, { recursive: true, force: true }));
   execFileSync('sh', [fileURLToPath(new URL('../../tools/cnitool/build.sh', import.meta.url)), join(root, 'cnitool')]);
@@ -30,7 +30,7 @@ t.test('examples/cni-plugin.mjs chained after netloom-bridge, through libcni', a
       ],
     }),
   );
-  const env = { PATH: process.env.PATH, NETCONFPATH: join(root, 'conf'), CNI_PATH: `${join(root, 'bin')}:${REF_DIR}`, CNI_CACHE_DIR: join(root, 'cache'), CNI_CONTAINERID: 'ex1' };
+  const env = { PATH: process.env.PATH, NETCONFPATH: join(root, 'conf'), CNI_PATH: `${join(root, 'bin')}:${REF_DIR}` };
   const run = (cmd) => host.exec([join(root, 'cnitool'), cmd, 'examplenet', nsPath(c)], { env, timeout: 60000 });
   const add = await run('add');
   t.equal(add.code, 0, add.stderr);

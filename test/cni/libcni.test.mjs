@@ -1,10 +1,11 @@
-// netloom-bridge driven by a real runtime's code: tools/cnitool, a client on
-// libcni (the library of cnitool, containerd and CRI-O; built offline from
-// Debian's golang-github-appc-cni-dev), with a conflist in a directory of
-// its own, CNI_PATH holding netloom-bridge (a link to netloom-cni) and the
-// reference plugins, and libcni's result cache (which CHECK reads
-// prevResult from). Chained: netloom-bridge first, then the reference
-// `tuning` plugin, which gets netloom-bridge's result as prevResult.
+// netloom-bridge driven by a real client: cnitool, libcni's command line
+// (libcni is the library of containerd and CRI-O too), built by
+// tools/cnitool/build.sh from Debian's source package, with a conflist in a
+// directory of its own, CNI_PATH holding netloom-bridge (a link to
+// netloom-cni) and the reference plugins, and libcni's result cache (which
+// CHECK reads prevResult from; cnitool names the container after its netns
+// path). Chained: netloom-bridge first, then the reference `tuning` plugin,
+// which gets netloom-bridge's result as prevResult.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -26,8 +27,8 @@ function setup(t, dataDir, plugins) {
   const dir = mkdtempSync(join(root, 'net-'));
   mkdirSync(join(dir, 'conf'));
   writeFileSync(join(dir, 'conf', '10-testnet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'testnet', plugins }));
-  const env = { PATH: process.env.PATH, NETCONFPATH: join(dir, 'conf'), CNI_PATH: `${bin}:${REF_DIR}`, CNI_CACHE_DIR: join(dir, 'cache'), CNI_IFNAME: 'eth0' };
-  return (host, cmd, c, id = 'c1') => host.exec([cnitool, cmd, 'testnet', nsPath(c)], { env: { ...env, CNI_CONTAINERID: id }, timeout: 60000 });
+  const env = { PATH: process.env.PATH, NETCONFPATH: join(dir, 'conf'), CNI_PATH: `${bin}:${REF_DIR}`, CNI_IFNAME: 'eth0' };
+  return (host, cmd, c) => host.exec([cnitool, cmd, 'testnet', typeof c === 'string' ? c : nsPath(c)], { env, timeout: 60000 });
 }
 
 const bridge = (dataDir) => ({ type: 'netloom-bridge', bridge: 'cni0', isGateway: true, isDefaultGateway: true, ipam: { type: 'host-local', subnet: '198.18.60.0/24', dataDir } });
@@ -52,9 +53,12 @@ t.test('libcni add, check, del: the spec behaviours through a real client', asyn
   t.match(bad.stderr, /interface eth0 is missing/);
   t.equal((await run(host, 'del', c)).code, 0, 'DEL');
   t.equal((await run(host, 'del', c)).code, 0, 'DEL again');
-  c.close();
-  const gone = await run(host, 'del', { fd: 999999 });
-  t.equal(gone.code, 0, `DEL with the namespace gone: ${gone.stderr}`);
+  const c2 = await container();
+  const path = nsPath(c2);
+  t.equal((await run(host, 'add', c2)).code, 0, 'ADD of another container');
+  c2.close(); // its namespace goes, and its eth0 with it
+  const gone = await run(host, 'del', path);
+  t.equal(gone.code, 0, `DEL of it with the namespace gone: ${gone.stderr}`);
 });
 
 t.test('chained: netloom-bridge, then the reference tuning plugin with its prevResult', async (t) => {
