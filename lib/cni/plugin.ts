@@ -12,9 +12,11 @@ import type { CniEnv, CniNetConf, CniResult, CniVersion } from './types.js';
 
 /** What a plugin does for each command. VERSION is answered by {@link runPlugin}. */
 export interface CniHandlers {
+  /** ADD: attach the container; resolve with the result (chained plugins: `conf.prevResult` with theirs added). */
   add(conf: CniNetConf, env: CniEnv): Promise<CniResult>;
   /** Must succeed when the container, its namespace or its interface are gone already. */
   del(conf: CniNetConf, env: CniEnv): Promise<void>;
+  /** CHECK: throw a CniError when the attachment `conf.prevResult` describes is not as it should be. */
   check(conf: CniNetConf, env: CniEnv): Promise<void>;
   /** STATUS (1.1.0): throw a CniError (code 50 or 51) when the plugin cannot serve ADDs. */
   status?(conf: CniNetConf, env: CniEnv): Promise<void>;

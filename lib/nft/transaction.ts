@@ -106,13 +106,17 @@ export class NftTransaction {
 
   /** Tables: `add` (`nft create table`), `del` (`nft delete table`). */
   readonly table = {
+    /** Create a table (`nft create table`). */
     add: (spec: NftTableSpec): this => this.#push(() => members.tableAdd(spec)),
+    /** Delete a table with everything in it (`nft delete table`). */
     del: (ref: NftTableRef): this => this.#push(() => members.tableDel(ref)),
   };
 
   /** Chains: `add` (`nft create chain`), `del` (`nft delete chain`). */
   readonly chain = {
+    /** Create a chain, a base chain with `hook` (`nft create chain`). */
     add: (spec: NftChainSpec): this => this.#push(() => members.chainAdd(spec)),
+    /** Delete a chain and its rules (`nft delete chain`). */
     del: (ref: NftChainRef): this => this.#push(() => members.chainDel(ref)),
   };
 
@@ -122,8 +126,11 @@ export class NftTransaction {
    * handles of added rules come back from {@link NftTransaction.commit}.
    */
   readonly rule = {
+    /** Add a rule (`nft add rule`; `nft insert rule` with `insert`). */
     add: (spec: NftRuleSpec): this => this.#push(() => members.ruleAdd(spec, this.#ids)),
+    /** Delete a rule by its handle (`nft delete rule ... handle N`). */
     del: (ref: NftRuleRef): this => this.#push(() => members.ruleDel(ref)),
+    /** Delete every rule of a chain (`nft flush chain`). */
     flush: (chain: NftRuleFilter): this => this.#push(() => members.ruleFlush(chain)),
   };
 
@@ -134,15 +141,20 @@ export class NftTransaction {
    * set's `type` (and `map`, `flags.interval`) in the ref, to be checked.
    */
   readonly set = {
+    /** Create a set or map, with its elements (`nft add set` / `nft add map`). */
     add: (spec: NftSetSpec): this =>
       this.#pushAll(() => {
         const { members: m, set } = setAddMembers(spec, this.#ids);
         this.#shapes.set(`${set.family} ${set.table} ${set.name}`, { ...set, empty: set.elements.length === 0 });
         return m;
       }),
+    /** Delete a set (`nft delete set`). */
     del: (ref: NftSetRef): this => this.#push(() => setDelMember(ref)),
+    /** Elements of a set: `nft add element` / `nft delete element`. */
     elements: {
+      /** Add elements (`nft add element`). */
       add: (ref: NftSetElementsRef, elements: readonly NftSetElement[]): this => this.#pushAll(() => this.#elements('add', ref, elements)),
+      /** Delete elements (`nft delete element`). */
       del: (ref: NftSetElementsRef, elements: readonly NftSetElement[]): this => this.#pushAll(() => this.#elements('del', ref, elements)),
     },
   };

@@ -23,7 +23,7 @@ export type NftPriority = number | NftPriorityName | { base: NftPriorityName; of
 /** A base chain's policy: what happens to packets no rule decided on. */
 export type NftPolicy = 'accept' | 'drop';
 
-/** What {@link NftApi.table}.add creates. */
+/** What {@link Nft.table}.add creates. */
 export interface NftTableSpec {
   family: NftFamily;
   /** 1..255 bytes. */
@@ -70,7 +70,7 @@ export interface NftTable {
   ownerPortId?: number;
 }
 
-/** What {@link NftApi.chain}.add creates: a regular chain, or a base chain when `hook` is given. */
+/** What {@link Nft.chain}.add creates: a regular chain, or a base chain when `hook` is given. */
 export interface NftChainSpec {
   family: NftFamily;
   table: string;
