@@ -8,7 +8,7 @@
  * @module
  */
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { runPlugin } from './plugin.js';
 import { dispatch } from './plugins.js';
@@ -55,9 +55,26 @@ function answer(conn: Socket, exitCode: number, stdout: string): void {
   conn.end(Buffer.concat([head, out]));
 }
 
-/** Listen on `path` (made 0600, a stale socket replaced) and serve invocations until the server is closed. */
+/** Whether something answers on the unix socket `path`. */
+function answering(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = connect(path);
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Listen on `path` (made 0600; a stale socket left by a daemon that died is
+ * replaced, a live daemon's is not) and serve invocations until the server
+ * is closed.
+ */
 export async function serveCni(path: string = DEFAULT_SOCKET): Promise<Server> {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (await answering(path)) throw new Error(`netloom-cni daemon: another daemon already listens on ${path}`);
   rmSync(path, { force: true });
   // Half-open: the shim shuts its side when the request is sent, then waits for the answer.
   const server = createServer({ allowHalfOpen: true }, (conn) => {

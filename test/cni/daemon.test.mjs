@@ -56,6 +56,16 @@ t.test('20 concurrent ADDs through one daemon: 20 distinct addresses, then 20 DE
   t.equal(dels.filter((r) => r.code !== 0).length, 0);
 });
 
+t.test('a second daemon on the same socket refuses to start; the first keeps serving', async (t) => {
+  const { host, dataDir } = await cniHost(t);
+  const socket = await daemon(t, host, dataDir);
+  const second = await host.exec([process.execPath, NETLOOM_CNI, 'daemon', '--socket', socket], { timeout: 10000 });
+  t.not(second.code, 0);
+  t.match(second.stderr, /another daemon already listens on/);
+  const v = await runCni(host, cniShimPath, 'VERSION', { cniVersion: '1.0.0' }, { env: { NETLOOM_CNI_SOCKET: socket } });
+  t.equal(v.code, 0, 'the first one still answers');
+});
+
 t.test('no daemon: the shim answers "try again later"', async (t) => {
   const { host, dataDir } = await cniHost(t);
   const r = await runCni(host, cniShimPath, 'ADD', bridgeConf('netloom-bridge', dataDir), { container: '/proc/self/ns/net', env: { NETLOOM_CNI_SOCKET: join(dataDir, 'none.sock') } });
