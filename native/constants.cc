@@ -14,6 +14,7 @@
 #include <linux/if_vlan.h>
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <netinet/in.h>
@@ -43,6 +44,7 @@ Napi::Object make_constants(Napi::Env env) {
   C(RTM_NEWNEIGH); C(RTM_DELNEIGH); C(RTM_GETNEIGH);
   C(RTM_NEWRULE); C(RTM_DELRULE); C(RTM_GETRULE);
   C(RTM_NEWNSID); C(RTM_DELNSID); C(RTM_GETNSID);
+  C(RTM_NEWNEXTHOP); C(RTM_DELNEXTHOP); C(RTM_GETNEXTHOP);
   // address families
   C(AF_UNSPEC); C(AF_INET); C(AF_INET6); C(AF_BRIDGE); C(AF_PACKET); C(AF_MPLS);
   // interface flags
@@ -98,6 +100,7 @@ Napi::Object make_constants(Napi::Env env) {
   C(NUD_INCOMPLETE); C(NUD_REACHABLE); C(NUD_STALE); C(NUD_DELAY); C(NUD_PROBE); C(NUD_FAILED);
   C(NUD_NOARP); C(NUD_PERMANENT); C(NUD_NONE);
   C(NTF_USE); C(NTF_SELF); C(NTF_MASTER); C(NTF_PROXY); C(NTF_EXT_LEARNED); C(NTF_OFFLOADED); C(NTF_ROUTER);
+  C(FIB_RULE_INVERT);
   C(FR_ACT_TO_TBL); C(FR_ACT_GOTO); C(FR_ACT_NOP); C(FR_ACT_BLACKHOLE); C(FR_ACT_UNREACHABLE); C(FR_ACT_PROHIBIT);
   // multicast groups (for monitors)
   C(RTNLGRP_LINK); C(RTNLGRP_NEIGH); C(RTNLGRP_IPV4_IFADDR); C(RTNLGRP_IPV4_ROUTE); C(RTNLGRP_IPV4_RULE);
@@ -106,6 +109,8 @@ Napi::Object make_constants(Napi::Env env) {
   C(IFNAMSIZ); C(IFALIASZ);
   // routes (lib/route.ts): RTA_MULTIPATH entries are struct rtnexthop + attributes, built in TypeScript
   C(RTA_GATEWAY); C(RTA_VIA); C(RTAX_MTU); C(RTAX_ADVMSS); C(RTNH_ALIGNTO);
+  // nexthop objects (lib/rtnl/nexthop/): group types
+  C(NEXTHOP_GRP_TYPE_MPATH); C(NEXTHOP_GRP_TYPE_RES);
   C(RTM_F_NOTIFY); C(RTM_F_CLONED); C(RTM_F_LOOKUP_TABLE); C(RTM_F_FIB_MATCH);
   C(RTPROT_REDIRECT); C(RTPROT_RA); C(RTPROT_DHCP);
   // tun/tap (lib/tun/): TUNSETIFF flags, TUNSETOFFLOAD flags, the virtio_net_hdr

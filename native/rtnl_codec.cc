@@ -194,6 +194,18 @@ void decode_one(const AttrSetSpec& set, const AttrSpec& a, const uint8_t* set_p,
       decode_struct(*a.fixed, p, n, sink);
       sink.end_object();
       return;
+    case Kind::StructArray: {
+      // Whole structs only; anything else is kept as bytes.
+      if (a.fixed == nullptr || a.fixed->size == 0 || n % a.fixed->size != 0) break;
+      sink.begin_array(key);
+      for (size_t off = 0; off < n; off += a.fixed->size) {
+        sink.begin_object(nullptr);
+        decode_struct(*a.fixed, p + off, a.fixed->size, sink);
+        sink.end_object();
+      }
+      sink.end_array();
+      return;
+    }
     case Kind::IndexedArray:
       sink.begin_array(key);
       if (depth < kMaxDepth)

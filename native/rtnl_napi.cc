@@ -311,6 +311,23 @@ void encode_value(Napi::Env env, Writer& w, const AttrSetSpec& set, const AttrSp
       w.attr(a.type, tmp.data(), tmp.size());
       return;
     }
+    case Kind::StructArray: {
+      if (a.fixed == nullptr) break;
+      if (v.IsBuffer()) {  // the packed bytes as they are
+        auto b = v.As<Napi::Buffer<uint8_t>>();
+        w.attr(a.type, b.Data(), b.Length());
+        return;
+      }
+      if (!v.IsArray()) throw_type_error(env, path.str() + ": must be an array of objects");
+      Napi::Array arr = v.As<Napi::Array>();
+      std::vector<uint8_t> tmp(static_cast<size_t>(a.fixed->size) * arr.Length(), 0);
+      for (uint32_t i = 0; i < arr.Length(); i++) {
+        Scope s(path, std::to_string(i));
+        encode_struct(env, *a.fixed, arr.Get(i), path, tmp.data() + static_cast<size_t>(i) * a.fixed->size);
+      }
+      w.attr(a.type, tmp.data(), tmp.size());
+      return;
+    }
     case Kind::IndexedArray: {
       if (!v.IsArray()) throw_type_error(env, path.str() + ": must be an array");
       Napi::Array arr = v.As<Napi::Array>();

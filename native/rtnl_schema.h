@@ -35,6 +35,7 @@ enum class Kind : uint8_t {
   Struct,               // fixed C struct, an object in JS
   Bitfield32,           // struct nla_bitfield32 { value; selector }
   Pad,                  // alignment padding: skipped on decode, never encoded
+  StructArray,          // packed array of a fixed C struct (NHA_GROUP), an array of objects in JS
 };
 
 // One member of a fixed C struct (ifinfomsg, rtnl_link_stats64, ...).
@@ -64,7 +65,7 @@ struct AttrSpec {
   bool multi;                     // multi-attr: may repeat, an array in JS
   Kind elem;                      // IndexedArray: kind of each element
   const AttrSetSpec* nested;      // Nest, IndexedArray of Nest
-  const StructSpec* fixed;        // Struct payload, or a Nest's fixed header
+  const StructSpec* fixed;        // Struct / StructArray payload, or a Nest's fixed header
                                   // (the veth peer: ifinfomsg + link attrs)
   const SubMessageSpec* sub;      // SubMessage
   const char* selector;           // SubMessage: camelCase name of the sibling

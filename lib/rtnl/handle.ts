@@ -9,6 +9,7 @@ import { FdbApi } from './fdb/api.js';
 import { NeighApi } from './neigh/api.js';
 import { RuleApi } from './rule/api.js';
 import { NsidApi } from './nsid/api.js';
+import { NexthopApi } from './nexthop/api.js';
 import { LinkApi } from './link/api.js';
 import { RtnlSocket, type OperationOptions } from '../netlink/socket.js';
 import type { NetNs, NetnsRef } from '../netns/netns.js';
@@ -47,6 +48,8 @@ export class Netlink {
   readonly rule: RuleApi;
   /** Namespace ids: `ip netns set`, `ip netns list-id`. */
   readonly nsid: NsidApi;
+  /** Nexthop objects (routes name them with `nhid`): `ip nexthop`. */
+  readonly nexthop: NexthopApi;
   /** The underlying socket, for raw requests (`request`, `dump`). */
   readonly socket: RtnlSocket;
 
@@ -65,6 +68,7 @@ export class Netlink {
     this.fdb = new FdbApi(socket, this.link);
     this.rule = new RuleApi(socket, this.link);
     this.nsid = new NsidApi(socket, this.link);
+    this.nexthop = new NexthopApi(socket, this.link);
   }
 
   /** True once `close()` was called. */

@@ -45,6 +45,7 @@ const RTM_NAMES = {
   28: 'RTM_NEWNEIGH', 29: 'RTM_DELNEIGH', 30: 'RTM_GETNEIGH',
   32: 'RTM_NEWRULE', 33: 'RTM_DELRULE', 34: 'RTM_GETRULE',
   36: 'RTM_NEWQDISC', 37: 'RTM_DELQDISC', 38: 'RTM_GETQDISC',
+  104: 'RTM_NEWNEXTHOP', 105: 'RTM_DELNEXTHOP', 106: 'RTM_GETNEXTHOP',
   108: 'RTM_NEWLINKPROP', 109: 'RTM_DELLINKPROP', 110: 'RTM_GETLINKPROP',
 };
 
@@ -338,6 +339,7 @@ function messageLayout(type) {
   if (type >= 28 && type <= 30) return { header: 12, schema: GENERIC }; // ndmsg
   if (type >= 32 && type <= 34) return { header: 12, schema: GENERIC }; // fib_rule_hdr
   if (type >= 36 && type <= 43) return { header: 20, schema: GENERIC }; // tcmsg
+  if (type >= 104 && type <= 106) return { header: 8, schema: GENERIC }; // nhmsg
   return { header: 0, schema: GENERIC };
 }
 

@@ -109,7 +109,7 @@ t.test('errors before the kernel: field-named TypeError / RangeError', async (t)
   const before = show(ns);
   await t.rejects(nl.route.add({ dst: '198.18.0.0/40' }), new RangeError("route.add: dst: prefix length must be 0..32, got '40' in '198.18.0.0/40'"));
   await t.rejects(nl.route.add({ dst: '2001:db8::/129', dev: 'a0' }), { name: 'RangeError', message: /^route\.add: dst: prefix length must be 0\.\.128/ });
-  await t.rejects(nl.route.add({ dst: '198.18.30.0/24', via: '2001:db8::2' }), { name: 'TypeError', message: /^route\.add: via: '2001:db8::2' is IPv6 but the route is IPv4/ });
+  await t.rejects(nl.route.add({ dst: '2001:db8:30::/64', via: '198.18.0.2' }), { name: 'TypeError', message: /^route\.add: via: '198\.18\.0\.2' is IPv4 but the route is IPv6/ });
   await t.rejects(nl.route.add({ dst: 'default', via: '198.18.0.2', src: '2001:db8::1' }), { name: 'TypeError', message: /^route\.add: src:/ });
   await t.rejects(nl.route.add({ dst: 'nowhere' }), { name: 'TypeError', message: /^route\.add: dst: not an IP address/ });
   await t.rejects(nl.route.add({ dst: '198.18.30.0/24', dev: 'a0', metric: -1 }), { name: 'RangeError', message: /^route\.add: metric:/ });

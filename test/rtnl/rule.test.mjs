@@ -135,6 +135,7 @@ t.test('bad input fails before any I/O', async (t) => {
     [{ suppressPrefixlen: 33 }, RangeError, /^rule\.add: suppressPrefixlen: must be 0\.\.32/],
     [{ l3mdev: 1 }, TypeError, /^rule\.add: l3mdev:/],
     [{ prio: 5 }, TypeError, /^rule\.add: prio: unknown option/],
+    [{ not: 1, from: '198.18.0.0/24' }, TypeError, /^rule\.add: not: must be a boolean/],
   ];
   for (const [spec, cls, re] of bad) {
     await t.rejects(nl.rule.add(spec), cls, `${JSON.stringify(spec)}: ${cls.name}`);
@@ -142,4 +143,49 @@ t.test('bad input fails before any I/O', async (t) => {
   }
   await t.rejects(nl.rule.del({ priority: -1 }), { message: /^rule\.del: priority:/ });
   await t.rejects(nl.rule.list({ family: 'inet4' }), TypeError);
+  await t.rejects(nl.rule.replace({ from: '198.18.0.0/24', table: 100 }), { name: 'TypeError', message: /^rule\.replace: priority: required/ });
+  await t.rejects(nl.rule.replace({ priority: 5, tos: 300 }), { name: 'RangeError', message: /^rule\.replace: tos:/ });
+});
+
+t.test('not: an inverted rule, witnessed by ip, decoded, and steering every other source', async (t) => {
+  const { ns, nl } = await sandbox(t, { lo: true });
+  await nl.link.add({ kind: 'veth', name: 'd0', up: true, peer: { name: 'd0p', up: true } });
+  await nl.addr.add('d0', '198.18.1.1/24');
+  await nl.addr.add('d0', '198.18.3.1/24');
+  ipText(ns, 'route', 'add', '198.18.5.0/24', 'dev', 'd0', 'src', '198.18.1.1');
+  ipText(ns, 'route', 'add', 'blackhole', '198.18.5.0/24', 'table', '100');
+  await nl.rule.add({ not: true, from: '198.18.1.0/24', table: 100, priority: 1000 });
+  await nl.rule.add({ not: true, to: '198.18.7.0/24', priority: 1001, action: 'nop' });
+  await nl.rule.add({ family: 'inet6', not: true, from: '2001:db8::/64', priority: 1002, table: 100 });
+  t.match(byPrio(ipRules(ns), 1000), [{ not: null, src: '198.18.1.0', srclen: 24, table: '100' }], 'ip: not from 198.18.1.0/24 lookup 100');
+  t.match(byPrio(ipRules(ns), 1001), [{ not: null, dst: '198.18.7.0', dstlen: 24 }]);
+  t.match(byPrio(ipRules(ns, '-6'), 1002), [{ not: null, src: '2001:db8::' }]);
+  const list = await nl.rule.list();
+  t.match(list.find((r) => r.priority === 1000), { not: true, from: '198.18.1.0/24', table: 100, flags: 2 });
+  t.match(list.find((r) => r.priority === 1002), { family: 'inet6', not: true });
+  t.ok(list.filter((r) => ![1000, 1001, 1002].includes(r.priority)).every((r) => r.not === false), 'the default rules are not inverted');
+  // The inverted rule sends every source but 198.18.1.0/24 to table 100 (a blackhole there).
+  t.match(ipJson(ns, 'route', 'get', '198.18.5.9', 'from', '198.18.1.1'), [{ dev: 'd0' }], 'from 198.18.1.1: not matched, main');
+  const r = spawnSync('nsenter', [`--net=/proc/${process.pid}/fd/${ns.fd}`, 'ip', 'route', 'get', '198.18.5.9', 'from', '198.18.3.1'], { encoding: 'utf8' });
+  t.not(r.status, 0, 'from 198.18.3.1: matched, table 100, blackholed');
+  await nl.rule.del({ not: true, from: '198.18.1.0/24', table: 100 });
+  t.same(byPrio(ipRules(ns), 1000), [], 'deleted');
+});
+
+t.test('replace: the one rule at its priority, without a gap, idempotent', async (t) => {
+  const { ns, nl } = await sandbox(t);
+  await nl.rule.add({ from: '198.18.1.0/24', priority: 1000, table: 100 });
+  await nl.rule.add({ from: '198.18.2.0/24', priority: 1000, table: 102 });
+  await nl.rule.add({ from: '198.18.9.0/24', priority: 2000, table: 109 });
+  await nl.rule.replace({ not: true, from: '198.18.1.0/24', priority: 1000, table: 101 });
+  t.match(byPrio(ipRules(ns), 1000), [{ not: null, src: '198.18.1.0', table: '101' }], 'both rules at 1000 replaced by one');
+  await nl.rule.replace({ not: true, from: '198.18.1.0/24', priority: 1000, table: 101 });
+  t.equal(byPrio(ipRules(ns), 1000).length, 1, 'replacing with the same rule leaves one');
+  await nl.rule.replace({ from: '198.18.4.0/24', priority: 1500, action: 'unreachable' });
+  t.match(byPrio(ipRules(ns), 1500), [{ src: '198.18.4.0', action: 'unreachable' }], 'replace adds when the priority is free');
+  t.match(byPrio(ipRules(ns), 2000), [{ table: '109' }], 'other priorities untouched');
+  await nl.rule.add({ family: 'inet6', priority: 1000, table: 600 });
+  await nl.rule.replace({ family: 'inet6', priority: 1000, table: 601 });
+  t.match(byPrio(ipRules(ns, '-6'), 1000), [{ table: '601' }], 'per family');
+  t.match(byPrio(ipRules(ns), 1000), [{ table: '101' }], 'the IPv4 rule at 1000 stays');
 });

@@ -27,6 +27,7 @@ export function decodeRoute(m: RawReply): Route {
     dst,
     via: gatewayOf(a),
     dev: typeof a.oif === 'number' ? a.oif : undefined,
+    nhid: typeof a.nhId === 'number' ? a.nhId : undefined,
     src: typeof a.prefsrc === 'string' ? a.prefsrc : undefined,
     metric: typeof a.priority === 'number' ? a.priority : undefined,
     table: TABLES.name(tableIdOf(m)) as RouteTable,

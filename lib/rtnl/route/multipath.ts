@@ -88,6 +88,20 @@ export function decodeMultipath(family: Family, buf: Buffer): Nexthop[] {
   return out;
 }
 
+/**
+ * RTA_VIA's payload for an IPv6 gateway: `struct rtvia { __kernel_sa_family_t
+ * rtvia_family; __u8 rtvia_addr[]; }`, the family in host order and then the
+ * address bytes, which the codec writes (as RTA_GATEWAY of an IPv6 route).
+ */
+export function buildVia(inet6Address: string): Buffer {
+  const gw = buildRouteAttrs('inet6', { gateway: inet6Address });
+  const addr = gw.subarray(4, gw.readUInt16LE(0)); // past the nlattr header
+  const via = Buffer.alloc(2 + addr.length);
+  via.writeUInt16LE(constant('AF_INET6'), 0);
+  addr.copy(via, 2);
+  return via;
+}
+
 /** RTA_GATEWAY, or RTA_VIA (struct rtvia: u16 family, then the address) as text. */
 export function gatewayOf(a: RawAttrs): string | undefined {
   if (typeof a.gateway === 'string') return a.gateway;

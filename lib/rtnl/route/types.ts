@@ -45,10 +45,15 @@ export interface RouteSpec {
   dst: string;
   /** Address family, needed only for `dst: 'default'` without `via`/`nexthops` (default 'inet'). */
   family?: 'inet' | 'inet6';
-  /** The gateway (`via GW`); same family as `dst`. */
+  /**
+   * The gateway (`via GW`): same family as `dst`, or an IPv6 gateway for an
+   * IPv4 route (`via inet6 GW`, sent as RTA_VIA; for `dst: 'default'` give `family: 'inet'`).
+   */
   via?: string;
   /** The outgoing link (`dev DEV`). */
   dev?: LinkRef;
+  /** A nexthop object to route through (`nhid N`, RTA_NH_ID; see `nl.nexthop`); excludes via, dev, onlink and nexthops. */
+  nhid?: number;
   /** Preferred source address for traffic the host sends along the route (`src ADDR`, RTA_PREFSRC). */
   src?: string;
   /** The metric (`metric N`, RTA_PRIORITY). The kernel picks 0 (IPv4) or 1024 (IPv6) when absent. */
@@ -95,6 +100,8 @@ export interface Route {
   via: string | undefined;
   /** The outgoing link's ifindex (RTA_OIF), if any. */
   dev: number | undefined;
+  /** The nexthop object the route goes through (RTA_NH_ID), if any. */
+  nhid: number | undefined;
   /** The preferred source (RTA_PREFSRC). */
   src: string | undefined;
   /** The metric (RTA_PRIORITY). */

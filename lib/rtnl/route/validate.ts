@@ -8,9 +8,10 @@ import { parseAddress, parseCidr, type Family } from '../values/cidr.js';
 import { U32_MAX, checkBool, checkFamily, checkInt, checkKeys } from '../values/checks.js';
 import { SCOPES, TABLES, familyNumber, type RouteTable } from '../values/tables.js';
 import { PROTOCOLS, TYPES } from './names.js';
+import { buildVia } from './multipath.js';
 import type { RouteFilter, RouteGetOptions, RouteSpec } from './types.js';
 
-const SPEC_KEYS = new Set<string>(['dst', 'family', 'via', 'dev', 'src', 'metric', 'table', 'scope', 'type', 'protocol', 'onlink', 'mtu', 'advmss', 'nexthops']);
+const SPEC_KEYS = new Set<string>(['dst', 'family', 'via', 'dev', 'nhid', 'src', 'metric', 'table', 'scope', 'type', 'protocol', 'onlink', 'mtu', 'advmss', 'nexthops']);
 const NH_KEYS = new Set<string>(['via', 'dev', 'weight', 'onlink']);
 const GET_KEYS = new Set<string>(['from', 'oif', 'iif', 'mark', 'fibmatch', 'signal']);
 const FILTER_KEYS = new Set<string>(['table', 'family', 'dev', 'type', 'protocol']);
@@ -73,7 +74,22 @@ export function validateRoute(op: string, del: boolean, route: RouteSpec): Route
     else if (a.family !== family) throw new TypeError(`${op}: ${field}: '${text}' is ${a.family === 'inet' ? 'IPv4' : 'IPv6'} but the route is ${family === 'inet' ? 'IPv4' : 'IPv6'}`);
     return a.address;
   };
-  if (route.via !== undefined) attrs.gateway = sameFamily(route.via, 'via');
+  if (route.via !== undefined) {
+    const gw = parseAddress(route.via, `${op}: via`);
+    // An IPv6 gateway of an IPv4 route (RFC 5549): RTA_VIA, as `via inet6 GW`.
+    if (gw.family === 'inet6' && (family === 'inet' || route.family === 'inet')) {
+      family = 'inet';
+      attrs.via = buildVia(gw.address);
+    } else {
+      attrs.gateway = sameFamily(route.via, 'via');
+    }
+  }
+  if (route.nhid !== undefined) {
+    attrs.nhId = checkInt(route.nhid, 1, U32_MAX, `${op}: nhid`);
+    for (const k of ['via', 'dev', 'onlink', 'nexthops'] as const) {
+      if (route[k] !== undefined) throw new TypeError(`${op}: ${k}: cannot be combined with nhid (the nexthop object says it)`);
+    }
+  }
   if (route.nexthops !== undefined) {
     if (!Array.isArray(route.nexthops) || route.nexthops.length === 0) throw new TypeError(`${op}: nexthops: must be a non-empty array`);
     for (const k of ['via', 'dev', 'onlink'] as const) if (route[k] !== undefined) throw new TypeError(`${op}: ${k}: cannot be combined with nexthops (give it per nexthop)`);
@@ -103,7 +119,7 @@ export function validateRoute(op: string, del: boolean, route: RouteSpec): Route
   header.rtmProtocol = route.protocol !== undefined ? PROTOCOLS.number(route.protocol, `${op}: protocol`) : del ? constant('RTPROT_UNSPEC') : constant('RTPROT_BOOT');
   putTable(header, attrs, tableNumber(route.table ?? 'main', `${op}: table`));
   if (route.scope !== undefined) header.rtmScope = SCOPES.number(route.scope, `${op}: scope`);
-  else header.rtmScope = defaultScope(family, typeNum, del, attrs.gateway !== undefined || route.nexthops !== undefined);
+  else header.rtmScope = defaultScope(family, typeNum, del, attrs.gateway !== undefined || attrs.via !== undefined || attrs.nhId !== undefined || route.nexthops !== undefined);
   if (route.onlink) header.rtmFlags = constant('RTNH_F_ONLINK');
 
   return { family, header, attrs, metrics: Object.keys(metrics).length > 0 ? metrics : undefined };

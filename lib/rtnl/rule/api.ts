@@ -33,6 +33,38 @@ export class RuleApi {
   }
 
   /**
+   * Make `spec` the one rule at its priority (in its family): add it, then
+   * delete the rules that were at that priority before. There is no gap: the
+   * kernel puts a new rule after the existing ones of the same priority, so
+   * the old rule decides until it is deleted, the new one from then on.
+   * `priority` is required (it is what is replaced).
+   *
+   * Not NLM_F_REPLACE: the kernel ignores that flag on RTM_NEWRULE (6.18 adds
+   * a second rule), and iproute2 has no `ip rule replace`.
+   *
+   * Equivalent to: `ip rule add PRIORITY SELECTOR ACTION` followed by `ip rule del` of the rules previously at PRIORITY
+   */
+  async replace(spec: RuleSpec, opts: OperationOptions = {}): Promise<void> {
+    const op = 'rule.replace';
+    const msg = validateRule(op, spec, true);
+    if (spec.priority === undefined) throw new TypeError(`${op}: priority: required (the rules at that priority are what is replaced)`);
+    const family = msg.header.family as number;
+    const before = (await this.#sock.collect(op, constant('RTM_GETRULE'), { header: { family } }, opts)).filter(
+      (m) => m.type === constant('RTM_NEWRULE') && m.attrs.priority === spec.priority,
+    );
+    // Without NLM_F_EXCL: an identical rule may already be there (the one being replaced).
+    await this.#sock.request(op, constant('RTM_NEWRULE'), constant('NLM_F_CREATE'), msg, opts, spec);
+    for (const old of before) {
+      // The kernel deletes the first rule matching, in list order: the old one, even when the new is identical.
+      try {
+        await this.#sock.request(op, constant('RTM_DELRULE'), 0, { header: old.header, attrs: old.attrs }, opts, spec);
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'ENOENT') throw e; // deleted meanwhile
+      }
+    }
+  }
+
+  /**
    * Delete the first rule matching every field given (fields left out match anything).
    * Fails with ENOENT when none matches.
    *

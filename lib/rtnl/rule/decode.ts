@@ -2,7 +2,7 @@
  * Decoding RTM_NEWRULE messages into {@link Rule} objects.
  * @module
  */
-import type { RawReply } from '../../netlink/native.js';
+import { constant, type RawReply } from '../../netlink/native.js';
 import { U32_MAX } from '../values/checks.js';
 import { familyName } from '../values/tables.js';
 import { ACTION_NAMES } from './actions.js';
@@ -42,6 +42,7 @@ export function decodeRule(m: RawReply): Rule {
     action,
     goto: num(a.goto),
     protocol: num(a.protocol),
+    not: ((h.flags as number) & constant('FIB_RULE_INVERT')) !== 0,
     flags: h.flags as number,
     raw: m,
   };

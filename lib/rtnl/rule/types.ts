@@ -28,6 +28,8 @@ export interface UidRange {
 export interface RuleSpec {
   /** The address family when neither `from` nor `to` says it (`ip -6 rule`). Default: 'inet'. */
   family?: 'inet' | 'inet6';
+  /** Invert the selectors: the rule matches packets they do not match (`not`, FIB_RULE_INVERT). `rule.del` matches with or without it (the kernel does not compare the flag). */
+  not?: boolean;
   /** Source prefix (`from 198.18.1.0/24`); a bare address means a host prefix. */
   from?: string;
   /** Destination prefix (`to 198.18.2.0/24`). */
@@ -92,6 +94,8 @@ export interface Rule {
   /** The goto target's priority. */
   goto: number | undefined;
   protocol: number | undefined;
+  /** The selectors are inverted (`not`, FIB_RULE_INVERT). */
+  not: boolean;
   /** Header flags (FIB_RULE_INVERT, ...). */
   flags: number;
   /** Everything the kernel sent. */

@@ -11,7 +11,7 @@ import { ACTIONS } from './actions.js';
 import type { RuleSpec } from './types.js';
 
 const SPEC_KEYS = new Set<string>([
-  'family', 'from', 'to', 'iif', 'oif', 'fwmark', 'fwmask', 'tos', 'ipProto', 'sport', 'dport', 'uidRange', 'l3mdev',
+  'family', 'not', 'from', 'to', 'iif', 'oif', 'fwmark', 'fwmask', 'tos', 'ipProto', 'sport', 'dport', 'uidRange', 'l3mdev',
   'priority', 'table', 'suppressPrefixlen', 'action', 'goto', 'protocol', 'signal',
 ]);
 
@@ -128,7 +128,7 @@ export function validateRule(op: string, spec: RuleSpec, adding: boolean): { hea
     tos,
     table: hdrTable,
     action: action ?? 0,
-    flags: 0,
+    flags: checkBool(spec.not, `${op}: not`) ? constant('FIB_RULE_INVERT') : 0,
   };
   return { header, attrs };
 }

@@ -1,6 +1,7 @@
 /**
  * Name tables the objects share: routing tables, scopes, address families,
- * NTF_* neighbour flags (friendly name ↔ kernel number).
+ * routing protocols, RTNH_F_* nexthop flags, NTF_* neighbour flags
+ * (friendly name ↔ kernel number).
  * @module
  */
 import { constant } from '../../netlink/native.js';
@@ -23,6 +24,16 @@ export const TABLES = new ConstantNames(TABLE_NAMES);
 
 /** Scopes (`scope global|site|link|host|nowhere`) of addresses and routes. */
 export const SCOPES = new ConstantNames({ global: 'RT_SCOPE_UNIVERSE', site: 'RT_SCOPE_SITE', link: 'RT_SCOPE_LINK', host: 'RT_SCOPE_HOST', nowhere: 'RT_SCOPE_NOWHERE' });
+
+/** Who installed a route or nexthop object (`proto NAME`). */
+export const PROTOCOLS = new ConstantNames({
+  unspec: 'RTPROT_UNSPEC', redirect: 'RTPROT_REDIRECT', kernel: 'RTPROT_KERNEL', boot: 'RTPROT_BOOT', static: 'RTPROT_STATIC', ra: 'RTPROT_RA', dhcp: 'RTPROT_DHCP',
+});
+
+/** RTNH_F_* flags of a path of a route (rtnh_flags) or of a nexthop object (nh_flags). */
+export const NH_FLAG_TABLE = { dead: 'RTNH_F_DEAD', pervasive: 'RTNH_F_PERVASIVE', onlink: 'RTNH_F_ONLINK', linkdown: 'RTNH_F_LINKDOWN' } as const;
+/** {@link NH_FLAG_TABLE} both ways. */
+export const NH_FLAGS = new ConstantNames(NH_FLAG_TABLE);
 
 /** NTF_* flags of neighbour and FDB entries (ndm_flags). */
 const NTF_FLAGS = new ConstantNames({
