@@ -13,6 +13,9 @@
 #include <linux/ip6_tunnel.h>
 #include <linux/if_vlan.h>
 #include <linux/neighbour.h>
+#include <linux/pkt_cls.h>
+#include <linux/pkt_sched.h>
+#include <linux/tc_act/tc_mirred.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -42,6 +45,14 @@ Napi::Object make_constants(Napi::Env env) {
   C(RTM_NEWROUTE); C(RTM_DELROUTE); C(RTM_GETROUTE);
   C(RTM_NEWNEIGH); C(RTM_DELNEIGH); C(RTM_GETNEIGH);
   C(RTM_NEWRULE); C(RTM_DELRULE); C(RTM_GETRULE);
+  C(RTM_NEWQDISC); C(RTM_DELQDISC); C(RTM_GETQDISC);
+  C(RTM_NEWTCLASS); C(RTM_DELTCLASS); C(RTM_GETTCLASS);
+  C(RTM_NEWTFILTER); C(RTM_DELTFILTER); C(RTM_GETTFILTER);
+  // traffic control: handles, rate specs, htb, u32, actions (pkt_sched.h, pkt_cls.h, tc_mirred.h)
+  C(TC_H_UNSPEC); C(TC_H_ROOT); C(TC_H_INGRESS); C(TC_H_CLSACT); C(TC_H_MIN_INGRESS); C(TC_H_MIN_EGRESS);
+  C(TC_LINKLAYER_ETHERNET); C(TC_HTB_PROTOVER); C(TC_U32_TERMINAL); C(TCA_ACT_MAX_PRIO);
+  C(TC_ACT_OK); C(TC_ACT_PIPE); C(TC_ACT_STOLEN); C(TC_ACT_SHOT);
+  C(TCA_EGRESS_REDIR); C(TCA_EGRESS_MIRROR); C(TCA_INGRESS_REDIR); C(TCA_INGRESS_MIRROR);
   C(RTM_NEWNSID); C(RTM_DELNSID); C(RTM_GETNSID);
   // address families
   C(AF_UNSPEC); C(AF_INET); C(AF_INET6); C(AF_BRIDGE); C(AF_PACKET); C(AF_MPLS);

@@ -6,7 +6,8 @@
 //
 // Inputs: spec/rt-{link,addr,route,neigh,rule}.yaml (the kernel's own specs,
 // unmodified), tools/rtnl-extras.yaml (link kinds the specs lack, merged into
-// rt-link) and the installed UAPI headers, which are scanned so that every
+// rt-link), tools/rtnl-tc.yaml (netloom's own spec of the tc messages it
+// speaks: a family of its own) and the installed UAPI headers, which are scanned so that every
 // message type, attribute number, enum value, struct size and member offset
 // the tables use is static_asserted against them when the C++ compiles. A
 // name the installed headers do not define (newer kernel, or a spelling the
@@ -25,6 +26,8 @@ import YAML from 'yaml';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SPEC_FILES = ['rt-link.yaml', 'rt-addr.yaml', 'rt-route.yaml', 'rt-neigh.yaml', 'rt-rule.yaml'];
 const EXTRAS_FILE = 'tools/rtnl-extras.yaml';
+// Families netloom describes itself (YNL format), read like the kernel's.
+const OWN_SPEC_FILES = ['tools/rtnl-tc.yaml'];
 const EXTRAS_FAMILY = 'rt-link';
 const OUT_CPP = 'native/gen/rtnl_tables.inc';
 const OUT_TS = 'lib/gen/rtnl.ts';
@@ -108,13 +111,30 @@ const MEMBER_WIDTH_MISMATCH = {
 
 // Where identifiers may come from besides /usr/include/linux/*.h: the AF_*
 // numbers of af-spec-attrs live in glibc's <sys/socket.h>.
-const EXTRA_HEADERS = [{ include: 'sys/socket.h', candidates: ['bits/socket.h'] }];
+// tc's actions keep their headers in linux/tc_act/.
+const EXTRA_HEADERS = [
+  { include: 'sys/socket.h', candidates: ['bits/socket.h'] },
+  { include: 'linux/tc_act/tc_mirred.h', candidates: ['linux/tc_act/tc_mirred.h'] },
+];
+
+// Struct members that C declares through a macro the header scan cannot
+// expand: tc_gen (linux/pkt_cls.h) opens every action's parameter struct.
+const MACRO_MEMBERS = {
+  tc_gen: ['index', 'capab', 'action', 'refcnt', 'bindcnt'],
+};
+
+// Spec structs whose last member stands for one element of the C struct's
+// flexible array: [member, C member, C element struct, why]. sizeof is
+// asserted as the C struct plus one element.
+const STRUCT_FLEX_TAIL = {
+  'tc-u32-sel': ['key', 'keys', 'tc_u32_key', 'C ends in the flexible array keys[]; netloom carries one key'],
+};
 
 // When an identifier is defined by several headers, include the first of these.
 const PREFERRED_HEADERS = [
   'linux/rtnetlink.h', 'linux/if_link.h', 'linux/if_addr.h', 'linux/neighbour.h',
   'linux/fib_rules.h', 'linux/veth.h', 'linux/if_bridge.h', 'linux/if.h',
-  'linux/if_arp.h', 'linux/if_ether.h', 'sys/socket.h',
+  'linux/if_arp.h', 'linux/if_ether.h', 'sys/socket.h', 'linux/pkt_sched.h', 'linux/pkt_cls.h',
 ];
 
 // ---------------------------------------------------------------------------
@@ -165,6 +185,18 @@ function loadFamilies() {
     };
   });
   mergeExtras(families.find((f) => f.name === EXTRAS_FAMILY), readYaml(EXTRAS_FILE));
+  for (const file of OWN_SPEC_FILES) {
+    const spec = readYaml(file);
+    const tag = (list) => (list ?? []).map((yaml) => ({ yaml, source: file }));
+    families.push({
+      name: spec.name,
+      file,
+      spec,
+      definitions: tag(spec.definitions),
+      sets: tag(spec['attribute-sets']),
+      subs: (spec['sub-messages'] ?? []).map((s) => ({ name: s.name, formats: tag(s.formats) })),
+    });
+  }
   return families;
 }
 
@@ -235,7 +267,7 @@ function structMembers(body) {
   for (const decl of flat.split(';')) {
     for (const piece of decl.replace(/\[[^\]]*\]/g, '').replace(/:\s*\w+\s*$/, '').split(',')) {
       const m = /([A-Za-z_]\w*)\s*$/.exec(piece.trim());
-      if (m) names.add(m[1]);
+      if (m) for (const name of MACRO_MEMBERS[m[1]] ?? [m[1]]) names.add(name);
     }
   }
   return names;
@@ -312,9 +344,25 @@ function buildStruct(def, family, source) {
   let offset = 0;
   let align = 1;
   const members = [];
+  const groups = [];
   const tail = STRUCT_TAIL_PAD[def.name];
   const specMembers = tail ? [...def.members, { name: 'tail', type: 'pad', len: tail[0] }] : def.members;
   for (const m of specMembers) {
+    if (m.struct) {
+      // An embedded struct (extension, tools/rtnl-tc.yaml): its members,
+      // flattened under this member's name, at the struct's alignment.
+      const inner = family.definitions.find((d) => d.yaml.name === m.struct && d.yaml.type === 'struct');
+      if (!inner) fail(`struct ${def.name}.${m.name}: unknown struct ${m.struct}`);
+      const sub = buildStruct(inner.yaml, family, source);
+      offset = Math.ceil(offset / sub.align) * sub.align;
+      align = Math.max(align, sub.align);
+      groups.push({ name: m.name, struct: m.struct, offset, size: sub.size });
+      for (const im of sub.members) {
+        members.push({ ...im, name: `${m.name}.${im.name}`, camel: im.camel === null ? null : camel(`${m.name}-${im.name}`), offset: offset + im.offset, inGroup: true });
+      }
+      offset += sub.size;
+      continue;
+    }
     const [kind, width, memberAlign] = structMemberKind(m, def.name);
     // C lays members out at their natural alignment (ifla_vf_guid's u64 sits
     // at 8, not 4), and rounds the size up to the largest alignment.
@@ -332,7 +380,7 @@ function buildStruct(def, family, source) {
   }
   const size = Math.ceil(offset / align) * align;
   return {
-    name: def.name, family: family.name, source, members, size, tailNote: tail ? tail[1] : null,
+    name: def.name, family: family.name, source, members, groups, size, align, tailNote: tail ? tail[1] : null,
     layout: members.map((m) => [m.kind, m.offset, m.len, m.bigEndian]),
   };
 }
@@ -495,6 +543,8 @@ function resolveAttr(attr, set, ctx) {
       } else {
         out.elem = scalarKind(y['sub-type'], y['display-hint'], where);
       }
+      // Extension (rtnl-tc.yaml): the nla_type of the first element.
+      out.firstIndex = y['index-start'] ?? 0;
       break;
     case 'sub-message': {
       out.kind = 'SubMessage';
@@ -657,10 +707,24 @@ class Checks {
     const c = this.uapi.structs.get(cName);
     if (!c) return [this.absent(`struct ${cName}`)];
     this.includes.add(c.include);
-    const lines = [`static_assert(sizeof(struct ${cName}) == ${s.size});`];
+    const flex = STRUCT_FLEX_TAIL[s.name];
+    const lines = [flex
+      ? `static_assert(sizeof(struct ${cName}) + sizeof(struct ${flex[2]}) == ${s.size});  // ${flex[3]}`
+      : `static_assert(sizeof(struct ${cName}) == ${s.size});`];
     const prefix = STRUCT_C_MEMBER_PREFIX[s.name] ?? '';
+    // Embedded structs: their place and size as a whole (their own members
+    // are checked where that struct is emitted).
+    for (const g of s.groups) {
+      const member = prefix + cIdent(flex && flex[0] === g.name ? flex[1] : g.name);
+      if (!c.members.has(member)) {
+        lines.push(this.absent(`${cName}::${member}`));
+        continue;
+      }
+      lines.push(`static_assert(offsetof(struct ${cName}, ${member}) == ${g.offset});`);
+      lines.push(flex && flex[0] === g.name ? `static_assert(sizeof(struct ${flex[2]}) == ${g.size});` : `static_assert(sizeof(${cName}::${member}) == ${g.size});`);
+    }
     for (const m of s.members) {
-      if (m.kind === 'Pad') continue;
+      if (m.kind === 'Pad' || m.inGroup) continue;
       const member = prefix + cIdent(m.name);
       if (!c.members.has(member)) {
         lines.push(this.absent(`${cName}::${member}`));
@@ -699,8 +763,9 @@ function emitStruct(s, checks) {
 
 function attrInitializer(a) {
   const s = a.spec;
+  const first = s.firstIndex ? `, ${s.firstIndex}` : '';
   return `{${q(a.camel)}, ${a.value}, Kind::${s.kind}, ${bool(s.bigEndian)}, ${bool(s.multi)}, Kind::${s.elem}, ` +
-    `${ref(s.nested)}, ${ref(s.fixed)}, ${ref(s.sub)}, ${q(s.selector)}}`;
+    `${ref(s.nested)}, ${ref(s.fixed)}, ${ref(s.sub)}, ${q(s.selector)}${first}}`;
 }
 
 function emitSet(set, checks) {
@@ -799,7 +864,7 @@ function emitCpp(model, uapi) {
   const includes = [...checks.includes].sort((a, b) => isLinux(a) - isLinux(b) || headerRank(a) - headerRank(b) || byStrcmp(a, b));
   const head = [
     '// Generated by tools/gen-rtnl.mjs from spec/rt-{link,addr,route,neigh,rule}.yaml',
-    `// (kernel YNL specs) and ${EXTRAS_FILE}. Do not edit: run \`npm run gen\`.`,
+    `// (kernel YNL specs), ${EXTRAS_FILE} and ${OWN_SPEC_FILES.join(', ')}. Do not edit: run \`npm run gen\`.`,
     '//',
     `// ${model.messages.length} message types, ${model.sets.length} attribute sets, ${model.structs.length} structs,`,
     `// ${model.subs.length} sub-messages, ${model.enums.length} enums/flags (${model.enums.reduce((n, e) => n + e.entries.length, 0)} entries).`,
@@ -833,9 +898,11 @@ function tsIdent(name, taken) {
 }
 
 function generatedFrom(sources) {
-  const specs = sources.filter((s) => s !== EXTRAS_FILE);
+  const specs = sources.filter((s) => s !== EXTRAS_FILE && !OWN_SPEC_FILES.includes(s));
+  const own = sources.filter((s) => OWN_SPEC_FILES.includes(s));
   const parts = [];
   if (specs.length) parts.push(`the kernel YNL spec${specs.length > 1 ? 's' : ''} ${specs.join(', ')}`);
+  if (own.length) parts.push(`netloom's spec ${own.join(', ')}`);
   if (sources.includes(EXTRAS_FILE)) parts.push(`${EXTRAS_FILE} (merged into ${EXTRAS_FAMILY})`);
   return `Generated from ${parts.join(' and ')}; do not edit.`;
 }
@@ -844,7 +911,7 @@ function emitTs(model) {
   const taken = new Set();
   const out = [
     '// Generated by tools/gen-rtnl.mjs from spec/rt-{link,addr,route,neigh,rule}.yaml',
-    `// (kernel YNL specs) and ${EXTRAS_FILE}. Do not edit: run \`npm run gen\`.`,
+    `// (kernel YNL specs), ${EXTRAS_FILE} and ${OWN_SPEC_FILES.join(', ')}. Do not edit: run \`npm run gen\`.`,
     '',
   ];
   for (const e of model.enums) {
