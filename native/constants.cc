@@ -74,7 +74,7 @@ Napi::Object make_constants(Napi::Env env) {
   C(VXLAN_DF_UNSET); C(VXLAN_DF_SET); C(VXLAN_DF_INHERIT);
   C(BRIDGE_MODE_UNSPEC); C(BRIDGE_MODE_HAIRPIN);
   C(IN6_ADDR_GEN_MODE_EUI64); C(IN6_ADDR_GEN_MODE_NONE); C(IN6_ADDR_GEN_MODE_STABLE_PRIVACY); C(IN6_ADDR_GEN_MODE_RANDOM);
-  C(ETH_P_8021Q); C(ETH_P_8021AD); C(ETH_P_IP); C(ETH_P_IPV6); C(ETH_P_ALL);
+  C(ETH_P_8021Q); C(ETH_P_8021AD); C(ETH_P_IP); C(ETH_P_IPV6); C(ETH_P_ALL); C(ETH_P_ARP);
   C(ARPHRD_ETHER); C(ARPHRD_LOOPBACK); C(ARPHRD_NONE); C(ARPHRD_VOID); C(ARPHRD_TUNNEL); C(ARPHRD_IPGRE); C(ARPHRD_SIT);
   // L3 tunnels (if_tunnel.h, ip6_tunnel.h). GRE_* are __be16 in the header; the codec's
   // IFLA_GRE_IFLAGS/OFLAGS are big-endian u16s it byte-swaps itself, so they go out in host order.

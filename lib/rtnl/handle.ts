@@ -10,6 +10,7 @@ import { NeighApi } from './neigh/api.js';
 import { RuleApi } from './rule/api.js';
 import { NsidApi } from './nsid/api.js';
 import { LinkApi } from './link/api.js';
+import { TcApi } from './tc/api.js';
 import { RtnlSocket, type OperationOptions } from '../netlink/socket.js';
 import type { NetNs, NetnsRef } from '../netns/netns.js';
 import { withOwnNetns } from '../netns/own.js';
@@ -47,6 +48,8 @@ export class Netlink {
   readonly rule: RuleApi;
   /** Namespace ids: `ip netns set`, `ip netns list-id`. */
   readonly nsid: NsidApi;
+  /** Traffic control, `tc`: qdiscs, classes and filters (`nl.tc.qdisc.add(...)`). */
+  readonly tc: TcApi;
   /** The underlying socket, for raw requests (`request`, `dump`). */
   readonly socket: RtnlSocket;
 
@@ -65,6 +68,7 @@ export class Netlink {
     this.fdb = new FdbApi(socket, this.link);
     this.rule = new RuleApi(socket, this.link);
     this.nsid = new NsidApi(socket, this.link);
+    this.tc = new TcApi(socket, this.link);
   }
 
   /** True once `close()` was called. */
