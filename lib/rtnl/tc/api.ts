@@ -47,9 +47,9 @@ export class QdiscApi extends TcBase {
    * `tc qdisc add dev eth0 root handle 1: htb default 10`, `tc qdisc add dev eth0 ingress`,
    * `tc qdisc add dev eth0 clsact`, `tc qdisc add dev eth0 parent 1:10 pfifo limit 100`
    */
-  add(q: QdiscSpec, opts: OperationOptions = {}): Promise<void> {
+  async add(q: QdiscSpec, opts: OperationOptions = {}): Promise<void> {
     const d = validateQdisc('tc.qdisc.add', q);
-    return this.send('tc.qdisc.add', constant('RTM_NEWQDISC'), CREATE_EXCL(), q.dev, d, opts, q);
+    await this.send('tc.qdisc.add', constant('RTM_NEWQDISC'), CREATE_EXCL(), q.dev, d, opts, q);
   }
 
   /**
@@ -57,9 +57,9 @@ export class QdiscApi extends TcBase {
    *
    * Equivalent to: `tc qdisc replace dev eth0 root tbf rate 2mbit burst 8kb latency 100ms`
    */
-  replace(q: QdiscSpec, opts: OperationOptions = {}): Promise<void> {
+  async replace(q: QdiscSpec, opts: OperationOptions = {}): Promise<void> {
     const d = validateQdisc('tc.qdisc.replace', q);
-    return this.send('tc.qdisc.replace', constant('RTM_NEWQDISC'), constant('NLM_F_CREATE') | constant('NLM_F_REPLACE'), q.dev, d, opts, q);
+    await this.send('tc.qdisc.replace', constant('RTM_NEWQDISC'), constant('NLM_F_CREATE') | constant('NLM_F_REPLACE'), q.dev, d, opts, q);
   }
 
   /**
@@ -67,9 +67,9 @@ export class QdiscApi extends TcBase {
    *
    * Equivalent to: `tc qdisc del dev eth0 root`, `tc qdisc del dev eth0 ingress`
    */
-  del(q: QdiscDel, opts: OperationOptions = {}): Promise<void> {
+  async del(q: QdiscDel, opts: OperationOptions = {}): Promise<void> {
     const d = validateQdiscDel('tc.qdisc.del', q);
-    return this.send('tc.qdisc.del', constant('RTM_DELQDISC'), 0, q.dev, d, opts, q);
+    await this.send('tc.qdisc.del', constant('RTM_DELQDISC'), 0, q.dev, d, opts, q);
   }
 
   /**
@@ -89,9 +89,9 @@ export class ClassApi extends TcBase {
    *
    * Equivalent to: `tc class add dev eth0 parent 1: classid 1:10 htb rate 8mbit ceil 10mbit burst 15k prio 1`
    */
-  add(c: ClassSpec, opts: OperationOptions = {}): Promise<void> {
+  async add(c: ClassSpec, opts: OperationOptions = {}): Promise<void> {
     const d = validateClass('tc.class.add', c);
-    return this.send('tc.class.add', constant('RTM_NEWTCLASS'), CREATE_EXCL(), c.dev, d, opts, c);
+    await this.send('tc.class.add', constant('RTM_NEWTCLASS'), CREATE_EXCL(), c.dev, d, opts, c);
   }
 
   /**
@@ -99,9 +99,9 @@ export class ClassApi extends TcBase {
    *
    * Equivalent to: `tc class replace dev eth0 parent 1: classid 1:10 htb rate 4mbit ceil 6mbit`
    */
-  replace(c: ClassSpec, opts: OperationOptions = {}): Promise<void> {
+  async replace(c: ClassSpec, opts: OperationOptions = {}): Promise<void> {
     const d = validateClass('tc.class.replace', c);
-    return this.send('tc.class.replace', constant('RTM_NEWTCLASS'), constant('NLM_F_CREATE'), c.dev, d, opts, c);
+    await this.send('tc.class.replace', constant('RTM_NEWTCLASS'), constant('NLM_F_CREATE'), c.dev, d, opts, c);
   }
 
   /**
@@ -109,9 +109,9 @@ export class ClassApi extends TcBase {
    *
    * Equivalent to: `tc class del dev eth0 classid 1:10`
    */
-  del(c: ClassDel, opts: OperationOptions = {}): Promise<void> {
+  async del(c: ClassDel, opts: OperationOptions = {}): Promise<void> {
     const d = validateClassDel('tc.class.del', c);
-    return this.send('tc.class.del', constant('RTM_DELTCLASS'), 0, c.dev, d, opts, c);
+    await this.send('tc.class.del', constant('RTM_DELTCLASS'), 0, c.dev, d, opts, c);
   }
 
   /**
@@ -146,9 +146,9 @@ export class FilterApi extends TcBase {
    *
    * Equivalent to: `tc filter del dev eth0 parent 1: protocol ip prio 1`, `tc filter del dev eth0 ingress`
    */
-  del(f: FilterDel, opts: OperationOptions = {}): Promise<void> {
+  async del(f: FilterDel, opts: OperationOptions = {}): Promise<void> {
     const d = validateFilterDel('tc.filter.del', f);
-    return this.send('tc.filter.del', constant('RTM_DELTFILTER'), 0, f.dev, d, opts, f);
+    await this.send('tc.filter.del', constant('RTM_DELTFILTER'), 0, f.dev, d, opts, f);
   }
 
   /**
