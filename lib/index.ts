@@ -21,6 +21,12 @@ export type { FdbEntry, FdbRecord, FdbFilter, FdbEntryState } from './rtnl/fdb/t
 export { RuleApi } from './rtnl/rule/api.js';
 export { decodeRule } from './rtnl/rule/decode.js';
 export type { Rule, RuleSpec, RuleFilter, RuleAction, PortRange, UidRange } from './rtnl/rule/types.js';
+export { TcApi, QdiscApi, ClassApi, FilterApi } from './rtnl/tc/api.js';
+export { decodeQdisc, decodeClass, decodeFilter } from './rtnl/tc/decode.js';
+export type {
+  QdiscSpec, TbfQdisc, HtbQdisc, FifoQdisc, HookQdisc, QdiscDel, Qdisc, ClassSpec, ClassDel, TcClass,
+  FilterSpec, FilterDel, Filter, U32Match, MirredAction, TcStats, TcHandle, Rate, Size, Time,
+} from './rtnl/tc/types.js';
 export type { RouteTable } from './rtnl/values/tables.js';
 export { NsidApi, decodeNsid, type NsidEntry, type NsidPeer } from './rtnl/nsid/api.js';
 export { NexthopApi } from './rtnl/nexthop/api.js';

@@ -13,6 +13,9 @@
 #include <linux/ip6_tunnel.h>
 #include <linux/if_vlan.h>
 #include <linux/neighbour.h>
+#include <linux/pkt_cls.h>
+#include <linux/pkt_sched.h>
+#include <linux/tc_act/tc_mirred.h>
 #include <linux/netlink.h>
 #include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
@@ -43,6 +46,14 @@ Napi::Object make_constants(Napi::Env env) {
   C(RTM_NEWROUTE); C(RTM_DELROUTE); C(RTM_GETROUTE);
   C(RTM_NEWNEIGH); C(RTM_DELNEIGH); C(RTM_GETNEIGH);
   C(RTM_NEWRULE); C(RTM_DELRULE); C(RTM_GETRULE);
+  C(RTM_NEWQDISC); C(RTM_DELQDISC); C(RTM_GETQDISC);
+  C(RTM_NEWTCLASS); C(RTM_DELTCLASS); C(RTM_GETTCLASS);
+  C(RTM_NEWTFILTER); C(RTM_DELTFILTER); C(RTM_GETTFILTER);
+  // traffic control: handles, rate specs, htb, u32, actions (pkt_sched.h, pkt_cls.h, tc_mirred.h)
+  C(TC_H_UNSPEC); C(TC_H_ROOT); C(TC_H_INGRESS); C(TC_H_CLSACT); C(TC_H_MIN_INGRESS); C(TC_H_MIN_EGRESS);
+  C(TC_LINKLAYER_ETHERNET); C(TC_HTB_PROTOVER); C(TC_U32_TERMINAL); C(TCA_ACT_MAX_PRIO);
+  C(TC_ACT_OK); C(TC_ACT_PIPE); C(TC_ACT_STOLEN); C(TC_ACT_SHOT);
+  C(TCA_EGRESS_REDIR); C(TCA_EGRESS_MIRROR); C(TCA_INGRESS_REDIR); C(TCA_INGRESS_MIRROR);
   C(RTM_NEWNSID); C(RTM_DELNSID); C(RTM_GETNSID);
   C(RTM_NEWNEXTHOP); C(RTM_DELNEXTHOP); C(RTM_GETNEXTHOP);
   // address families
@@ -65,7 +76,7 @@ Napi::Object make_constants(Napi::Env env) {
   C(VXLAN_DF_UNSET); C(VXLAN_DF_SET); C(VXLAN_DF_INHERIT);
   C(BRIDGE_MODE_UNSPEC); C(BRIDGE_MODE_HAIRPIN);
   C(IN6_ADDR_GEN_MODE_EUI64); C(IN6_ADDR_GEN_MODE_NONE); C(IN6_ADDR_GEN_MODE_STABLE_PRIVACY); C(IN6_ADDR_GEN_MODE_RANDOM);
-  C(ETH_P_8021Q); C(ETH_P_8021AD); C(ETH_P_IP); C(ETH_P_IPV6); C(ETH_P_ALL);
+  C(ETH_P_8021Q); C(ETH_P_8021AD); C(ETH_P_IP); C(ETH_P_IPV6); C(ETH_P_ALL); C(ETH_P_ARP);
   C(ARPHRD_ETHER); C(ARPHRD_LOOPBACK); C(ARPHRD_NONE); C(ARPHRD_VOID); C(ARPHRD_TUNNEL); C(ARPHRD_IPGRE); C(ARPHRD_SIT);
   // L3 tunnels (if_tunnel.h, ip6_tunnel.h). GRE_* are __be16 in the header; the codec's
   // IFLA_GRE_IFLAGS/OFLAGS are big-endian u16s it byte-swaps itself, so they go out in host order.

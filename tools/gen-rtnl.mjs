@@ -6,8 +6,8 @@
 //
 // Inputs: spec/rt-{link,addr,route,neigh,rule}.yaml (the kernel's own specs,
 // unmodified), tools/rtnl-extras.yaml (link kinds the specs lack, merged into
-// rt-link), tools/rt-nexthop.yaml (a family the kernel has no spec for,
-// written here in the same format) and the installed UAPI headers, which are scanned so that every
+// rt-link), tools/rt-nexthop.yaml and tools/rtnl-tc.yaml (families the kernel
+// has no spec for, or none netloom can use: written here in the same format) and the installed UAPI headers, which are scanned so that every
 // message type, attribute number, enum value, struct size and member offset
 // the tables use is static_asserted against them when the C++ compiles. A
 // name the installed headers do not define (newer kernel, or a spelling the
@@ -25,8 +25,10 @@ import YAML from 'yaml';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SPEC_FILES = ['rt-link.yaml', 'rt-addr.yaml', 'rt-route.yaml', 'rt-neigh.yaml', 'rt-rule.yaml'];
-// Families the kernel ships no spec for, in the same YNL format (repo paths).
-const OWN_SPEC_FILES = ['tools/rt-nexthop.yaml'];
+// Families netloom describes itself in the same YNL format (repo paths): one
+// the kernel ships no spec for (nexthop), one whose kernel spec is too wide
+// and wrong about tc_ratespec for netloom's use (tc).
+const OWN_SPEC_FILES = ['tools/rt-nexthop.yaml', 'tools/rtnl-tc.yaml'];
 const EXTRAS_FILE = 'tools/rtnl-extras.yaml';
 const EXTRAS_FAMILY = 'rt-link';
 const OUT_CPP = 'native/gen/rtnl_tables.inc';
@@ -112,13 +114,30 @@ const MEMBER_WIDTH_MISMATCH = {
 
 // Where identifiers may come from besides /usr/include/linux/*.h: the AF_*
 // numbers of af-spec-attrs live in glibc's <sys/socket.h>.
-const EXTRA_HEADERS = [{ include: 'sys/socket.h', candidates: ['bits/socket.h'] }];
+// tc's actions keep their headers in linux/tc_act/.
+const EXTRA_HEADERS = [
+  { include: 'sys/socket.h', candidates: ['bits/socket.h'] },
+  { include: 'linux/tc_act/tc_mirred.h', candidates: ['linux/tc_act/tc_mirred.h'] },
+];
+
+// Struct members that C declares through a macro the header scan cannot
+// expand: tc_gen (linux/pkt_cls.h) opens every action's parameter struct.
+const MACRO_MEMBERS = {
+  tc_gen: ['index', 'capab', 'action', 'refcnt', 'bindcnt'],
+};
+
+// Spec structs whose last member stands for one element of the C struct's
+// flexible array: [member, C member, C element struct, why]. sizeof is
+// asserted as the C struct plus one element.
+const STRUCT_FLEX_TAIL = {
+  'tc-u32-sel': ['key', 'keys', 'tc_u32_key', 'C ends in the flexible array keys[]; netloom carries one key'],
+};
 
 // When an identifier is defined by several headers, include the first of these.
 const PREFERRED_HEADERS = [
   'linux/rtnetlink.h', 'linux/if_link.h', 'linux/if_addr.h', 'linux/neighbour.h',
   'linux/fib_rules.h', 'linux/nexthop.h', 'linux/veth.h', 'linux/if_bridge.h', 'linux/if.h',
-  'linux/if_arp.h', 'linux/if_ether.h', 'sys/socket.h',
+  'linux/if_arp.h', 'linux/if_ether.h', 'sys/socket.h', 'linux/pkt_sched.h', 'linux/pkt_cls.h',
 ];
 
 // ---------------------------------------------------------------------------
@@ -240,7 +259,7 @@ function structMembers(body) {
   for (const decl of flat.split(';')) {
     for (const piece of decl.replace(/\[[^\]]*\]/g, '').replace(/:\s*\w+\s*$/, '').split(',')) {
       const m = /([A-Za-z_]\w*)\s*$/.exec(piece.trim());
-      if (m) names.add(m[1]);
+      if (m) for (const name of MACRO_MEMBERS[m[1]] ?? [m[1]]) names.add(name);
     }
   }
   return names;
@@ -317,9 +336,25 @@ function buildStruct(def, family, source) {
   let offset = 0;
   let align = 1;
   const members = [];
+  const groups = [];
   const tail = STRUCT_TAIL_PAD[def.name];
   const specMembers = tail ? [...def.members, { name: 'tail', type: 'pad', len: tail[0] }] : def.members;
   for (const m of specMembers) {
+    if (m.struct) {
+      // An embedded struct (extension, tools/rtnl-tc.yaml): its members,
+      // flattened under this member's name, at the struct's alignment.
+      const inner = family.definitions.find((d) => d.yaml.name === m.struct && d.yaml.type === 'struct');
+      if (!inner) fail(`struct ${def.name}.${m.name}: unknown struct ${m.struct}`);
+      const sub = buildStruct(inner.yaml, family, source);
+      offset = Math.ceil(offset / sub.align) * sub.align;
+      align = Math.max(align, sub.align);
+      groups.push({ name: m.name, struct: m.struct, offset, size: sub.size });
+      for (const im of sub.members) {
+        members.push({ ...im, name: `${m.name}.${im.name}`, camel: im.camel === null ? null : camel(`${m.name}-${im.name}`), offset: offset + im.offset, inGroup: true });
+      }
+      offset += sub.size;
+      continue;
+    }
     const [kind, width, memberAlign] = structMemberKind(m, def.name);
     // C lays members out at their natural alignment (ifla_vf_guid's u64 sits
     // at 8, not 4), and rounds the size up to the largest alignment.
@@ -337,7 +372,7 @@ function buildStruct(def, family, source) {
   }
   const size = Math.ceil(offset / align) * align;
   return {
-    name: def.name, family: family.name, source, members, size, tailNote: tail ? tail[1] : null,
+    name: def.name, family: family.name, source, members, groups, size, align, tailNote: tail ? tail[1] : null,
     layout: members.map((m) => [m.kind, m.offset, m.len, m.bigEndian]),
   };
 }
@@ -500,6 +535,8 @@ function resolveAttr(attr, set, ctx) {
       } else {
         out.elem = scalarKind(y['sub-type'], y['display-hint'], where);
       }
+      // Extension (rtnl-tc.yaml): the nla_type of the first element.
+      out.firstIndex = y['index-start'] ?? 0;
       break;
     case 'sub-message': {
       out.kind = 'SubMessage';
@@ -663,10 +700,24 @@ class Checks {
     const c = this.uapi.structs.get(cName);
     if (!c) return [this.absent(`struct ${cName}`)];
     this.includes.add(c.include);
-    const lines = [`static_assert(sizeof(struct ${cName}) == ${s.size});`];
+    const flex = STRUCT_FLEX_TAIL[s.name];
+    const lines = [flex
+      ? `static_assert(sizeof(struct ${cName}) + sizeof(struct ${flex[2]}) == ${s.size});  // ${flex[3]}`
+      : `static_assert(sizeof(struct ${cName}) == ${s.size});`];
     const prefix = STRUCT_C_MEMBER_PREFIX[s.name] ?? '';
+    // Embedded structs: their place and size as a whole (their own members
+    // are checked where that struct is emitted).
+    for (const g of s.groups) {
+      const member = prefix + cIdent(flex && flex[0] === g.name ? flex[1] : g.name);
+      if (!c.members.has(member)) {
+        lines.push(this.absent(`${cName}::${member}`));
+        continue;
+      }
+      lines.push(`static_assert(offsetof(struct ${cName}, ${member}) == ${g.offset});`);
+      lines.push(flex && flex[0] === g.name ? `static_assert(sizeof(struct ${flex[2]}) == ${g.size});` : `static_assert(sizeof(${cName}::${member}) == ${g.size});`);
+    }
     for (const m of s.members) {
-      if (m.kind === 'Pad') continue;
+      if (m.kind === 'Pad' || m.inGroup) continue;
       const member = prefix + cIdent(m.name);
       if (!c.members.has(member)) {
         lines.push(this.absent(`${cName}::${member}`));
@@ -705,8 +756,9 @@ function emitStruct(s, checks) {
 
 function attrInitializer(a) {
   const s = a.spec;
+  const first = s.firstIndex ? `, ${s.firstIndex}` : '';
   return `{${q(a.camel)}, ${a.value}, Kind::${s.kind}, ${bool(s.bigEndian)}, ${bool(s.multi)}, Kind::${s.elem}, ` +
-    `${ref(s.nested)}, ${ref(s.fixed)}, ${ref(s.sub)}, ${q(s.selector)}}`;
+    `${ref(s.nested)}, ${ref(s.fixed)}, ${ref(s.sub)}, ${q(s.selector)}${first}}`;
 }
 
 function emitSet(set, checks) {

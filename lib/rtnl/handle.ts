@@ -11,6 +11,7 @@ import { RuleApi } from './rule/api.js';
 import { NsidApi } from './nsid/api.js';
 import { NexthopApi } from './nexthop/api.js';
 import { LinkApi } from './link/api.js';
+import { TcApi } from './tc/api.js';
 import { RtnlSocket, type OperationOptions } from '../netlink/socket.js';
 import type { NetNs, NetnsRef } from '../netns/netns.js';
 import { withOwnNetns } from '../netns/own.js';
@@ -50,6 +51,8 @@ export class Netlink {
   readonly nsid: NsidApi;
   /** Nexthop objects (routes name them with `nhid`): `ip nexthop`. */
   readonly nexthop: NexthopApi;
+  /** Traffic control, `tc`: qdiscs, classes and filters (`nl.tc.qdisc.add(...)`). */
+  readonly tc: TcApi;
   /** The underlying socket, for raw requests (`request`, `dump`). */
   readonly socket: RtnlSocket;
 
@@ -69,6 +72,7 @@ export class Netlink {
     this.rule = new RuleApi(socket, this.link);
     this.nsid = new NsidApi(socket, this.link);
     this.nexthop = new NexthopApi(socket, this.link);
+    this.tc = new TcApi(socket, this.link);
   }
 
   /** True once `close()` was called. */

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const LIB = fileURLToPath(new URL('../../lib/', import.meta.url));
 const files = readdirSync(LIB, { recursive: true }).filter((f) => f.endsWith('.ts')).map((f) => f.replaceAll('\\', '/'));
-const OBJECTS = ['link', 'addr', 'route', 'neigh', 'fdb', 'rule', 'nsid', 'nexthop'];
+const OBJECTS = ['link', 'addr', 'route', 'neigh', 'fdb', 'rule', 'nsid', 'nexthop', 'tc'];
 
 /** The layer of a file under lib/, top (entry points) to bottom (the engine). */
 function layerOf(file) {

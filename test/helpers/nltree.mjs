@@ -45,6 +45,7 @@ const RTM_NAMES = {
   28: 'RTM_NEWNEIGH', 29: 'RTM_DELNEIGH', 30: 'RTM_GETNEIGH',
   32: 'RTM_NEWRULE', 33: 'RTM_DELRULE', 34: 'RTM_GETRULE',
   36: 'RTM_NEWQDISC', 37: 'RTM_DELQDISC', 38: 'RTM_GETQDISC',
+  40: 'RTM_NEWTCLASS', 41: 'RTM_DELTCLASS', 44: 'RTM_NEWTFILTER', 45: 'RTM_DELTFILTER',
   104: 'RTM_NEWNEXTHOP', 105: 'RTM_DELNEXTHOP', 106: 'RTM_GETNEXTHOP',
   108: 'RTM_NEWLINKPROP', 109: 'RTM_DELLINKPROP', 110: 'RTM_GETLINKPROP',
 };
@@ -331,6 +332,29 @@ function kindOf(siblings, kindType) {
   return a ? a.data.toString('latin1').replace(/\0.*$/s, '') : null;
 }
 
+// Traffic control (tcmsg + TCA_*): TCA_OPTIONS is a nest for tbf, htb and
+// u32 but a bare struct for pfifo/bfifo, and iproute2 sets NLA_F_NESTED on
+// none of them, so the kind decides. A `null` schema means "a leaf".
+const TCA_NAMES = ['TCA_UNSPEC', 'TCA_KIND', 'TCA_OPTIONS', 'TCA_STATS', 'TCA_XSTATS', 'TCA_RATE', 'TCA_FCNT', 'TCA_STATS2', 'TCA_STAB'];
+const TC_ACT = { names: ['TCA_ACT_UNSPEC', 'TCA_ACT_KIND', 'TCA_ACT_OPTIONS', 'TCA_ACT_INDEX', 'TCA_ACT_STATS'], nests: { 2: GENERIC, 4: GENERIC } };
+const TC_ACT_LIST = { names: null, nests: {}, dynamic: () => TC_ACT };
+const TC_OPTIONS_BY_KIND = {
+  tbf: { names: ['TCA_TBF_UNSPEC', 'TCA_TBF_PARMS', 'TCA_TBF_RTAB', 'TCA_TBF_PTAB', 'TCA_TBF_RATE64', 'TCA_TBF_PRATE64', 'TCA_TBF_BURST', 'TCA_TBF_PBURST'], nests: {} },
+  htb: { names: ['TCA_HTB_UNSPEC', 'TCA_HTB_PARMS', 'TCA_HTB_INIT', 'TCA_HTB_CTAB', 'TCA_HTB_RTAB', 'TCA_HTB_DIRECT_QLEN', 'TCA_HTB_RATE64', 'TCA_HTB_CEIL64'], nests: {} },
+  u32: { names: ['TCA_U32_UNSPEC', 'TCA_U32_CLASSID', 'TCA_U32_HASH', 'TCA_U32_LINK', 'TCA_U32_DIVISOR', 'TCA_U32_SEL', 'TCA_U32_POLICE', 'TCA_U32_ACT'], nests: { 7: TC_ACT_LIST } },
+  pfifo: null,
+  bfifo: null,
+};
+const TC = {
+  names: TCA_NAMES,
+  nests: { 7: GENERIC },
+  dynamic(type, siblings) {
+    if (type !== 2) return undefined;
+    const kind = kindOf(siblings, 1);
+    return kind in TC_OPTIONS_BY_KIND ? TC_OPTIONS_BY_KIND[kind] : GENERIC;
+  },
+};
+
 // Fixed header lengths after nlmsghdr, by message type, and their schemas.
 function messageLayout(type) {
   if ((type >= 16 && type <= 19) || (type >= 108 && type <= 110)) return { header: 16, schema: LINK };
@@ -338,7 +362,7 @@ function messageLayout(type) {
   if (type >= 24 && type <= 27) return { header: 12, schema: GENERIC }; // rtmsg
   if (type >= 28 && type <= 30) return { header: 12, schema: GENERIC }; // ndmsg
   if (type >= 32 && type <= 34) return { header: 12, schema: GENERIC }; // fib_rule_hdr
-  if (type >= 36 && type <= 43) return { header: 20, schema: GENERIC }; // tcmsg
+  if (type >= 36 && type <= 46) return { header: 20, schema: TC }; // tcmsg
   if (type >= 104 && type <= 106) return { header: 8, schema: GENERIC }; // nhmsg
   return { header: 0, schema: GENERIC };
 }
@@ -375,7 +399,7 @@ function parseAttrs(buf, schema, where) {
     if (schema.dynamic) spec = schema.dynamic(r.type, raw);
     if (spec === undefined && schema.nests && r.type in schema.nests) spec = schema.nests[r.type];
     if (spec === undefined && (r.flags & NLA_F_NESTED)) spec = GENERIC;
-    if (spec !== undefined) {
+    if (spec) {
       const sub = `${where}/${attrName(schema, r.type)}`;
       node.nested = true;
       let body = r.data;

@@ -67,3 +67,14 @@ export function bridgeJson(ns, ...args) {
   const out = execFileSync('nsenter', [`--net=/proc/${process.pid}/fd/${ns.fd}`, 'bridge', '-j', ...args], { encoding: 'utf8' });
   return out.trim() === '' ? [] : JSON.parse(out);
 }
+
+/** Run `tc -j ARGS` inside the namespace behind `ns`; parsed JSON. */
+export function tcJson(ns, ...args) {
+  const out = execFileSync('nsenter', [`--net=/proc/${process.pid}/fd/${ns.fd}`, 'tc', '-j', ...args], { encoding: 'utf8' });
+  return out.trim() === '' ? [] : JSON.parse(out);
+}
+
+/** Run `tc ARGS` inside the namespace; raw text (tc 6.1 prints htb classes only as text). */
+export function tcText(ns, ...args) {
+  return execFileSync('nsenter', [`--net=/proc/${process.pid}/fd/${ns.fd}`, 'tc', ...args], { encoding: 'utf8' });
+}
