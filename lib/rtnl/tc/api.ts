@@ -25,11 +25,13 @@ class TcBase {
     this.link = link;
   }
 
+  /** @internal One change request for the link `dev` (named links resolved first). */
   protected async send(op: string, type: number, flags: number, dev: LinkRef, d: TcDraft, opts: OperationOptions, request: unknown): Promise<void> {
     const ifindex = await resolveIfindex(this.link, op, 'dev', dev, opts);
     await this.sock.request(op, type, flags, { header: { ...d.header, tcmIfindex: ifindex }, attrs: d.attrs }, opts, request);
   }
 
+  /** @internal A dump of one link's (or every link's) qdiscs, classes or filters under `parent`. */
   protected async dumpOf(op: string, type: number, reply: string, dev: LinkRef | undefined, parent: number, opts: DumpOptions): Promise<RawReply[]> {
     const ifindex = dev === undefined ? 0 : await resolveIfindex(this.link, op, 'dev', dev, opts);
     const replies = await this.sock.collect(op, type, { header: { tcmFamily: 0, tcmIfindex: ifindex, tcmHandle: 0, tcmParent: parent, tcmInfo: 0 }, attrs: {} }, opts);

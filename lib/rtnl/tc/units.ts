@@ -9,7 +9,7 @@ import { constant } from '../../netlink/native.js';
 /**
  * A qdisc or class handle as tc writes it: 'MAJ:' (a qdisc), 'MAJ:MIN' (a
  * class), both hexadecimal, or a raw 32-bit number. Parents also take
- * 'root', 'ingress' and 'egress' (see {@link parseParent}).
+ * 'root', 'ingress' and 'egress' (parsed by `parseParent`).
  */
 export type TcHandle = string | number;
 
