@@ -6,20 +6,11 @@
 #include <cstring>
 
 #include "errors.h"
+#include "nfnl_codec.h"
 #include "nft_tables.h"
 #include "rtnl_napi.h"
 
 namespace netloom::nft {
-
-void encode_request(Napi::Env env, rtnl::Writer& w, uint16_t type, uint16_t flags, uint32_t seq, Napi::Value msg) {
-  rtnl::encode_request_as(env, w, msg.IsBuffer() ? nullptr : find_message(type), type, flags, seq, msg);
-}
-
-void decode_message(const uint8_t* msg, size_t len, rtnl::Sink& sink, int64_t netnsid) {
-  nlmsghdr h{};
-  if (len >= NLMSG_HDRLEN) memcpy(&h, msg, sizeof h);
-  rtnl::decode_message_as(len >= NLMSG_HDRLEN ? find_message(h.nlmsg_type) : nullptr, msg, len, sink, netnsid);
-}
 
 namespace {
 
@@ -37,7 +28,7 @@ void delimiter(Napi::Env env, rtnl::Writer& w, uint16_t type, uint32_t seq, uint
     a.Set("genid", Napi::Number::New(env, genid));
     m.Set("attrs", a);
   }
-  nft::encode_request(env, w, type, NLM_F_REQUEST, seq, m);
+  nfnl::encode_request(env, w, type, NLM_F_REQUEST, seq, m);
 }
 
 }  // namespace
@@ -79,7 +70,7 @@ void encode_batch(Napi::Env env, rtnl::Writer& w, Napi::Array members, Napi::Val
     // batch of any size waits for one ACK, as nft's do for none.
     uint32_t ack = i + 1 == n ? NLM_F_ACK : 0;
     try {
-      nft::encode_request(env, w, static_cast<uint16_t>(type), static_cast<uint16_t>(flags | NLM_F_REQUEST | ack), seqs[i + 1], o.Get("msg"));
+      nfnl::encode_request(env, w, static_cast<uint16_t>(type), static_cast<uint16_t>(flags | NLM_F_REQUEST | ack), seqs[i + 1], o.Get("msg"));
     } catch (Napi::Error& e) {
       e.Value().Set("message", where + "." + e.Message());
       throw;

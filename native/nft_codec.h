@@ -1,7 +1,7 @@
-// The nf_tables wire format over nfnetlink: requests and replies through the
-// table-driven codec with nft_tables.h, batches (BATCH_BEGIN ... BATCH_END in
-// one datagram, optionally guarded by the ruleset generation) and the
-// userdata TLVs nft keeps comments in. Pure functions apart from reading the
+// What nf_tables adds to the nfnetlink wire format (nfnl_codec: single
+// messages): batches (BATCH_BEGIN ... BATCH_END in one datagram, optionally
+// guarded by the ruleset generation) and the userdata TLVs nft keeps
+// comments in. Pure functions apart from reading the
 // JS values to encode; nothing here touches a socket.
 #pragma once
 
@@ -14,9 +14,6 @@
 #include "rtnl_codec.h"
 
 namespace netloom::nft {
-
-void encode_request(Napi::Env env, rtnl::Writer& w, uint16_t type, uint16_t flags, uint32_t seq, Napi::Value msg);
-void decode_message(const uint8_t* msg, size_t len, rtnl::Sink& sink, int64_t netnsid);
 
 // BATCH_BEGIN (seqs[0], res_id NFNL_SUBSYS_NFTABLES, NFNL_BATCH_GENID when
 // options.genid is a non-zero number), each member with NLM_F_REQUEST |
