@@ -99,40 +99,12 @@ fixtures | while IFS='|' read -r name setup cmd; do
 		echo "capture failed for $name (see $dir/capture.log)" >&2
 done
 
-node --input-type=commonjs - "$TMP" "$OUT" "$TC_VERSION" <<'NODE'
-const fs = require('fs');
-const path = require('path');
-const [tmp, out, version] = process.argv.slice(2);
+node --input-type=module - "$TMP" "$OUT" "$TC_VERSION" "$ROOT/tools/strace-netlink.mjs" <<'NODE'
+import fs from 'node:fs';
+import path from 'node:path';
+const [tmp, out, version, lib] = process.argv.slice(2);
+const { sentMessages } = await import(lib); // the capture tools' shared strace parser
 const TC_REQUEST_TYPES = new Set([36, 37, 40, 41, 44, 45]); // NEW/DEL QDISC, TCLASS, TFILTER
-
-function parseStrace(text) {
-  const calls = [];
-  let cur = null;
-  for (const line of text.split('\n')) {
-    if (/^\d+\s+(sendmsg|sendto)\(/.test(line)) {
-      calls.push((cur = { bytes: [] }));
-      continue;
-    }
-    const h = /^ \| [0-9a-f]{5}  (.{1,48})/.exec(line);
-    if (h && cur) {
-      for (const tok of h[1].trim().split(/\s+/)) if (/^[0-9a-f]{2}$/.test(tok)) cur.bytes.push(parseInt(tok, 16));
-      continue;
-    }
-    if (/^\d+\s/.test(line)) cur = null;
-  }
-  return calls.map((c) => Buffer.from(c.bytes));
-}
-
-function splitMessages(buf) {
-  const msgs = [];
-  for (let off = 0; off + 16 <= buf.length; ) {
-    const len = buf.readUInt32LE(off);
-    if (len < 16 || off + len > buf.length) break;
-    msgs.push(buf.subarray(off, off + len));
-    off += (len + 3) & ~3;
-  }
-  return msgs;
-}
 
 const fixtures = [];
 for (const d of fs.readdirSync(tmp).sort()) {
@@ -145,7 +117,7 @@ for (const d of fs.readdirSync(tmp).sort()) {
     process.exitCode = 1;
     continue;
   }
-  const req = parseStrace(strace).flatMap(splitMessages).filter((m) => TC_REQUEST_TYPES.has(m.readUInt16LE(4))).at(-1);
+  const req = sentMessages(strace).filter((m) => TC_REQUEST_TYPES.has(m.readUInt16LE(4))).at(-1);
   const rc = Number(read('rc').trim());
   fixtures.push({
     name,
