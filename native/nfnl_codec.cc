@@ -13,7 +13,6 @@
 #include "errors.h"
 #include "nft_tables.h"
 #include "rtnl_napi.h"
-#include "tape_sink.h"
 
 namespace netloom::nfnl {
 
@@ -69,23 +68,7 @@ Napi::Value Encode(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Decode(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsBuffer()) throw_type_error(env, "decode(buf): buf must be a Buffer");
-  auto b = info[0].As<Napi::Buffer<uint8_t>>();
-  const uint8_t* p = b.Data();
-  size_t len = b.Length();
-  rtnl::TapeSink tape;
-  while (len >= NLMSG_HDRLEN) {
-    nlmsghdr h;
-    memcpy(&h, p, sizeof h);
-    if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len) break;
-    nfnl::decode_message(p, h.nlmsg_len, tape, rtnl::kNoNetnsid);
-    size_t step = NLMSG_ALIGN(h.nlmsg_len);
-    if (step >= len) break;
-    p += step;
-    len -= step;
-  }
-  return rtnl::tape_to_js(env, tape);
+  return rtnl::decode_buffer(info, nfnl::decode_message);
 }
 
 }  // namespace netloom::nfnl

@@ -483,7 +483,7 @@ Napi::Value Encode(const Napi::CallbackInfo& info) {
   return Napi::Buffer<uint8_t>::Copy(env, w.bytes().data(), w.size());
 }
 
-Napi::Value Decode(const Napi::CallbackInfo& info) {
+Napi::Value decode_buffer(const Napi::CallbackInfo& info, MessageDecoder decode) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsBuffer()) throw_type_error(env, "decode(buf): buf must be a Buffer");
   auto b = info[0].As<Napi::Buffer<uint8_t>>();
@@ -494,13 +494,17 @@ Napi::Value Decode(const Napi::CallbackInfo& info) {
     nlmsghdr h;
     memcpy(&h, p, sizeof h);
     if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len) break;
-    decode_message(p, h.nlmsg_len, tape);
+    decode(p, h.nlmsg_len, tape, kNoNetnsid);
     size_t step = NLMSG_ALIGN(h.nlmsg_len);
     if (step >= len) break;
     p += step;
     len -= step;
   }
   return tape_to_js(env, tape);
+}
+
+Napi::Value Decode(const Napi::CallbackInfo& info) {
+  return decode_buffer(info, decode_message);
 }
 
 Napi::Value KeyNames(const Napi::CallbackInfo& info) {

@@ -30,6 +30,11 @@ void encode_request_as(Napi::Env env, Writer& w, const schema::MessageSpec* m, u
 // (a Buffer where the nest's attributes go).
 void encode_attrs_of(Napi::Env env, Writer& w, const schema::AttrSetSpec& set, Napi::Value attrs);
 
+// decode(buf) for any protocol: every whole message in the Buffer info[0]
+// through `decode`, into one tape (TypeError unless info[0] is a Buffer).
+using MessageDecoder = void (*)(const uint8_t* msg, size_t len, Sink& sink, int64_t netnsid);
+Napi::Value decode_buffer(const Napi::CallbackInfo& info, MessageDecoder decode);
+
 // addon exports: encode(type, flags, msg) → Buffer; decode(buf) → tape;
 // keyNames(from) → the names of key ids from, from + 1, ...
 Napi::Value Encode(const Napi::CallbackInfo& info);
