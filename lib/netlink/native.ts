@@ -51,6 +51,11 @@ export type RawValue =
   | { [field: string]: number | string | Buffer }
   | RawValue[];
 
+/** A decoded integer attribute as a number (u64s arrive as bigint); 0 when absent or not a number. */
+export function rawNum(v: unknown): number {
+  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0;
+}
+
 /** A message to encode: the fixed header's fields and the attributes. */
 export interface RawMessage {
   header?: Record<string, number | string | Buffer>;

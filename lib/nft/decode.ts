@@ -3,17 +3,13 @@
  * dump, the comment and netloom mark in their userdata, NEWGEN.
  * @module
  */
-import { constant, native, type RawAttrs, type RawReply } from '../netlink/native.js';
+import { constant, native, type RawAttrs, type RawReply, rawNum } from '../netlink/native.js';
 import { decompileRule } from './decompile.js';
 import { decodeExpr } from './expr-codec.js';
 import type { NftRule } from './rule-types.js';
 import type { NftChain, NftFamily, NftHook, NftTable } from './types.js';
 import { MARK_PREFIX, OWNER_RE } from './validate.js';
 import { UDATA_COMMENT, familyName, hookName, policyName } from './values.js';
-
-function num(v: unknown): number {
-  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0;
-}
 
 /** The comment nft stores in userdata, if any (undefined for bytes that are not TLVs). */
 export function decodeComment(v: unknown): string | undefined {
@@ -33,22 +29,22 @@ export function parseMark(text: string | undefined): { owner?: string; comment?:
 }
 
 function family(m: RawReply): NftFamily | number {
-  return familyName(num(m.header.nfgenFamily));
+  return familyName(rawNum(m.header.nfgenFamily));
 }
 
 /** A NEWTABLE message. */
 export function decodeTable(m: RawReply): NftTable {
   const a = m.attrs;
-  const flags = num(a.flags);
+  const flags = rawNum(a.flags);
   const t: NftTable = {
     family: family(m),
     name: String(a.name ?? ''),
-    handle: num(a.handle),
+    handle: rawNum(a.handle),
     flags: { dormant: (flags & constant('NFT_TABLE_F_DORMANT')) !== 0, owner: (flags & constant('NFT_TABLE_F_OWNER')) !== 0 },
-    use: num(a.use),
+    use: rawNum(a.use),
     ...parseMark(decodeComment(a.userdata)),
   };
-  if (a.owner !== undefined) t.ownerPortId = num(a.owner);
+  if (a.owner !== undefined) t.ownerPortId = rawNum(a.owner);
   return t;
 }
 
@@ -56,13 +52,13 @@ export function decodeTable(m: RawReply): NftTable {
 export function decodeChain(m: RawReply): NftChain {
   const a = m.attrs;
   const fam = family(m);
-  const c: NftChain = { family: fam, table: String(a.table ?? ''), name: String(a.name ?? ''), handle: num(a.handle), use: num(a.use) };
+  const c: NftChain = { family: fam, table: String(a.table ?? ''), name: String(a.name ?? ''), handle: rawNum(a.handle), use: rawNum(a.use) };
   const hook = a.hook as RawAttrs | undefined;
   if (hook !== undefined) {
-    c.hook = hookName(fam, num(hook.num)) as NftHook | number;
-    c.priority = num(hook.priority);
+    c.hook = hookName(fam, rawNum(hook.num)) as NftHook | number;
+    c.priority = rawNum(hook.priority);
     if (a.type !== undefined) c.type = String(a.type);
-    if (a.policy !== undefined) c.policy = policyName(num(a.policy));
+    if (a.policy !== undefined) c.policy = policyName(rawNum(a.policy));
     const devs = (hook.devs as RawAttrs | undefined)?.name;
     if (Array.isArray(devs)) c.devices = devs.map(String);
     else if (hook.dev !== undefined) c.devices = [String(hook.dev)];
@@ -79,7 +75,7 @@ export function decodeRule(m: RawReply): NftRule {
   const list = (a.expressions as RawAttrs | undefined)?.elem;
   const exprs = Array.isArray(list) ? list.map((e) => decodeExpr(e as RawAttrs)) : [];
   const body = decompileRule(exprs, fam);
-  const r: NftRule = { family: fam, table: String(a.table ?? ''), chain: String(a.chain ?? ''), handle: num(a.handle), ...(body ?? {}), exprs, recognised: body !== undefined };
+  const r: NftRule = { family: fam, table: String(a.table ?? ''), chain: String(a.chain ?? ''), handle: rawNum(a.handle), ...(body ?? {}), exprs, recognised: body !== undefined };
   const comment = decodeComment(a.userdata);
   if (comment !== undefined) r.comment = comment;
   return r;
@@ -89,5 +85,5 @@ export function decodeRule(m: RawReply): NftRule {
 export function decodeGen(replies: RawReply[]): number {
   const m = replies.find((r) => r.type === ((constant('NFNL_SUBSYS_NFTABLES') << 8) | constant('NFT_MSG_NEWGEN')));
   if (m === undefined || m.attrs.id === undefined) throw new Error('nft: the kernel sent no NEWGEN with a generation id');
-  return num(m.attrs.id);
+  return rawNum(m.attrs.id);
 }

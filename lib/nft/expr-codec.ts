@@ -4,7 +4,7 @@
  * libnftnl builds them, so a rule's bytes are the bytes nft sends.
  * @module
  */
-import { constant, type RawAttrs } from '../netlink/native.js';
+import { constant, type RawAttrs, rawNum } from '../netlink/native.js';
 import type { NftCmpOp, NftCtKey, NftExpr, NftMetaKey, NftPayloadBase } from './rule-types.js';
 
 /** One NFTA_LIST_ELEM of NFTA_RULE_EXPRESSIONS, in the codec's words. */
@@ -43,10 +43,6 @@ function byName<K extends string>(table: Record<K, string>, key: K | number): nu
 function nameOf<K extends string>(table: Record<K, string>, n: number): K | number {
   for (const k of Object.keys(table) as K[]) if (constant(table[k]) === n) return k;
   return n;
-}
-
-function num(v: unknown): number {
-  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0;
 }
 
 function value(data: unknown): Buffer {
@@ -134,8 +130,8 @@ export function encodeExpr(e: NftExpr): RawExpr {
 
 function optRegs(d: RawAttrs): { protoMin?: number; protoMax?: number } {
   const out: { protoMin?: number; protoMax?: number } = {};
-  if (d.regProtoMin !== undefined) out.protoMin = num(d.regProtoMin);
-  if (d.regProtoMax !== undefined) out.protoMax = num(d.regProtoMax);
+  if (d.regProtoMin !== undefined) out.protoMin = rawNum(d.regProtoMin);
+  if (d.regProtoMax !== undefined) out.protoMax = rawNum(d.regProtoMax);
   return out;
 }
 
@@ -146,7 +142,7 @@ export function verdictAttrs(v: KernelVerdict): RawAttrs {
 
 /** NFTA_DATA_VERDICT's attributes back to a verdict; undefined for a code netloom has no name for. */
 export function verdictOf(v: RawAttrs): KernelVerdict | undefined {
-  const code = num(v.code);
+  const code = rawNum(v.code);
   const chain = String(v.chain ?? '');
   if (code === constant('NFT_JUMP')) return { jump: chain };
   if (code === constant('NFT_GOTO')) return { goto: chain };
@@ -167,76 +163,76 @@ export function decodeExpr(raw: RawAttrs): NftExpr {
   switch (name) {
     case 'payload':
       if (a.sreg !== undefined) break; // a payload write (`... set`): not in this IR
-      return { kind: 'payload', base: nameOf(PAYLOAD_BASES, num(a.base)), offset: num(a.offset), len: num(a.len), dreg: num(a.dreg) };
+      return { kind: 'payload', base: nameOf(PAYLOAD_BASES, rawNum(a.base)), offset: rawNum(a.offset), len: rawNum(a.len), dreg: rawNum(a.dreg) };
     case 'meta':
       if (a.sreg !== undefined) break; // `meta ... set`
-      return { kind: 'meta', key: nameOf(META_KEYS, num(a.key)), dreg: num(a.dreg) };
+      return { kind: 'meta', key: nameOf(META_KEYS, rawNum(a.key)), dreg: rawNum(a.dreg) };
     case 'cmp': {
-      const op = nameOf(CMP_OPS, num(a.op));
+      const op = nameOf(CMP_OPS, rawNum(a.op));
       if (typeof op === 'number') break;
-      return { kind: 'cmp', sreg: num(a.sreg), op, data: value(a.data) };
+      return { kind: 'cmp', sreg: rawNum(a.sreg), op, data: value(a.data) };
     }
     case 'bitwise':
-      if (a.op !== undefined && num(a.op) !== constant('NFT_BITWISE_MASK_XOR')) break;
-      return { kind: 'bitwise', sreg: num(a.sreg), dreg: num(a.dreg), len: num(a.len), mask: value(a.mask), xor: value(a.xor) };
+      if (a.op !== undefined && rawNum(a.op) !== constant('NFT_BITWISE_MASK_XOR')) break;
+      return { kind: 'bitwise', sreg: rawNum(a.sreg), dreg: rawNum(a.dreg), len: rawNum(a.len), mask: value(a.mask), xor: value(a.xor) };
     case 'range':
-      return { kind: 'range', sreg: num(a.sreg), op: num(a.op) === constant('NFT_RANGE_EQ') ? 'eq' : 'ne', from: value(a.fromData), to: value(a.toData) };
+      return { kind: 'range', sreg: rawNum(a.sreg), op: rawNum(a.op) === constant('NFT_RANGE_EQ') ? 'eq' : 'ne', from: value(a.fromData), to: value(a.toData) };
     case 'immediate': {
       const data = (a.data ?? {}) as RawAttrs;
       if (data.verdict !== undefined) return decodeVerdict(data.verdict as RawAttrs);
-      return { kind: 'immediate', dreg: num(a.dreg), data: value(data) };
+      return { kind: 'immediate', dreg: rawNum(a.dreg), data: value(data) };
     }
     case 'lookup': {
-      const e: NftExpr = { kind: 'lookup', sreg: num(a.sreg), set: String(a.set ?? ''), invert: (num(a.flags) & constant('NFT_LOOKUP_F_INV')) !== 0 };
-      if (a.dreg !== undefined) e.dreg = num(a.dreg);
-      if (a.setId !== undefined) e.setId = num(a.setId);
+      const e: NftExpr = { kind: 'lookup', sreg: rawNum(a.sreg), set: String(a.set ?? ''), invert: (rawNum(a.flags) & constant('NFT_LOOKUP_F_INV')) !== 0 };
+      if (a.dreg !== undefined) e.dreg = rawNum(a.dreg);
+      if (a.setId !== undefined) e.setId = rawNum(a.setId);
       return e;
     }
     case 'ct': {
       if (a.sreg !== undefined) break; // `ct ... set`
-      const e: NftExpr = { kind: 'ct', key: nameOf(CT_KEYS, num(a.key)), dreg: num(a.dreg) };
-      if (a.direction !== undefined) e.direction = num(a.direction) === constant('IP_CT_DIR_ORIGINAL') ? 'original' : 'reply';
+      const e: NftExpr = { kind: 'ct', key: nameOf(CT_KEYS, rawNum(a.key)), dreg: rawNum(a.dreg) };
+      if (a.direction !== undefined) e.direction = rawNum(a.direction) === constant('IP_CT_DIR_ORIGINAL') ? 'original' : 'reply';
       return e;
     }
     case 'counter':
-      return { kind: 'counter', packets: num(a.packets), bytes: num(a.bytes) };
+      return { kind: 'counter', packets: rawNum(a.packets), bytes: rawNum(a.bytes) };
     case 'limit':
       return {
         kind: 'limit',
-        rate: num(a.rate),
-        unit: num(a.unit),
-        burst: num(a.burst),
-        type: num(a.type) === constant('NFT_LIMIT_PKTS') ? 'packets' : 'bytes',
-        over: (num(a.flags) & constant('NFT_LIMIT_F_INV')) !== 0,
+        rate: rawNum(a.rate),
+        unit: rawNum(a.unit),
+        burst: rawNum(a.burst),
+        type: rawNum(a.type) === constant('NFT_LIMIT_PKTS') ? 'packets' : 'bytes',
+        over: (rawNum(a.flags) & constant('NFT_LIMIT_F_INV')) !== 0,
       };
     case 'log': {
       const e: NftExpr = { kind: 'log' };
       if (a.prefix !== undefined) e.prefix = String(a.prefix);
-      if (a.level !== undefined) e.level = num(a.level);
-      if (a.group !== undefined) e.group = num(a.group);
+      if (a.level !== undefined) e.level = rawNum(a.level);
+      if (a.group !== undefined) e.group = rawNum(a.group);
       return e;
     }
     case 'reject': {
-      const type = nameOf(REJECT_TYPES, num(a.type));
+      const type = nameOf(REJECT_TYPES, rawNum(a.type));
       if (typeof type === 'number') break;
-      return { kind: 'reject', type, code: num(a.icmpCode) };
+      return { kind: 'reject', type, code: rawNum(a.icmpCode) };
     }
     case 'nat': {
       const e: NftExpr = {
         kind: 'nat',
-        type: num(a.type) === constant('NFT_NAT_SNAT') ? 'snat' : 'dnat',
-        family: num(a.family) === constant('NFPROTO_IPV6') ? 'ip6' : 'ip',
+        type: rawNum(a.type) === constant('NFT_NAT_SNAT') ? 'snat' : 'dnat',
+        family: rawNum(a.family) === constant('NFPROTO_IPV6') ? 'ip6' : 'ip',
         ...optRegs(a),
-        flags: num(a.flags),
+        flags: rawNum(a.flags),
       };
-      if (a.regAddrMin !== undefined) e.addrMin = num(a.regAddrMin);
-      if (a.regAddrMax !== undefined) e.addrMax = num(a.regAddrMax);
+      if (a.regAddrMin !== undefined) e.addrMin = rawNum(a.regAddrMin);
+      if (a.regAddrMax !== undefined) e.addrMax = rawNum(a.regAddrMax);
       return e;
     }
     case 'masq':
-      return { kind: 'masq', ...optRegs(a), flags: num(a.flags) };
+      return { kind: 'masq', ...optRegs(a), flags: rawNum(a.flags) };
     case 'redir':
-      return { kind: 'redir', ...optRegs(a), flags: num(a.flags) };
+      return { kind: 'redir', ...optRegs(a), flags: rawNum(a.flags) };
     default:
       break;
   }

@@ -8,7 +8,7 @@
  * typed sets and elements.
  * @module
  */
-import { constant, native, type NativeBatchMessage, type RawAttrs, type RawMessage, type RawReply } from '../netlink/native.js';
+import { constant, native, type NativeBatchMessage, type RawAttrs, type RawMessage, type RawReply, rawNum } from '../netlink/native.js';
 import { addrText, hostU32, readHostU32 } from './bytes.js';
 import { verdictAttrs, verdictOf } from './expr-codec.js';
 import type { CheckedElement, CheckedSet, SetShape } from './set-check.js';
@@ -181,29 +181,25 @@ export function elemDumpRequest(r: NftSetRef): RawMessage {
   return message(r.family, { table: r.table, set: r.name });
 }
 
-function num(v: unknown): number {
-  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0;
-}
-
 /** A NEWSET message, and the shape its elements decode with (undefined for key types netloom has no name for). */
 export function decodeSet(m: RawReply): { set: NftSet; shape?: SetShape } {
   const a = m.attrs;
-  const flags = num(a.flags);
+  const flags = rawNum(a.flags);
   const has = (f: string): boolean => (flags & constant(f)) !== 0;
-  const type = keyTypeName(num(a.keyType));
+  const type = keyTypeName(rawNum(a.keyType));
   const s: NftSet = {
-    family: familyName(num(m.header.nfgenFamily)),
+    family: familyName(rawNum(m.header.nfgenFamily)),
     table: String(a.table ?? ''),
     name: String(a.name ?? ''),
-    handle: num(a.handle),
+    handle: rawNum(a.handle),
     type,
     flags: { interval: has('NFT_SET_INTERVAL'), constant: has('NFT_SET_CONSTANT'), timeout: has('NFT_SET_TIMEOUT'), anonymous: has('NFT_SET_ANONYMOUS') },
   };
   if (has('NFT_SET_MAP')) {
-    const d = num(a.dataType) >>> 0;
+    const d = rawNum(a.dataType) >>> 0;
     s.map = d === constant('NFT_DATA_VERDICT') >>> 0 ? 'verdict' : keyTypeName(d);
   }
-  if (a.timeout !== undefined) s.timeout = num(a.timeout);
+  if (a.timeout !== undefined) s.timeout = rawNum(a.timeout);
   const ud = Buffer.isBuffer(a.userdata) ? native.nft.udataDecode(a.userdata) : null;
   const comment = ud?.find((u) => u.type === SET_UDATA.comment)?.text;
   if (comment !== undefined) s.comment = comment;
@@ -233,10 +229,10 @@ function rawElems(replies: readonly RawReply[]): RawElem[] {
       if (!Buffer.isBuffer(key)) continue;
       const ud = Buffer.isBuffer(e.userdata) ? native.nft.udataDecode(e.userdata) : null;
       const f = ud?.find((u) => u.type === ELEM_UDATA.flags)?.data;
-      const r: RawElem = { key, end: (num(e.flags) & endFlag) !== 0, open: f !== undefined && ((readHostU32(f) ?? 0) & ELEM_F_INTERVAL_OPEN) !== 0 };
+      const r: RawElem = { key, end: (rawNum(e.flags) & endFlag) !== 0, open: f !== undefined && ((readHostU32(f) ?? 0) & ELEM_F_INTERVAL_OPEN) !== 0 };
       if (e.data !== undefined) r.data = e.data as RawAttrs;
-      if (e.timeout !== undefined) r.timeout = num(e.timeout);
-      if (e.expiration !== undefined) r.expiration = num(e.expiration);
+      if (e.timeout !== undefined) r.timeout = rawNum(e.timeout);
+      if (e.expiration !== undefined) r.expiration = rawNum(e.expiration);
       out.push(r);
     }
   }
@@ -275,7 +271,7 @@ function element(shape: SetShape, key: NftSetKey, r: RawElem): NftSetElement {
   if (shape.map === undefined && r.expiration === undefined && r.timeout === undefined) return key;
   const e: Exclude<NftSetElement, NftSetKey> = { key };
   if (shape.map !== undefined && r.data !== undefined) {
-    if (shape.map === 'verdict') e.value = verdictOf((r.data.verdict ?? {}) as RawAttrs) ?? num((r.data.verdict as RawAttrs | undefined)?.code);
+    if (shape.map === 'verdict') e.value = verdictOf((r.data.verdict ?? {}) as RawAttrs) ?? rawNum((r.data.verdict as RawAttrs | undefined)?.code);
     else if (Buffer.isBuffer(r.data.value)) e.value = bytesValue(shape.map, r.data.value) as NftSetValue;
   }
   if (r.timeout !== undefined) e.timeout = r.timeout;
