@@ -12,22 +12,12 @@ import { isIPv6 } from 'node:net';
 import { open, type Netlink } from '../rtnl/handle.js';
 import { netns, type NetNs } from '../netns/netns.js';
 import { checkBridgeConf, type BridgeConf } from './bridge-conf.js';
-import { delegate } from './delegate.js';
-import { ipamPlugin } from './ipam.js';
+import { ipam, ipamLifecycle } from './bridge-ipam.js';
 import { CniError } from './errors.js';
 import { addMasquerade, attachmentTag, removeMasquerade } from './masq.js';
 import { subnetOf } from './subnet.js';
 import type { CniHandlers } from './plugin.js';
 import type { CniEnv, CniNetConf, CniResult } from './types.js';
-
-/** The IPAM plugin for `command`: netloom-ipam in this process, any other through CNI_PATH. */
-async function ipam(command: 'ADD' | 'DEL' | 'CHECK', conf: CniNetConf, env: CniEnv): Promise<CniResult | undefined> {
-  const type = (conf.ipam as { type: string }).type;
-  if (type !== 'netloom-ipam') return delegate(type, command, conf, env);
-  if (command === 'ADD') return ipamPlugin.add(conf, env);
-  await (command === 'DEL' ? ipamPlugin.del(conf, env) : ipamPlugin.check(conf, env));
-  return undefined;
-}
 
 const gone = (e: unknown): boolean => ['ENODEV', 'ENOENT', 'ESRCH'].includes((e as { code?: string }).code ?? '');
 
@@ -209,13 +199,17 @@ export const bridgePlugin: CniHandlers = {
   add,
   del,
   check,
-  async status(conf) {
+  async status(conf, env) {
     checkBridgeConf(conf);
+    await ipamLifecycle('STATUS', conf, env);
   },
-  async gc(conf, _env, valid) {
+  async gc(conf, env, valid) {
     const c = checkBridgeConf(conf);
-    if (!c.ipMasq) return;
-    const keep = new Set(valid.map((v) => attachmentTag(conf.name, v.containerID, v.ifname)));
-    await removeMasquerade((tag) => tag.startsWith(`${conf.name}:`) && !keep.has(tag));
+    if (c.ipMasq) {
+      const keep = new Set(valid.map((v) => attachmentTag(conf.name, v.containerID, v.ifname)));
+      await removeMasquerade((tag) => tag.startsWith(`${conf.name}:`) && !keep.has(tag));
+    }
+    // As the reference bridge plugin does: the IPAM releases the leases of attachments no longer valid.
+    await ipamLifecycle('GC', conf, env, valid);
   },
 };

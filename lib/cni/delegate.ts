@@ -33,12 +33,16 @@ export interface DelegateOptions {
   timeout?: number;
 }
 
-/**
- * Run plugin `type` for `command` with `conf` on stdin. ADD and its result:
- * resolves with it (1.x form); DEL and CHECK: resolves with undefined.
- * The plugin's error object becomes a {@link CniError} with its code.
- */
-export async function delegate(type: string, command: CniCommand, conf: CniNetConf, env: CniEnv, opts: DelegateOptions = {}): Promise<CniResult | undefined> {
+/** What a plugin printed and how it exited. */
+interface PluginOutput {
+  code: number | null;
+  /** stdout parsed as JSON, or undefined when it was empty or not JSON. */
+  parsed: Record<string, unknown> | undefined;
+  stderr: string;
+}
+
+/** Run plugin `type` for `command` with `conf` on stdin; its exit code and output, errors not yet interpreted. */
+async function execPlugin(type: string, command: CniCommand, conf: unknown, env: CniEnv, opts: DelegateOptions): Promise<PluginOutput> {
   const file = findPlugin(type, env.path);
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -73,7 +77,31 @@ export async function delegate(type: string, command: CniCommand, conf: CniNetCo
     }
     throw new CniError('ioFailure', `${type} ${command} exited with ${String(code)}${stderr.trim() === '' ? '' : `: ${stderr.trim().slice(0, 500)}`}`);
   }
+  return { code, parsed, stderr };
+}
+
+/**
+ * Run plugin `type` for `command` with `conf` on stdin. ADD and its result:
+ * resolves with it (1.x form); DEL, CHECK, STATUS and GC: resolves with
+ * undefined. The plugin's error object becomes a {@link CniError} with its
+ * code.
+ */
+export async function delegate(type: string, command: CniCommand, conf: CniNetConf, env: CniEnv, opts: DelegateOptions = {}): Promise<CniResult | undefined> {
+  const { parsed } = await execPlugin(type, command, conf, env, opts);
   if (command !== 'ADD') return undefined;
   if (parsed === undefined) throw new CniError('decodingFailure', `${type}: ADD printed no JSON result`);
   return normaliseResult(parsed, conf.cniVersion);
+}
+
+/**
+ * The spec versions plugin `type` says it supports (its VERSION answer), so
+ * that a 1.1.0 command (STATUS, GC) is handed only to a plugin that knows it.
+ */
+export async function supportedVersions(type: string, env: CniEnv, opts: DelegateOptions = {}): Promise<string[]> {
+  const { parsed } = await execPlugin(type, 'VERSION', { cniVersion: '1.1.0' }, env, opts);
+  const versions = parsed?.supportedVersions;
+  if (!Array.isArray(versions) || !versions.every((v): v is string => typeof v === 'string')) {
+    throw new CniError('decodingFailure', `${type}: VERSION printed no supportedVersions list`);
+  }
+  return versions;
 }

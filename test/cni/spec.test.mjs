@@ -1,10 +1,13 @@
 // netloom-cni and the CNI specification: VERSION, the error object with its
 // well-known codes and a message naming the variable or field, results in
-// the form older runtimes read (0.3.1), STATUS and GC (1.1.0), ipMasq
+// the form older runtimes read (0.3.1), STATUS and GC (1.1.0, handed on to
+// the IPAM when it speaks 1.1.0), ipMasq
 // through nf_tables (witnessed by nft), and 50 concurrent ADDs through the
 // reference host-local IPAM: 50 distinct addresses, every container pings
 // its gateway.
 import t from 'tap';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { nftRuleset } from '../helpers/nft.mjs';
 import { NETLOOM_CNI, bridgeConf, cniHost, runCni } from '../helpers/cni.mjs';
 
@@ -107,4 +110,24 @@ t.test('50 concurrent ADDs: 50 distinct addresses, every container pings the gat
   t.equal(pings.filter((p) => p.received === 1).length, 50, 'all 50 ping the gateway');
   const dels = await Promise.all(cs.map((c, i) => runCni(host, NETLOOM_CNI, 'DEL', conf, { container: c, id: `c${i}` })));
   t.equal(dels.filter((r) => r.code !== 0).length, 0, 'and all 50 DELs succeeded');
+});
+
+t.test('GC and STATUS reach the IPAM: netloom-ipam releases the leases of attachments no longer valid', async (t) => {
+  const { host, dataDir, container } = await cniHost(t);
+  const conf = bridgeConf('netloom-bridge', dataDir, { cniVersion: '1.1.0', ipam: { type: 'netloom-ipam', subnet: '198.18.52.0/24', dataDir } });
+  const [a, b] = [await container(), await container()];
+  const ra = await runCni(host, NETLOOM_CNI, 'ADD', conf, { container: a, id: 'a' });
+  const rb = await runCni(host, NETLOOM_CNI, 'ADD', conf, { container: b, id: 'b' });
+  t.equal(ra.code + rb.code, 0, ra.stdout + rb.stdout);
+  const leased = () => readdirSync(join(dataDir, 'testnet')).filter((f) => /^198\./.test(f)).map((f) => readFileSync(join(dataDir, 'testnet', f), 'utf8').split(/\r?\n/)[0]).sort();
+  t.same(leased(), ['a', 'b'], 'a lease file each');
+  t.equal((await runCni(host, NETLOOM_CNI, 'STATUS', conf)).code, 0, 'STATUS: ready, the IPAM too');
+  const bad = await runCni(host, NETLOOM_CNI, 'STATUS', { ...conf, ipam: { type: 'netloom-ipam', subnet: '198.18.52.1/33', dataDir } });
+  t.match(bad.result, { code: 7, msg: /ipam/ }, "STATUS passes on the IPAM's complaint");
+  const gc = await runCni(host, NETLOOM_CNI, 'GC', { ...conf, 'cni.dev/valid-attachments': [{ containerID: 'a', ifname: 'eth0' }] });
+  t.equal(gc.code, 0, gc.stdout);
+  t.same(leased(), ['a'], "GC released b's lease, kept a's");
+  t.equal((await runCni(host, NETLOOM_CNI, 'DEL', conf, { container: a, id: 'a' })).code, 0);
+  t.equal((await runCni(host, NETLOOM_CNI, 'DEL', conf, { container: b, id: 'b' })).code, 0, 'DEL after GC still succeeds');
+  t.same(leased(), []);
 });
