@@ -50,21 +50,36 @@ nsB.close();
 // which more than 1000 packets moved (one iperf3 run); the histogram keeps
 // accumulating through a stretch and is read and reset when it ends, so
 // each stretch's p99 is over all of its samples. The values are the
-// intervals between 1 ms timer ticks: 1 ms is the floor, not lag.
+// intervals between 1 ms timer ticks: 1 ms is the floor, not lag. The
+// monitor runs only inside stretches (from their first busy second), so
+// that its 1 ms timer does not count against the idle CPU below.
+//
+// Idle CPU: the process's CPU time (user + system) in each second in which
+// no packet moved at all: what an open, idle pair of devices costs (the 1 s
+// sampler here included). Reported as the median second and the mean: V8's
+// memory reducer runs a few garbage collections some seconds after a busy
+// spell (10-20 ms each, in Node without netloom too), which the mean counts
+// and the median does not.
 const lag = monitorEventLoopDelay({ resolution: 1 });
-if (lagMonitor) lag.enable();
 const stretches = []; // { seconds, p99, max } in ms
 let stretch = 0;
 let lastPackets = 0;
+let lastCpu = process.cpuUsage();
+const idleSeconds = []; // CPU microseconds in each idle second
 const endStretch = () => {
   if (stretch > 0 && lag.count > 0) stretches.push({ seconds: stretch, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 });
   stretch = 0;
+  lag.disable();
   lag.reset();
 };
 const sampler = setInterval(() => {
   const now = a.stats.rxPackets + b.stats.rxPackets;
-  if (now - lastPackets > 1000) stretch++;
-  else endStretch();
+  const cpu = process.cpuUsage(lastCpu);
+  lastCpu = process.cpuUsage();
+  if (now - lastPackets > 1000) {
+    if (stretch++ === 0 && lagMonitor) lag.enable();
+  } else endStretch();
+  if (now === lastPackets) idleSeconds.push(cpu.user + cpu.system);
   lastPackets = now;
 }, 1000);
 sampler.unref();
@@ -98,6 +113,12 @@ process.once('SIGTERM', async () => {
     `fwd lag stretches=${stretches.length} seconds=${stretches.map((x) => x.seconds).join(',')} ` +
       `p99_ms=${f(stretches.map((x) => x.p99))} max_ms=${f(stretches.map((x) => x.max))} ` +
       `worst_p99_ms=${Math.max(0, ...stretches.map((x) => x.p99)).toFixed(3)}`,
+  );
+  const sorted = [...idleSeconds].sort((x, y) => x - y);
+  const pctOf = (micros) => ((micros / 1e6) * 100).toFixed(3);
+  console.error(
+    `fwd idle seconds=${sorted.length} median_cpu_pct=${sorted.length ? pctOf(sorted[sorted.length >> 1]) : ''} ` +
+      `mean_cpu_pct=${sorted.length ? pctOf(sorted.reduce((n, x) => n + x, 0) / sorted.length) : ''}`,
   );
   process.exit(0);
 });
