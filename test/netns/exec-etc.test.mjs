@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, readlinkSync, readdirSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { netns, open, NetnsExecError } from '../../dist/index.js';
+import { topologySandbox } from '../../dist/testing.js';
 import { sandbox, uniqueName } from '../helpers/sandbox.mjs';
 
 // Mounts of the host's mount table that could leak from a program's set-up.
@@ -156,4 +157,23 @@ t.test('a failed bind is a NetnsExecError naming the paths, and the program neve
   await t.rejects(ns.exec(['touch', marker]), { name: 'NetnsExecError', code: 'ENOTDIR', step: 'bind-etc', syscall: 'opendir', path: dir });
   t.notOk(existsSync(marker));
   t.ok(ipNetnsExec(name, 'true') === '', 'ip netns exec, which only warns, still runs (netloom is stricter)');
+});
+
+t.test("a topology's named namespaces get their /etc/netns/NAME too", async (t) => {
+  const topo = await topologySandbox(t, {
+    name: 'etc',
+    namespaces: { web: { links: [{ kind: 'veth', name: 'eth0', addresses: ['198.18.61.2/24'], peer: { name: 'eth0', netns: 'db', addresses: ['198.18.61.3/24'] } }] }, db: {} },
+  }, { names: 'unique' });
+  const name = topo.topology.netnsName('web');
+  t.ok(name !== undefined && existsSync(`/run/netns/${name}`), 'web is a named namespace');
+  const etcNetns = existsSync('/etc/netns');
+  mkdirSync(`/etc/netns/${name}`, { recursive: true });
+  t.teardown(() => rmSync(etcNetns ? `/etc/netns/${name}` : '/etc/netns', { recursive: true, force: true }));
+  writeFileSync(`/etc/netns/${name}/hosts`, '198.18.61.3 db\n');
+  const r = await topo.netns('web').exec(['sh', '-c', 'cat /etc/hosts; ls /sys/class/net']);
+  t.equal(r.code, 0, r.stderr);
+  t.equal(r.stdout, '198.18.61.3 db\neth0\nlo\n', 'its hosts file and its links');
+  t.equal(r.stdout, ipNetnsExec(name, 'sh', '-c', 'cat /etc/hosts; ls /sys/class/net'), 'as ip netns exec NAME shows');
+  const db = await topo.netns('db').exec(['cat', '/etc/hosts']);
+  t.equal(db.stdout, readFileSync('/etc/hosts', 'utf8'), 'a namespace without a directory keeps the host file');
 });
