@@ -4,12 +4,13 @@
 // `ip netns exec` is the witness of the same view; the host's own files and
 // mount table are read before and after.
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readlinkSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { netns, open, NetnsExecError } from '../../dist/index.js';
 import { topologySandbox } from '../../dist/testing.js';
+import { nsexecPath } from '../../dist/netlink/native.js';
 import { sandbox, uniqueName } from '../helpers/sandbox.mjs';
 
 // Mounts of the host's mount table that could leak from a program's set-up.
@@ -176,4 +177,19 @@ t.test("a topology's named namespaces get their /etc/netns/NAME too", async (t) 
   t.equal(r.stdout, ipNetnsExec(name, 'sh', '-c', 'cat /etc/hosts; ls /sys/class/net'), 'as ip netns exec NAME shows');
   const db = await topo.netns('db').exec(['cat', '/etc/hosts']);
   t.equal(db.stdout, readFileSync('/etc/hosts', 'utf8'), 'a namespace without a directory keeps the host file');
+});
+
+t.test('the helper reports a failed setns on its report fd and runs nothing', (t) => {
+  // Not reachable through NetNs (its fd is always a namespace): the helper's own contract.
+  const notNs = openSync('/etc/hostname', 'r');
+  t.teardown(() => closeSync(notNs));
+  const r = spawnSync(nsexecPath, ['--report', '4', '--sys', '--', '3', 'echo', 'ran'], { stdio: ['ignore', 'pipe', 'pipe', notNs, 'pipe'] });
+  t.equal(r.status, 127, 'exit 127');
+  t.equal(r.stdout.toString(), '', 'the program did not run');
+  t.same(r.output[4].toString().split('\0').slice(0, 3), ['setns', 'setns', '22'], 'step, syscall, EINVAL on the report fd');
+  t.match(r.stderr.toString(), /setns: setns: Invalid argument/, 'and a line on stderr');
+  const bad = spawnSync(nsexecPath, ['--bogus', '3', 'true'], { encoding: 'utf8' });
+  t.equal(bad.status, 127);
+  t.match(bad.stderr, /unknown option --bogus/);
+  t.end();
 });
