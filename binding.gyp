@@ -74,7 +74,8 @@
       "target_name": "netloom-nsexec",
       "type": "executable",
       "sources": [
-        "native/nsexec_main.cc"
+        "native/nsexec_main.cc",
+        "native/nsexec_setup.cc"
       ],
       "cflags_cc!": [
         "-fno-exceptions",

@@ -5,6 +5,8 @@
 export { open, Netlink, type OpenOptions } from './rtnl/handle.js';
 export { netns, NetNs, NETNS_RUN_DIR, type NetnsRef, type NetnsDirOptions, type PingOptions, type PingResult, type NetnsSysctl } from './netns/netns.js';
 export type { NetnsExecOptions, NetnsExecResult, NetnsSpawnOptions } from './netns/exec.js';
+export { NetnsExecError, type NetnsExecStep } from './netns/exec-errors.js';
+export { NETNS_ETC_DIR, type NetnsMountOptions } from './netns/exec-setup.js';
 export { NetlinkError, AbortError } from './netlink/errors.js';
 export { RtnlSocket, type OperationOptions, type DumpOptions } from './netlink/socket.js';
 export * from './rtnl/link/api.js';

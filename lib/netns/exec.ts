@@ -4,12 +4,16 @@
  */
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { nsexecPath } from '../netlink/native.js';
+import { reportStdio, setupArgs, watchSetup, type NetnsMountOptions } from './exec-setup.js';
 
-/** Options of `NetNs.spawn`: Node's spawn options, minus what netloom must control. */
-export type NetnsSpawnOptions = Omit<SpawnOptions, 'argv0' | 'detached' | 'shell'>;
+/**
+ * Options of `NetNs.spawn`: Node's spawn options, minus what netloom must
+ * control, and how the program's mounts are prepared.
+ */
+export type NetnsSpawnOptions = Omit<SpawnOptions, 'argv0' | 'detached' | 'shell'> & NetnsMountOptions;
 
 /** Options of `NetNs.exec`. */
-export interface NetnsExecOptions {
+export interface NetnsExecOptions extends NetnsMountOptions {
   /** Working directory. */
   cwd?: string;
   /** Environment. Default: process.env. */
@@ -41,30 +45,49 @@ function checkArgv(argv: readonly string[], operation: string): void {
   });
 }
 
+/** The namespace a program is started in: its fd, and its name under /run/netns if it has one. */
+export interface ExecTarget {
+  fd: number;
+  name: string | undefined;
+}
+
 /**
- * Start `argv` inside the namespace open on `nsFd` and return Node's
- * ChildProcess. The namespace fd is handed to the helper as fd 3 and closed
- * by it before the program runs.
+ * Start `argv` inside the namespace `ns` and return Node's ChildProcess.
+ * The namespace fd is handed to the helper as fd 3 and closed by it before
+ * the program runs; fd 4 carries its report of a failed set-up step, which
+ * the ChildProcess emits as 'error' (a NetnsExecError).
  */
-export function spawnIn(nsFd: number, argv: readonly string[], opts: NetnsSpawnOptions = {}): ChildProcess {
-  checkArgv(argv, 'netns.spawn');
-  const stdio = opts.stdio ?? 'pipe';
+export function spawnIn(ns: ExecTarget, argv: readonly string[], opts: NetnsSpawnOptions = {}, operation = 'netns.spawn'): ChildProcess {
+  checkArgv(argv, operation);
+  const { remountSys, etcNetns, ...spawnOpts } = opts;
+  const mounts: NetnsMountOptions = {};
+  if (remountSys !== undefined) mounts.remountSys = remountSys;
+  if (etcNetns !== undefined) mounts.etcNetns = etcNetns;
+  const setup = setupArgs(ns.name, mounts, operation);
+  const stdio = spawnOpts.stdio ?? 'pipe';
   const base = typeof stdio === 'string' ? [stdio, stdio, stdio] : [...stdio].slice(0, 3);
   while (base.length < 3) base.push('pipe');
   const extra = Array.isArray(stdio) ? stdio.slice(3) : [];
-  if (extra.length > 0) throw new TypeError('netns.spawn: stdio: only stdin, stdout and stderr can be set');
-  return nodeSpawn(nsexecPath, ['3', ...argv], { ...opts, stdio: [...base, nsFd] as SpawnOptions['stdio'] });
+  if (extra.length > 0) throw new TypeError(`${operation}: stdio: only stdin, stdout and stderr can be set`);
+  const child = nodeSpawn(nsexecPath, [...setup, '3', ...argv], { ...spawnOpts, stdio: [...base, ns.fd, reportStdio] as SpawnOptions['stdio'] });
+  watchSetup(child, operation);
+  return child;
 }
 
-/** Run `argv` inside the namespace open on `nsFd` to completion and collect its output. */
-export function execIn(nsFd: number, argv: readonly string[], opts: NetnsExecOptions = {}): Promise<NetnsExecResult> {
+/**
+ * Run `argv` inside the namespace `ns` to completion and collect its output;
+ * rejects with a NetnsExecError when the namespace could not be prepared.
+ */
+export function execIn(ns: ExecTarget, argv: readonly string[], opts: NetnsExecOptions = {}): Promise<NetnsExecResult> {
   const maxBuffer = opts.maxBuffer ?? 16 * 1024 * 1024;
   const spawnOpts: NetnsSpawnOptions = { stdio: ['pipe', 'pipe', 'pipe'] };
   if (opts.cwd !== undefined) spawnOpts.cwd = opts.cwd;
   if (opts.env !== undefined) spawnOpts.env = opts.env;
   if (opts.timeout !== undefined) spawnOpts.timeout = opts.timeout;
   if (opts.signal !== undefined) spawnOpts.signal = opts.signal;
-  const child = spawnIn(nsFd, argv, spawnOpts);
+  if (opts.remountSys !== undefined) spawnOpts.remountSys = opts.remountSys;
+  if (opts.etcNetns !== undefined) spawnOpts.etcNetns = opts.etcNetns;
+  const child = spawnIn(ns, argv, spawnOpts, 'netns.exec');
   return new Promise((resolve, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { execIn, spawnIn, type NetnsExecOptions, type NetnsExecResult, type NetnsSpawnOptions } from './exec.js';
 import { native } from '../netlink/native.js';
 import { NetlinkError } from '../netlink/errors.js';
+import type { NetnsExecError } from './exec-errors.js';
 
 /** Where `ip netns` keeps its named namespaces. */
 export const NETNS_RUN_DIR = '/run/netns';
@@ -130,21 +131,35 @@ export class NetNs {
 
   /**
    * Run a program inside this namespace to completion and collect its output.
-   * Like `ip netns exec`, the program also gets its own mount namespace with
-   * a fresh /sys, so /sys/class/net lists this namespace's links.
+   * Like `ip netns exec`, the program gets a mount namespace of its own
+   * (nothing mounted there reaches the host) with a fresh /sys, so
+   * /sys/class/net lists this namespace's links, and, for a named
+   * namespace, the entries of /etc/netns/NAME bind mounted over /etc
+   * (resolv.conf, hosts). `remountSys: false` / `etcNetns: false` turn
+   * those off. If a step fails the program is not started and the promise
+   * rejects with a {@link NetnsExecError} naming the step and the path.
    *
    * Equivalent to: `ip netns exec NAME ARGV...`
    * ```ts
    * const { code, stdout } = await ns.exec(['ping', '-c1', '198.18.0.2']);
+   * await ns.exec(['cat', '/etc/resolv.conf']); // /etc/netns/NAME/resolv.conf, if there is one
    * ```
    */
   exec(argv: readonly string[], opts?: NetnsExecOptions): Promise<NetnsExecResult> {
-    return execIn(this.fd, argv, opts);
+    return execIn({ fd: this.fd, name: this.name }, argv, opts);
   }
 
-  /** Start a program inside this namespace and return Node's ChildProcess (streams, events, kill). */
+  /**
+   * Start a program inside this namespace and return Node's ChildProcess
+   * (streams, events, kill), prepared as {@link NetNs.exec} prepares it. A
+   * failed set-up step is the child's 'error' event (a
+   * {@link NetnsExecError}), as a program Node cannot spawn is; the program
+   * is then not started.
+   *
+   * Equivalent to: `ip netns exec NAME ARGV... &`
+   */
   spawn(argv: readonly string[], opts?: NetnsSpawnOptions): ChildProcess {
-    return spawnIn(this.fd, argv, opts);
+    return spawnIn({ fd: this.fd, name: this.name }, argv, opts);
   }
 
   /**
