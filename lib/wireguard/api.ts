@@ -44,7 +44,7 @@ export class Wireguard {
    * that failed.
    *
    * Equivalent to: `wg set wg0 private-key FILE listen-port 51820 fwmark 0x42 peer KEY preshared-key FILE endpoint 198.18.0.2:51820 allowed-ips 198.18.1.0/24 persistent-keepalive 25`
-   * (`wg set wg0 peer KEY remove` for `{ peers: [{ publicKey, remove: true }] }`; `wg setconf` is `replacePeers` with `replaceAllowedIps` on each peer)
+   * (`wg set wg0 peer KEY remove` for `{ peers: [{ publicKey, remove: true }] }`; `wg setconf` is `replacePeers`, `fwmark: 0` unless the file sets one, and `replaceAllowedIps` on each peer)
    */
   async set(device: WireguardDeviceRef, config: WireguardConfig, opts: OperationOptions = {}): Promise<void> {
     const op = 'wireguard.set';

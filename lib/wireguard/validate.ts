@@ -66,8 +66,11 @@ export function checkEndpoint(v: unknown, field: string): WireguardEndpoint & { 
   let port: unknown;
   if (typeof v === 'string') {
     const m = /^\[([^\]]+)\]:(\d+)$/.exec(v) ?? /^([^:[\]]+):(\d+)$/.exec(v);
-    if (m === null) throw new TypeError(`${field}: must be 'ADDRESS:PORT' or '[IPV6]:PORT', got '${v}'`);
-    if (v.startsWith('[') !== isIPv6(m[1] as string)) throw new TypeError(`${field}: an IPv6 endpoint is written '[ADDRESS]:PORT', got '${v}'`);
+    const brackets = m !== null && v.startsWith('[');
+    if (m === null || brackets !== isIPv6(m[1] as string)) {
+      const v6 = (v.match(/:/g) ?? []).length > 1 && !brackets;
+      throw new TypeError(`${field}: ${v6 ? "an IPv6 endpoint is written '[ADDRESS]:PORT'" : "must be 'ADDRESS:PORT' or '[IPV6]:PORT'"}, got '${v}'`);
+    }
     address = m[1];
     port = Number(m[2]);
   } else if (typeof v === 'object' && v !== null) {
