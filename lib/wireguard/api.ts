@@ -50,7 +50,8 @@ export class Wireguard {
     const op = 'wireguard.set';
     const messages = setMessages(checkDevice(op, device), checkConfig(op, config));
     const family = await this.socket.family('wireguard', op, opts);
-    for (const m of messages) await this.socket.request(op, family.id, 0, m, opts, { device, config });
+    // Errors carry the device, not the config: it holds the private key, and errors get logged.
+    for (const m of messages) await this.socket.request(op, family.id, 0, m, opts, { device });
   }
 
   /**

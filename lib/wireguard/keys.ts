@@ -14,10 +14,12 @@ const BASE64 = /^[A-Za-z0-9+/]{43}=$/;
 /** A key's 32 bytes from its base64 text; TypeError naming `field` for anything else. */
 export function keyBytes(key: unknown, field: string): Buffer {
   if (typeof key !== 'string' || !BASE64.test(key)) {
-    throw new TypeError(`${field}: must be a WireGuard key: 32 bytes as base64 (44 characters, as \`wg genkey\` prints), got ${typeof key === 'string' ? `'${key}'` : typeof key}`);
+    // The text is not echoed: it may be a key in another encoding, and messages get logged.
+    const got = typeof key === 'string' ? `a string of ${key.length} characters` : typeof key;
+    throw new TypeError(`${field}: must be a WireGuard key: 32 bytes as base64 (44 characters, as \`wg genkey\` prints), got ${got}`);
   }
   const b = Buffer.from(key, 'base64');
-  if (b.length !== KEY_LEN || b.toString('base64') !== key) throw new TypeError(`${field}: not a base64 encoding of 32 bytes: '${key}'`);
+  if (b.length !== KEY_LEN || b.toString('base64') !== key) throw new TypeError(`${field}: not a canonical base64 encoding of 32 bytes`);
   return b;
 }
 
