@@ -4,7 +4,8 @@
 // family, from `nl.wireguard` and from `openWireguard()` alike, without
 // leaking a file descriptor; the `wireguard` link kind gets the clear
 // "kernel does not support link kind" error. The controller itself answers:
-// a family the kernel has (nlctrl) resolves to its id.
+// a family the kernel has (nlctrl) resolves to its id. A closed handle
+// refuses with EBADF.
 import t from 'tap';
 import { readdirSync } from 'node:fs';
 import { GenlFamilyError, GenlSocket, NetlinkError, generatePrivateKey, open, openWireguard } from '../../dist/index.js';
@@ -91,4 +92,16 @@ t.test("the wireguard link kind: the kernel's clear error, nothing left", async 
   t.equal(e.code, 'EOPNOTSUPP');
   t.equal(e.message, "link.add: kernel does not support link kind 'wireguard' (Unknown device type) (EOPNOTSUPP)");
   t.same(sysLinks(ns), ['lo']);
+});
+
+t.test('after the handle closes, nl.wireguard refuses with EBADF and opens nothing', async (t) => {
+  const { ns } = await sandbox(t);
+  const nl = await open({ netns: ns });
+  await nl.close();
+  const before = fdCount();
+  const e = await nl.wireguard.get('wg0').catch((x) => x);
+  t.type(e, NetlinkError);
+  t.equal(e.code, 'EBADF');
+  t.equal(e.message, 'wireguard.get: the netlink handle is closed (EBADF)');
+  t.equal(fdCount(), before);
 });
