@@ -58,4 +58,10 @@ export type {
   NftRuleBody, NftRuleSpec, NftRuleFilter, NftRuleRef, NftRule, NftRegister, NftPayloadBase, NftMetaKey, NftCtKey, NftCmpOp, NftExpr,
 } from './nft/rule-types.js';
 export { openConntrack, Conntrack, type ConntrackOpenOptions } from './conntrack/api.js';
+export { openWireguard, Wireguard, WireguardApi, type WireguardOpenOptions } from './wireguard/api.js';
+export { generatePrivateKey, publicKeyOf, generatePresharedKey } from './wireguard/keys.js';
+export type { WireguardKey, WireguardDeviceRef, WireguardEndpoint, WireguardPeerConfig, WireguardConfig, WireguardPeer, WireguardDevice } from './wireguard/types.js';
+export { GenlSocket } from './netlink/genl-socket.js';
+export { GenlFamilyError, type GenlFamily } from './netlink/genl-family.js';
+export type { GenlMessage } from './netlink/genl-native.js';
 export type { CtFamily, CtProto, CtStatus, CtTcpState, CtTuple, CtCounters, CtEntry, CtTupleFilter, CtFilter, CtFlowRef } from './conntrack/types.js';

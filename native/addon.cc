@@ -4,6 +4,7 @@
 #include "constants.h"
 #include "ct_napi.h"
 #include "file_lock.h"
+#include "genl_codec.h"
 #include "netns.h"
 #include "netns_run.h"
 #include "nft_napi.h"
@@ -25,6 +26,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("netns", netloom::make_netns_exports(env));
   exports.Set("nft", netloom::make_nft_exports(env));
   exports.Set("ct", netloom::make_ct_exports(env));
+  exports.Set("genl", netloom::genl::make_genl_exports(env));
   exports.Set("ping", Napi::Function::New(env, netloom::Ping, "ping"));
   exports.Set("flock", Napi::Function::New(env, netloom::Flock, "flock"));
   exports.Set("runIn", Napi::Function::New(env, netloom::RunIn, "runIn"));

@@ -75,6 +75,11 @@ constexpr AttrSpec many_nest(const char* name, uint16_t type, const AttrSetSpec*
 constexpr AttrSpec indexed_nests(const char* name, uint16_t type, const AttrSetSpec* set, uint16_t first) {
   return {name, type, Kind::IndexedArray, false, false, Kind::Nest, set, nullptr, nullptr, nullptr, first};
 }
+// A nest of nests of `set`, every one of type 0, as wireguard-tools sends
+// its peers and allowed IPs (the kernel walks them with nla_for_each_nested).
+constexpr AttrSpec unnumbered_nests(const char* name, uint16_t type, const AttrSetSpec* set) {
+  return {name, type, Kind::IndexedArray, false, false, Kind::Nest, set, nullptr, nullptr, nullptr, 0, true};
+}
 constexpr AttrSpec sub(const char* name, uint16_t type, const schema::SubMessageSpec* s, const char* selector) {
   return {name, type, Kind::SubMessage, false, false, Kind::Pad, nullptr, nullptr, s, selector};
 }

@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 
 #include "ct_napi.h"
+#include "genl_codec.h"
 #include "nft_napi.h"
 #include "tun_ioctl.h"
 #include "tun_writer.h"
@@ -136,6 +137,7 @@ Napi::Object make_constants(Napi::Env env) {
 #undef V
   add_nft_constants(env, o);  // nft_napi.cc: its headers clash with <net/if_arp.h>
   add_ct_constants(env, o);   // ct_napi.cc: likewise
+  genl::add_genl_constants(env, o);  // genl_codec.cc: generic netlink and wireguard
   o.Set("NETLOOM_TUN_MAX_FRAME", Napi::Number::New(env, static_cast<double>(kMaxFrame)));
   o.Set("NETLOOM_SIZEOF_RTNEXTHOP", Napi::Number::New(env, static_cast<double>(sizeof(struct rtnexthop))));
 #undef C

@@ -3,6 +3,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include "genl_codec.h"
 #include "nfnl_codec.h"
 #include "nft_codec.h"
 #include "rtnl_napi.h"
@@ -31,8 +32,14 @@ bool rtnl_elidable(uint16_t type, uint16_t flags) {
 // flow's own answer (ENOENT for one already gone), so none is.
 bool nfnl_elidable(uint16_t, uint16_t) { return false; }
 
+// Generic netlink families answer every request on their own terms; none is
+// known to answer failures strictly in order across families, so every
+// request keeps its ACK.
+bool genl_elidable(uint16_t, uint16_t) { return false; }
+
 const NlCodec kRtnl = {NETLINK_ROUTE, "rtnetlink", rtnl_encode, rtnl_decode, rtnl_elidable, nullptr};
 const NlCodec kNfnl = {NETLINK_NETFILTER, "nfnetlink", nfnl::encode_request, nfnl::decode_message, nfnl_elidable, nft::encode_batch};
+const NlCodec kGenl = {NETLINK_GENERIC, "generic netlink", genl::encode_request, genl::decode_message, genl_elidable, nullptr};
 
 }  // namespace
 
@@ -40,6 +47,7 @@ const NlCodec* codec_for(int protocol) {
   switch (protocol) {
     case NETLINK_ROUTE: return &kRtnl;
     case NETLINK_NETFILTER: return &kNfnl;
+    case NETLINK_GENERIC: return &kGenl;
     default: return nullptr;
   }
 }

@@ -1,6 +1,6 @@
 // What one netlink protocol's socket needs from its codec: the NlSocket
 // engine (sequence numbers, ACKs, dumps, the send thread, libuv) is the same
-// for NETLINK_ROUTE and NETLINK_NETFILTER; how a request is encoded, how a
+// for NETLINK_ROUTE, NETLINK_NETFILTER and NETLINK_GENERIC; how a request is encoded, how a
 // message is decoded, which ACKs may be elided and how a transaction is
 // framed are not.
 #pragma once
@@ -15,8 +15,8 @@
 namespace netloom {
 
 struct NlCodec {
-  int protocol;          // NETLINK_ROUTE, NETLINK_NETFILTER
-  const char* name;      // for messages: "rtnetlink", "nfnetlink"
+  int protocol;          // NETLINK_ROUTE, NETLINK_NETFILTER, NETLINK_GENERIC
+  const char* name;      // for messages: "rtnetlink", "nfnetlink", "generic netlink"
   // One request: nlmsghdr(type, flags, seq) + the encoded message (an object
   // for the tables, or a Buffer payload). Throws TypeError/RangeError.
   void (*encode)(Napi::Env env, rtnl::Writer& w, uint16_t type, uint16_t flags, uint32_t seq, Napi::Value msg);

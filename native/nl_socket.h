@@ -1,4 +1,4 @@
-// A netlink socket (NETLINK_ROUTE, or NETLINK_NETFILTER: the codec is
+// A netlink socket (NETLINK_ROUTE, NETLINK_NETFILTER or NETLINK_GENERIC: the codec is
 // chosen by protocol, see nl_codec.h) owned by native code and driven by libuv: requests
 // matched to replies by sequence number, ACKs and NACKs with extended ACK
 // text, multi-part dumps to NLMSG_DONE, one dump at a time (the kernel allows

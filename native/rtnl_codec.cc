@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "sockaddr_codec.h"
+
 namespace netloom::rtnl {
 
 using schema::AttrSetSpec;
@@ -106,6 +108,8 @@ bool emit_scalar(Kind kind, bool be, const char* key, const uint8_t* p, size_t n
     case Kind::Binary:
       sink.bytes(key, p, n);
       return true;
+    case Kind::Sockaddr:
+      return sockaddr::decode(p, n, key, sink);
     default:
       return false;
   }

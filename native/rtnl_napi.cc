@@ -9,6 +9,7 @@
 #include <string>
 
 #include "errors.h"
+#include "sockaddr_codec.h"
 
 namespace netloom::rtnl {
 
@@ -196,6 +197,28 @@ size_t encode_bytes(Napi::Env env, Napi::Value v, const Path& path, Kind k, std:
   throw_type_error(env, path.str() + ": must be a Buffer");
 }
 
+// { address, port, flowinfo?, scopeId? } as a sockaddr_in / sockaddr_in6.
+size_t encode_sockaddr(Napi::Env env, Napi::Value v, Path& path, uint8_t* out) {
+  if (!v.IsObject()) throw_type_error(env, path.str() + ": must be { address, port }");
+  Napi::Object o = v.As<Napi::Object>();
+  uint8_t ip[16];
+  Scope s(path, "address");
+  std::string text = need_string(env, o.Get("address"), path, "an IP address string");
+  size_t ip_len = parse_ip(text, ip);
+  if (ip_len == 0) throw_type_error(env, path.str() + ": not an IP address: '" + text + "'");
+  path.parts.back() = "port";
+  uint16_t port = read_int<uint16_t>(env, o.Get("port"), path, Kind::U16, 0, 0xffff);
+  uint32_t extra[2] = {0, 0};  // flowinfo, scopeId: IPv6 only, 0 unless given
+  const char* names[2] = {"flowinfo", "scopeId"};
+  for (int i = 0; i < 2; i++) {
+    Napi::Value n = o.Get(names[i]);
+    if (n.IsUndefined()) continue;
+    path.parts.back() = names[i];
+    extra[i] = read_int<uint32_t>(env, n, path, Kind::U32, 0, 0xffffffff);
+  }
+  return sockaddr::encode(ip, ip_len, port, extra[0], extra[1], out);
+}
+
 // Own enumerable string keys of `o` with their values, in property order.
 // napi_get_all_property_names(own only) is several times cheaper than
 // GetPropertyNames (a for-in walk up the prototype chain), and reading each
@@ -335,7 +358,8 @@ void encode_value(Napi::Env env, Writer& w, const AttrSetSpec& set, const AttrSp
       for (uint32_t i = 0; i < arr.Length(); i++) {
         Scope s(path, std::to_string(i));
         AttrSpec elem = a;
-        elem.type = static_cast<uint16_t>(a.first_index + i);  // the index is the type, as the kernel's arrays number them
+        // The index is the type, as the kernel's arrays number them (or one type for all).
+        elem.type = static_cast<uint16_t>(a.unnumbered ? a.first_index : a.first_index + i);
         encode_value(env, w, set, elem, siblings, arr.Get(i), path, a.elem);
       }
       end_nest(env, w, nest, path);
@@ -372,6 +396,13 @@ void encode_value(Napi::Env env, Writer& w, const AttrSetSpec& set, const AttrSp
       path.parts.back() = "selector";
       encode_int(env, o.Get("selector"), path, Kind::U32, false, buf + 4);
       w.attr(a.type, buf, 8);
+      return;
+    }
+    case Kind::Sockaddr: {
+      if (v.IsBuffer()) break;  // the bytes as they are
+      uint8_t out[sockaddr::kMaxLen];
+      size_t n = encode_sockaddr(env, v, path, out);
+      w.attr(a.type, out, n);
       return;
     }
     case Kind::Pad:

@@ -36,6 +36,7 @@ enum class Kind : uint8_t {
   Bitfield32,           // struct nla_bitfield32 { value; selector }
   Pad,                  // alignment padding: skipped on decode, never encoded
   StructArray,          // packed array of a fixed C struct (NHA_GROUP), an array of objects in JS
+  Sockaddr,             // struct sockaddr_in or sockaddr_in6 (WGPEER_A_ENDPOINT), { address, port } in JS
 };
 
 // One member of a fixed C struct (ifinfomsg, rtnl_link_stats64, ...).
@@ -73,6 +74,8 @@ struct AttrSpec {
   uint16_t first_index = 0;       // IndexedArray: the nla_type of the first element
                                   // (the kernel's arrays count from 0, libnftnl's
                                   // set element lists from 1)
+  bool unnumbered = false;        // IndexedArray: every element is nla_type first_index
+                                  // (wireguard's peers and allowed IPs are all 0)
 };
 
 struct AttrSetSpec {

@@ -18,6 +18,9 @@ export const WITNESSES = {
   procps: ['sysctl'],
   nftables: ['nft'],
   conntrack: ['conntrack'],
+  // test/wireguard/codec.test.mjs checks netloom's X25519 keys against `wg pubkey`;
+  // tools/capture-wg.mjs captured the golden requests from `wg`.
+  'wireguard-tools': ['wg'],
   // The reference CNI plugins (not on PATH: runtimes find them by CNI_PATH).
   'containernetworking-plugins': ['/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/tuning'],
   // tools/cnitool/build.sh builds cnitool from Debian's source package with it.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Fuzz the rtnetlink decoder and the extended-ACK parser (native/fuzz/) with
+# Fuzz the rtnetlink and generic netlink decoders and the extended-ACK parser (native/fuzz/) with
 # libFuzzer under AddressSanitizer and UBSan.
 #
 # Usage: sh tools/fuzz.sh [RUNS] [extra libFuzzer flags...]
@@ -24,6 +24,7 @@ BIN=$OUT/decode_fuzzer
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
   -I"$ROOT/native" \
   "$ROOT/native/fuzz/decode_fuzzer.cc" "$ROOT/native/rtnl_codec.cc" "$ROOT/native/rtnl_text.cc" "$ROOT/native/rtnl_tables.cc" "$ROOT/native/tape_sink.cc" \
+  "$ROOT/native/genl_tables.cc" "$ROOT/native/sockaddr_codec.cc" \
   -o "$BIN"
 
 WORK=$(mktemp -d)

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { materialize, type Tape } from './tape.js';
+import { wrapGenl, type NativeGenl, type RawGenl } from './genl-native.js';
 
 /** A decoded attribute set: camelCase spec names to values. */
 export interface RawAttrs {
@@ -109,8 +110,7 @@ export interface NativeBatchResult {
 export interface NativeUdata {
   type: number;
   data: Buffer;
-  /** The value up to its first NUL. */
-  text: string;
+  /** The value up to its first NUL. */ text: string;
 }
 
 /** The nf_tables codec, for tests and for lib/nft. */
@@ -140,7 +140,7 @@ export interface NativeCt {
 /** Called once per event-loop wakeup with the dump messages that arrived (as a tape; null with an error). */
 export type DumpBatchCallback = (err: NativeError | null, items: Tape | null, done: boolean) => void;
 
-/** An rtnetlink socket owned by native code and driven by libuv. */
+/** A netlink socket (rtnetlink, nfnetlink, generic netlink) owned by native code and driven by libuv. */
 export interface NativeSocket {
   /**
    * Send one request (NLM_F_REQUEST and NLM_F_ACK are added) and resolve at
@@ -156,10 +156,7 @@ export interface NativeSocket {
    * per socket); later ones wait their turn. Returns the sequence number.
    */
   dump(type: number, flags: number, msg: RawMessage | Buffer, onBatch: DumpBatchCallback): number;
-  /**
-   * Stop delivering a dump's batches (an aborted iteration). The socket keeps
-   * reading and discarding its messages to NLMSG_DONE so it stays in step.
-   */
+  /** Stop delivering a dump's batches (an aborted iteration); the socket drains it to NLMSG_DONE so it stays in step. */
   abandon(seq: number): void;
   /** Close the socket; pending requests reject with ECANCELED. Idempotent. */
   close(): void;
@@ -291,7 +288,7 @@ export interface NativeTunOpenResult {
 
 /** Everything the addon exports. */
 export interface NativeAddon {
-  /** Open NETLINK_ROUTE (or `protocol`: NETLINK_NETFILTER) in the namespace behind `netnsFd` (-1: the current one), on a short-lived thread. */
+  /** Open NETLINK_ROUTE (or `protocol`: NETLINK_NETFILTER, NETLINK_GENERIC) in the namespace behind `netnsFd` (-1: the current one), on a short-lived thread. */
   openSocket(netnsFd: number, protocol?: number): Promise<NativeSocket>;
   /** Encode a request exactly as `request` would send it (seq 0, pid 0), for tests and inspection. */
   encode(type: number, flags: number, msg: RawMessage): Buffer;
@@ -304,6 +301,7 @@ export interface NativeAddon {
   nft: NativeNft;
   /** The ctnetlink codec. */
   ct: NativeCt;
+  /** The generic netlink codec (nlctrl, wireguard). */ genl: NativeGenl;
   /** ICMP/ICMPv6 echo from inside the namespace behind `netnsFd` (-1: current), on a fresh thread. */
   ping(netnsFd: number, address: string, count: number, timeoutMs: number, intervalMs: number, size: number): Promise<{ sent: number; received: number; rtts: number[] }>;
   /** flock(2) on `fd`: true when taken; false only without `wait`, when it would block. Blocks the thread while waiting. */
@@ -331,7 +329,8 @@ export interface NativeAddon {
 const require = createRequire(import.meta.url);
 
 /** What the compiled addon exports; `native` wraps decoding into objects. */
-interface RawAddon extends Omit<NativeAddon, 'decode' | 'materialize' | 'nft' | 'ct'> {
+interface RawAddon extends Omit<NativeAddon, 'decode' | 'materialize' | 'nft' | 'ct' | 'genl'> {
+  genl: RawGenl;
   nft: Omit<NativeNft, 'decode'> & { decode(buf: Buffer): Tape | null };
   ct: Omit<NativeCt, 'decode'> & { decode(buf: Buffer): Tape | null };
   decode(buf: Buffer): Tape | null;
@@ -365,6 +364,7 @@ export const native: NativeAddon = {
     encode: (type, flags, msg) => addon.ct.encode(type, flags, msg),
     decode: (buf) => materialize<RawReply>(addon.ct.decode(buf), keyNames),
   },
+  genl: wrapGenl(addon.genl, keyNames),
   ping: (fd, address, count, timeout, interval, size) => addon.ping(fd, address, count, timeout, interval, size),
   flock: (fd, exclusive, wait) => addon.flock(fd, exclusive, wait),
   runIn: (fd, fn) => addon.runIn(fd, fn),

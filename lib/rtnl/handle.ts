@@ -12,6 +12,7 @@ import { NsidApi } from './nsid/api.js';
 import { NexthopApi } from './nexthop/api.js';
 import { LinkApi } from './link/api.js';
 import { TcApi } from './tc/api.js';
+import { WireguardApi } from '../wireguard/api.js';
 import { RtnlSocket, type OperationOptions } from '../netlink/socket.js';
 import type { NetNs, NetnsRef } from '../netns/netns.js';
 import { withOwnNetns } from '../netns/own.js';
@@ -53,6 +54,8 @@ export class Netlink {
   readonly nexthop: NexthopApi;
   /** Traffic control, `tc`: qdiscs, classes and filters (`nl.tc.qdisc.add(...)`). */
   readonly tc: TcApi;
+  /** WireGuard devices, `wg set` / `wg show` (a generic netlink socket of its own, opened on first use). */
+  readonly wireguard: WireguardApi;
   /** The underlying socket, for raw requests (`request`, `dump`). */
   readonly socket: RtnlSocket;
 
@@ -73,6 +76,7 @@ export class Netlink {
     this.nsid = new NsidApi(socket, this.link);
     this.nexthop = new NexthopApi(socket, this.link);
     this.tc = new TcApi(socket, this.link);
+    this.wireguard = new WireguardApi(() => this.#netns.fd);
   }
 
   /** True once `close()` was called. */
@@ -93,6 +97,7 @@ export class Netlink {
   /** Close the socket; operations still pending reject with ECANCELED. Idempotent. */
   async close(): Promise<void> {
     this.socket.close();
+    await this.wireguard.close();
     this.#netns.close();
   }
 

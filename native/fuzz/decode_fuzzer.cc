@@ -1,6 +1,7 @@
 // libFuzzer entry point over everything the addon parses from the kernel:
 // the rtnetlink decoder (every message type and attribute table, into the
-// tape the JS side reads) and the NLMSG_ERROR / NLMSG_DONE extended-ACK
+// tape the JS side reads), the generic netlink tables (nlctrl, wireguard,
+// with its sockaddr endpoints) and the NLMSG_ERROR / NLMSG_DONE extended-ACK
 // parser. Built and run by tools/fuzz.sh with AddressSanitizer and UBSan.
 //
 // The input is split into netlink messages the way the socket splits a
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "../genl_tables.h"
 #include "../rtnl_codec.h"
 #include "../tape_sink.h"
 
@@ -63,6 +65,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len) break;
     // The first message as a LISTEN_ALL_NSID notification would carry it.
     netloom::rtnl::decode_message(p, h.nlmsg_len, tape, first ? 7 : netloom::rtnl::kNoNetnsid);
+    // A generic netlink reply's table is the family the caller asked (its type says nothing): try both.
+    netloom::rtnl::decode_message_as(netloom::genl::control(), p, h.nlmsg_len, tape);
+    netloom::rtnl::decode_message_as(netloom::genl::find_family("wireguard", 9), p, h.nlmsg_len, tape);
     netloom::rtnl::AckInfo ack;
     netloom::rtnl::parse_error(p, h.nlmsg_len, ack);
     netloom::rtnl::AckInfo done;

@@ -118,7 +118,7 @@ t.test('importing the pure modules does not load the native addon', async (t) =>
 });
 
 t.test('the registry', async (t) => {
-  t.same([...KNOWN_KINDS].sort(), ['bond', 'bridge', 'dummy', 'erspan', 'geneve', 'gre', 'gretap', 'ifb', 'ip6gre', 'ip6gretap', 'ip6tnl', 'ipip', 'ipvlan', 'ipvtap', 'macvlan', 'macvtap', 'sit', 'veth', 'vlan', 'vrf', 'vti', 'vti6', 'vxlan']);
+  t.same([...KNOWN_KINDS].sort(), ['bond', 'bridge', 'dummy', 'erspan', 'geneve', 'gre', 'gretap', 'ifb', 'ip6gre', 'ip6gretap', 'ip6tnl', 'ipip', 'ipvlan', 'ipvtap', 'macvlan', 'macvtap', 'sit', 'veth', 'vlan', 'vrf', 'vti', 'vti6', 'vxlan', 'wireguard']);
   for (const kind of KNOWN_KINDS) t.equal(KINDS[kind].kind, kind, `${kind} module names itself`);
   t.equal(kindModule('ip6erspan'), undefined);
   t.equal(kindModule('toString'), undefined, 'no prototype lookups');

@@ -18,7 +18,7 @@ function layerOf(file) {
   if (top === 'rtnl') return second === 'handle.ts' ? 'rtnl/handle' : second === 'values' ? 'rtnl/values' : 'rtnl/objects';
   return top;
 }
-const ORDER = ['entry', 'cli', 'cni', 'topology', 'rtnl/handle', 'monitor', 'rtnl/objects', 'rtnl/values', 'nft', 'conntrack', 'tun', 'netns', 'netlink', 'gen'];
+const ORDER = ['entry', 'cli', 'cni', 'topology', 'rtnl/handle', 'monitor', 'rtnl/objects', 'wireguard', 'rtnl/values', 'nft', 'conntrack', 'tun', 'netns', 'netlink', 'gen'];
 
 function importsOf(file) {
   const src = readFileSync(join(LIB, file), 'utf8');

@@ -180,6 +180,7 @@ t.test('kinds this kernel lacks fail with a clear error, after the kernel says s
     { kind: 'vlan', name: 'par.10', parent: 'par', id: 10 },
     { kind: 'ipvlan', name: 'ipv0', parent: 'par', mode: 'l2' },
     { kind: 'dummy', name: 'd0' },
+    { kind: 'wireguard', name: 'wg0' },
   ]) {
     const e = await nl.link.add(spec).catch((x) => x);
     t.type(e, NetlinkError, spec.kind);

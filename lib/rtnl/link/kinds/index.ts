@@ -30,6 +30,7 @@ import { vrfKind } from './vrf.js';
 import { vtiKind } from './vti.js';
 import { vti6Kind } from './vti6.js';
 import { vxlanKind } from './vxlan.js';
+import { wireguardKind } from './wireguard.js';
 
 /** The kinds with friendly options, by IFLA_INFO_KIND. */
 export const KINDS = {
@@ -56,6 +57,7 @@ export const KINDS = {
   geneve: geneveKind,
   bond: bondKind,
   vrf: vrfKind,
+  wireguard: wireguardKind,
 } as const;
 
 /** A kind netloom has friendly options for. */
@@ -73,8 +75,8 @@ export type KindSetOptionsMap = { [K in KnownKind]: SetOf<(typeof KINDS)[K]> };
 export type KindInfoMap = { [K in KnownKind]: InfoOf<(typeof KINDS)[K]> };
 
 /**
- * `add` options for a kind netloom has no friendly table for (wireguard,
- * netkit, ...): the common options, an optional `parent` (IFLA_LINK), and
+ * `add` options for a kind netloom has no friendly table for (netkit,
+ * ...): the common options, an optional `parent` (IFLA_LINK), and
  * the kind's IFLA_INFO_DATA passed through raw, with attribute names as the
  * native codec knows them (camelCase spec names).
  * Equivalent to: `ip link add NAME type KIND ...`.
