@@ -1,6 +1,7 @@
 /**
  * Executing a difference: stage by stage in dependency order (namespaces,
- * links, masters and other link changes, addresses, routes, neighbours,
+ * links, masters and other link changes, qdiscs, addresses, nexthops
+ * (apply-tc.ts), routes, neighbours,
  * FDB, per-interface sysctls, NAT and firewall (one nf_tables transaction
  * per namespace), then removals of what is no longer declared).
  * TUN/TAP devices are made in the links stage too, in the wave after their
@@ -30,6 +31,7 @@ import { openPersistent } from './tuntap.js';
 import { StepFailure, type Undo, ignoreGone, routeSpecOf, settle } from './apply-undo.js';
 import { waves } from './waves.js';
 import { nftOf } from './nft-live.js';
+import { nexthopRemovals, nexthopStage, qdiscStage, tcRemovals } from './apply-tc.js';
 
 /** A progress report from `apply`. */
 export type TopologyProgress =
@@ -118,6 +120,7 @@ export async function execute(diff: Diff, env: ApplyEnv): Promise<StageTiming[]>
       for (const wave of waves(diff.namespaces.flatMap((d) => d.linkCreates))) await settle(wave.map((l) => step(l, () => createLink(l))));
     });
     await stage('masters', () => settle(diff.namespaces.flatMap((d) => d.linkChanges.map((c) => step(c, () => changeLink(d, c))))));
+    await stage('qdiscs', () => qdiscStage(diff, (key) => h(key).nl, sig, step, log));
     await stage('addresses', () =>
       settle(
         diff.namespaces.flatMap((d) =>
@@ -131,6 +134,7 @@ export async function execute(diff: Diff, env: ApplyEnv): Promise<StageTiming[]>
         ),
       ),
     );
+    await stage('nexthops', () => nexthopStage(diff, (key) => h(key).nl, sig, step, log));
     await stage('routes', async () => {
       // Routes through a gateway need the gateway reachable: direct routes go first.
       for (const gw of [false, true]) {
@@ -227,9 +231,11 @@ export async function execute(diff: Diff, env: ApplyEnv): Promise<StageTiming[]>
             ...d.neighRemoves.map((n) => step(n, () => nl.neigh.del({ dst: n.dst as string, dev: n.ifindex, ...(n.proxy ? { proxy: true } : {}) }, sig).catch(ignoreGone))),
             ...d.routeRemoves.map((r) => step(r, () => nl.route.del(r, sig).catch(ignoreGone))),
             ...d.addrRemoves.map((a) => step(a, () => nl.addr.del(a.live.ifindex, a.live.cidr, { ...(a.live.peer === undefined ? {} : { peer: a.live.peer }), ...sig }).catch(ignoreGone))),
+            ...tcRemovals(d, nl, sig, step),
           ];
         }),
       );
+      await nexthopRemovals(diff, (key) => h(key).nl, sig, step);
       await settle(diff.namespaces.flatMap((d) => d.linkRemoves.map((l) => step(l, () => h(d.ns.key).nl.link.del(l.ifindex, sig).catch(ignoreGone)))));
       const dir = env.runDir === undefined ? {} : { runDir: env.runDir };
       await settle(diff.nsRemoves.map((name) => step(name, () => netns.del(name, dir).catch(ignoreGone))));

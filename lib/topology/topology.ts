@@ -32,7 +32,8 @@ import { TopologyError } from './errors.js';
 import { type GraphFormat, type TopologyGraph, graphOfModel, graphOfScan, renderGraph } from './graph.js';
 import { type LiveNs, type NsHandle, closeHandle, handleOn, openExisting, ownedNamedNamespaces, readLive } from './live.js';
 import { readNft } from './nft-live.js';
-import { TOPOLOGY_NAME_RE, isNetnsOf } from './marks.js';
+import { TOPOLOGY_NAME_RE, isLinkOf, isNetnsOf } from './marks.js';
+import { readTc } from './tc-live.js';
 import { type Model, ownsNamespace } from './model.js';
 import { type Plan, type StepIndex, toPlan } from './plan.js';
 import { scanNamespaces } from './scan.js';
@@ -321,6 +322,7 @@ export class Topology {
         const h = this.#handles.get(ns.key);
         if (h === undefined) return;
         const l = await readLive(h, ns.sysctls, ns.neighbours.some((n) => n.entry.proxy === true), opts);
+        l.tc = await readTc(h, l.links.filter((x) => isLinkOf(x.alias, model.name)), opts);
         if (ns.nft !== undefined) {
           try {
             l.nft = await readNft(h, ns.nft, opts);

@@ -15,11 +15,12 @@ import { linkMark } from './marks.js';
 import { type ModelLink, type ModelNs, ownsNamespace } from './model.js';
 import { TUN_KIND } from './tuntap.js';
 import { checkAddresses } from './validate-addresses.js';
+import { checkTc } from './validate-tc.js';
 
 /** Stands for "a namespace other than the link's" in the veth name check (see its use). */
 const ELSEWHERE = { pid: 1 };
-const TOPO_LINK_KEYS = ['up', 'master', 'bridgePort', 'addresses', 'linkNetns', 'alias'];
-const PEER_TOPO_KEYS = ['netns', 'master', 'bridgePort', 'addresses', 'alias', 'up'];
+const TOPO_LINK_KEYS = ['up', 'master', 'bridgePort', 'addresses', 'linkNetns', 'alias', 'qdisc'];
+const PEER_TOPO_KEYS = ['netns', 'master', 'bridgePort', 'addresses', 'alias', 'up', 'qdisc'];
 const TUNTAP_KEYS = ['name', 'mode', 'owner', 'group', 'multiQueue', 'up', 'mtu', 'txqlen', 'mac', 'alias', 'master', 'bridgePort', 'addresses'];
 
 interface PendingRefs {
@@ -242,6 +243,7 @@ function linkNode(
     lowers: [],
     peer: undefined,
     tun: undefined,
+    tc: decl.qdisc === undefined ? undefined : checkTc(join(path, 'qdisc'), decl.qdisc, name as string),
   };
 }
 
