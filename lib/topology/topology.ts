@@ -25,7 +25,7 @@ import type { Netlink } from '../rtnl/handle.js';
 import { netns, type NetNs } from '../netns/netns.js';
 import type { OperationOptions } from '../netlink/socket.js';
 import { execute, type StageTiming, type TopologyProgress } from './apply.js';
-import { type DestroyResult, type DestroyTarget, destroyMarked } from './destroy.js';
+import { type DestroyResult, type DestroyTarget, deleteDeclaredNexthops, destroyMarked } from './destroy.js';
 import type { Diff } from './diff-types.js';
 import { computeDiff } from './diff.js';
 import { TopologyError } from './errors.js';
@@ -213,7 +213,10 @@ export class Topology {
           now?.close();
         }),
       );
-      const result = await destroyMarked(this.name, targets, this.#opts.runDir, opts, held);
+      const nexthops = (
+        await Promise.all(targets.map((x) => deleteDeclaredNexthops(x, new Set(this.#model.byKey.get(x.label)?.nexthops.map((n) => n.id)), opts)))
+      ).flat();
+      const result = { ...(await destroyMarked(this.name, targets, this.#opts.runDir, opts, held)), nexthops };
       let anonymous = 0;
       for (const ns of this.#model.namespaces) if (ns.source === 'anonymous' && this.#handles.has(ns.key)) anonymous++;
       await this.#closeHandles();
