@@ -164,20 +164,18 @@ t.test('bonds, VRFs and L3 tunnels are declared like any link; ports name them a
   t.match(mermaid, /_gre1 -\.->\|on\| l\d+_eth0/, 'the GRE tunnel on its underlay');
 });
 
-t.test('a bond with its ports, declared with master: validated and planned (this kernel has no bond to apply it)', async (t) => {
-  const plan = await topology({
-    name: 'bondplan',
-    namespaces: {
-      b: {
-        anonymous: true,
-        links: [
-          { kind: 'bond', name: 'bond0', mode: '802.3ad', miimon: 100, lacpRate: 'fast', xmitHashPolicy: 'layer3+4', addresses: ['198.18.2.1/24'] },
-          { kind: 'veth', name: 'p1', master: 'bond0', peer: { name: 'p1x' } },
-          { kind: 'veth', name: 'p2', master: 'bond0', peer: { name: 'p2x' } },
-        ],
-      },
-    },
-  }).plan();
+t.test('a bond with its ports, declared with master in YAML: validated and planned (this kernel has no bond to apply it)', async (t) => {
+  const yaml = [
+    'name: bondplan',
+    'namespaces:',
+    '  b:',
+    '    anonymous: true',
+    '    links:',
+    '      - { kind: bond, name: bond0, mode: 802.3ad, miimon: 100, lacpRate: fast, xmitHashPolicy: layer3+4, addresses: [198.18.2.1/24] }',
+    '      - { kind: veth, name: p1, master: bond0, peer: { name: p1x } }',
+    '      - { kind: veth, name: p2, master: bond0, peer: { name: p2x } }',
+  ].join('\n');
+  const plan = await topology(await parseTopology(yaml, 'yaml')).plan();
   t.same(plan.steps.filter((s) => s.stage === 'links').map((s) => `${s.action} ${s.name}`), ['create bond0 (bond)', 'create p1 (veth, peer p1x in b)', 'create p2 (veth, peer p2x in b)'], 'the bond first, its ports after it');
   t.equal(plan.conflicts.length, 0);
 });
