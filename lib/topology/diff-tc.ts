@@ -81,6 +81,8 @@ export function diffNexthops(v: NsView, conflicts: string[]): Set<number> {
   // A single nexthop on a link that is deleted goes with it (and leaves its groups).
   const withLink = (n: NexthopObject): boolean => n.dev !== undefined && goneIndexes.has(n.dev);
   for (const n of live?.nexthops ?? []) if (withLink(n)) gone.add(n.id);
+  // A group whose members all go is removed by the kernel too (with the routes through it).
+  for (const n of live?.nexthops ?? []) if (n.group !== undefined && n.group.length > 0 && n.group.every((g) => gone.has(g.id))) gone.add(n.id);
   for (const m of ns.nexthops) {
     const n = byId.get(m.id);
     if (n !== undefined && !ownsNamespace(ns) && !ours(n)) {
@@ -89,7 +91,7 @@ export function diffNexthops(v: NsView, conflicts: string[]): Set<number> {
     }
     const memberMade = (m.spec.group ?? []).some((g) => d.nhCreates.some((c) => c.id === g.id));
     const devFresh = typeof m.spec.dev === 'string' && isFresh(m.spec.dev);
-    if (n === undefined || withLink(n) || devFresh) {
+    if (n === undefined || gone.has(n.id) || devFresh) {
       d.nhCreates.push(m);
       continue;
     }
@@ -106,7 +108,7 @@ export function diffNexthops(v: NsView, conflicts: string[]): Set<number> {
   }
   const declared = new Set(ns.nexthops.map((m) => m.id));
   const removes = (live?.nexthops ?? []).filter((n) => {
-    if (declared.has(n.id) || !ours(n) || withLink(n)) return false;
+    if (declared.has(n.id) || !ours(n) || gone.has(n.id)) return false;
     // Elsewhere than in its own namespaces the topology only claims nexthops through its own links.
     return ownsNamespace(ns) || (n.dev !== undefined && ourIndexes.has(n.dev));
   });

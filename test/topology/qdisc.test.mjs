@@ -155,3 +155,23 @@ t.test('nexthops in a namespace the topology does not own: made there, and remov
   t.same(ipJson(root, 'nexthop', 'show'), [], 'none left (the blackhole one too)');
   t.same(ipJson(root, 'route', 'show', '198.18.61.0/24'), [], 'nor the route through it');
 });
+
+t.test('a link made again takes its nexthops and qdiscs along: they are made again with it, and the groups keep their members', async (t) => {
+  const spec = await loadTopology(EXAMPLE);
+  const topo = await topologySandbox(t, spec);
+  const router = topo.netns('router');
+  const edited = sandboxed(spec, topo.topology.name);
+  // The queue count is fixed at creation: server1's veth pair (up0 in the router) is deleted and made again.
+  edited.namespaces.server1.links[0].numTxQueues = 4;
+  edited.namespaces.server1.links[0].peer.qdisc = { kind: 'pfifo', limit: 50 };
+  topo.topology.update(edited);
+  const plan = steps(await topo.topology.plan());
+  t.ok(plan.includes('create nexthop id 1 via 198.18.40.2 dev up0'), 'nexthop 1 is made again with up0');
+  t.ok(plan.includes('change nexthop id 10 group 1,3/2: members made again'), 'group 10 gets its member back');
+  t.ok(plan.includes('create qdisc pfifo 1: on up0'), 'the new link gets its qdisc');
+  await topo.topology.apply();
+  t.match(ipJson(router, 'nexthop', 'show', 'id', '10'), [{ group: [{ id: 1, weight: 3 }, { id: 2 }] }], 'ip nexthop: group 10 has both members');
+  t.match(tcJson(router, 'qdisc', 'show', 'dev', 'up0'), [{ kind: 'pfifo', handle: '1:', options: { limit: 50 } }], 'tc: pfifo on the new up0');
+  t.same(steps(await topo.topology.plan()), [], 'then nothing to do');
+  t.equal((await topo.netns('client').ping('198.18.50.1', { count: 2, interval: 50 })).received, 2, 'still reachable through the group');
+});
