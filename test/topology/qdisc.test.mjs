@@ -147,8 +147,16 @@ t.test('nexthops in a namespace the topology does not own: made there, and remov
       host: { current: true, links: [{ kind: 'veth', name: 'h0', addresses: ['198.18.60.1/24'], peer: { name: 'h1', netns: 'far' } }], nexthops: [{ id: 5, via: '198.18.60.2', dev: 'h0' }, { id: 6, blackhole: true }], routes: [{ dst: '198.18.61.0/24', nhid: 6 }] },
       far: { links: [] },
     },
-  });
+  }, { apply: false });
   const root = topo.root.ns;
+  // Someone else's nexthop 6 in the namespace: a conflict, and apply touches nothing.
+  await topo.root.nl.nexthop.add({ id: 6, blackhole: true, protocol: 'static' });
+  const plan = await topo.topology.plan();
+  t.match(plan.conflicts, [/namespaces\.host\.nexthops\[1\]: nexthop 6 exists in namespace 'host' and is not the topology's \(protocol static\)/], 'a conflict');
+  await t.rejects(topo.topology.apply(), { name: 'TopologyError', message: /apply refused, nothing was touched/ });
+  t.notOk(ipJson(root, 'link', 'show').some((l) => l.ifname === 'h0'), 'nothing was made');
+  await topo.root.nl.nexthop.del(6);
+  await topo.topology.apply();
   t.same(ipJson(root, 'nexthop', 'show').map((n) => n.id).sort(), [5, 6], 'made in the current namespace');
   const r = await topo.topology.destroy();
   t.same(r.nexthops, ['host/5', 'host/6'], 'destroy reports them');
