@@ -106,7 +106,7 @@ function nsSteps(d: NsDiff, index: StepIndex | undefined): PlanStep[] {
   const nameOf = (ifindex: number): string => d.live?.byIndex.get(ifindex)?.name ?? `if${ifindex}`;
   for (const f of d.fdbRemoves) step(f, 'removals', 'remove', 'fdb', `${f.lladdr ?? '?'} dev ${nameOf(f.ifindex)}${f.dst === undefined ? '' : ` dst ${f.dst}`}`, undefined);
   for (const n of d.neighRemoves) step(n, 'removals', 'remove', 'neighbour', `${n.proxy ? 'proxy ' : ''}${n.dst ?? '?'} dev ${nameOf(n.ifindex)}`, undefined);
-  for (const n of d.nhRemoves) step(n, 'removals', 'remove', 'nexthop', nexthopText(n), undefined);
+  for (const n of d.nhRemoves) step(n, 'removals', 'remove', 'nexthop', nexthopText({ ...n, dev: n.dev === undefined ? undefined : nameOf(n.dev) }), undefined);
   for (const r of d.routeRemoves) step(r, 'removals', 'remove', 'route', `${r.dst}${r.via === undefined ? '' : ` via ${r.via}`}${r.dev === undefined ? '' : ` dev ${nameOf(r.dev)}`}`, undefined);
   for (const a of d.addrRemoves) step(a, 'removals', 'remove', 'address', `${a.live.cidr} on ${a.link.name}`, undefined);
   for (const l of d.linkRemoves) step(l, 'removals', 'remove', 'link', `${l.name} (${l.kind ?? 'link'})`, undefined);
@@ -130,7 +130,7 @@ function qdiscText(dev: string, slot: 'root' | 'ingress', tc: ModelTc | undefine
   return `${r?.kind ?? '?'} ${String(r?.handle ?? '')} on ${dev}${what === '' ? '' : ` (${what})`}`;
 }
 
-/** A nexthop in `ip nexthop` words: 'id 1 via 198.18.0.2 dev eth0', 'id 10 group 1/2,3'. */
+/** A nexthop in `ip nexthop` words: 'id 1 via 198.18.0.2 dev eth0', 'id 10 group 1,3/2' (member 1 with weight 3, member 2). */
 function nexthopText(s: { id: number; via?: string | undefined; dev?: string | number | undefined; blackhole?: boolean; fdb?: boolean; group?: Array<{ id: number; weight?: number }> | undefined }): string {
   const group = s.group?.map((g) => `${g.id}${(g.weight ?? 1) === 1 ? '' : `,${g.weight ?? 1}`}`).join('/');
   return [`id ${s.id}`, group === undefined ? '' : `group ${group}`, s.via === undefined ? '' : `via ${s.via}`, s.dev === undefined ? '' : `dev ${s.dev}`, s.blackhole === true ? 'blackhole' : '', s.fdb === true ? 'fdb' : '']
