@@ -335,14 +335,14 @@ export async function execute(diff: Diff, env: ApplyEnv): Promise<StageTiming[]>
       await own.nl.link.set(l.name, finish, sig);
       if (l.up) await own.nl.link.set(l.name, { up: true }, sig);
     }
-    if (l.bridgePort !== undefined) await own.nl.link.set(l.name, { bridgePort: l.bridgePort }, sig);
+    await portOptions(own, l);
     if (peer !== undefined) {
       // The far end is finished from its own namespace: the kernel refuses
       // IFF_UP on a peer in the creating request, and names resolve there.
       const ph = h(peer.ns);
       if (peer.options.addrGenMode !== undefined) await ph.nl.link.set(peer.name, { addrGenMode: peer.options.addrGenMode as 'none' }, sig);
       await ph.nl.link.set(peer.name, { alias: peer.alias, ...(peer.up ? { up: true } : {}), ...(peer.master === undefined ? {} : { master: peer.master }) }, sig);
-      if (peer.bridgePort !== undefined) await ph.nl.link.set(peer.name, { bridgePort: peer.bridgePort }, sig);
+      await portOptions(ph, peer);
     }
   }
 
@@ -359,8 +359,14 @@ export async function execute(diff: Diff, env: ApplyEnv): Promise<StageTiming[]>
     const finish: Record<string, unknown> = { ...l.options, alias: l.alias, group: l.group }; // options: mtu, txqlen, mac
     if (l.master !== undefined) finish.master = l.master;
     await own.nl.link.set(l.name, finish, sig);
-    if (l.bridgePort !== undefined) await own.nl.link.set(l.name, { bridgePort: l.bridgePort }, sig);
+    await portOptions(own, l);
     if (l.up) await own.nl.link.set(l.name, { up: true }, sig);
+  }
+
+  /** A port's bridge or bond options, once it is enslaved (the kernel applies them with its master's ops). */
+  async function portOptions(x: NsHandle, l: Pick<ModelLink, 'name' | 'bridgePort' | 'bondPort'>): Promise<void> {
+    if (l.bridgePort !== undefined) await x.nl.link.set(l.name, { bridgePort: l.bridgePort }, sig);
+    if (l.bondPort !== undefined) await x.nl.link.set(l.name, { bondPort: l.bondPort }, sig);
   }
 
   async function changeLink(d: NsDiff, c: LinkChange): Promise<void> {
@@ -371,7 +377,7 @@ export async function execute(diff: Diff, env: ApplyEnv): Promise<StageTiming[]>
       log(d.ns.key, `link ${name}`, () => nl.link.set(name, c.undo));
     }
     if (c.kindSet !== undefined) await nl.link.set(name, { kind: c.model.kind, ...c.kindSet } as never, sig);
-    if (c.bridgePort !== undefined) await nl.link.set(name, { bridgePort: c.bridgePort }, sig);
+    await portOptions(h(d.ns.key), { name, bridgePort: c.bridgePort, bondPort: c.bondPort });
   }
 
   async function addRoute(d: NsDiff, r: ModelRoute): Promise<void> {

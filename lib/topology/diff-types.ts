@@ -35,6 +35,8 @@ export interface LinkChange {
   kindSet: Record<string, unknown> | undefined;
   /** Bridge port options (sent after the master is set). */
   bridgePort: Record<string, unknown> | undefined;
+  /** Bond port options (sent after the master is set). */
+  bondPort: Record<string, unknown> | undefined;
   /** Human-readable: 'mtu 1500 -> 9000'. */
   desc: string[];
   /** What `link.set` restores the common attributes with on rollback. */

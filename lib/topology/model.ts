@@ -103,6 +103,8 @@ export interface ModelLink {
   master: string | undefined;
   /** Bridge port options. */
   bridgePort: Record<string, unknown> | undefined;
+  /** Bond port options. */
+  bondPort: Record<string, unknown> | undefined;
   /** The full alias: the mark, then the declared alias. */
   alias: string;
   /** The link group. */

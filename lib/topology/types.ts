@@ -24,6 +24,7 @@
 import type { AddrAddOptions } from '../rtnl/addr/types.js';
 import type { FdbEntry } from '../rtnl/fdb/types.js';
 import type { BondAddOptions } from '../rtnl/link/kinds/bond.js';
+import type { BondPortOptions } from '../rtnl/link/kinds/bond-port.js';
 import type { BridgeAddOptions } from '../rtnl/link/kinds/bridge.js';
 import type { BridgePortOptions } from '../rtnl/link/kinds/bridge-port.js';
 import type { DummyAddOptions } from '../rtnl/link/kinds/dummy.js';
@@ -192,6 +193,8 @@ export interface TopologyLinkCommon {
   master?: string;
   /** Bridge port options, for a port of a bridge (`ip link set X type bridge_slave ...`); not for bond or VRF ports. */
   bridgePort?: BridgePortOptions;
+  /** Bond port options, for a port of a bond (`ip link set X type bond_slave queue_id N prio N`). */
+  bondPort?: BondPortOptions;
   /** Addresses (`ip addr add CIDR dev NAME`). */
   addresses?: TopologyAddress[];
   /** Traffic control on the link: its root qdisc, htb classes, filters, an ingress qdisc. See {@link TopologyQdisc}. */
@@ -217,6 +220,8 @@ export interface TopologyVethPeer extends Omit<VethPeerOptions, 'netns' | 'name'
   master?: string;
   /** Bridge port options, when the peer is a bridge port. */
   bridgePort?: BridgePortOptions;
+  /** Bond port options, when the peer is a bond port. */
+  bondPort?: BondPortOptions;
   /** The peer's addresses. */
   addresses?: TopologyAddress[];
   /** Traffic control on the peer. */

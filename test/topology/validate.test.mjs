@@ -110,6 +110,9 @@ const CASES = [
   ["geneve has no dev", (d) => { d.namespaces.ns1.links.push({ kind: 'geneve', name: 'gnv0', id: 1, remote: '198.18.1.2', dev: 'eth0' }); }, TypeError, "topology: namespaces.ns1.links[3].dev: unknown option for kind 'geneve'"],
   ["bond mode", (d) => { d.namespaces.ns1.links.push({ kind: 'bond', name: 'bond0', mode: 'lacp' }); }, RangeError, "topology: namespaces.ns1.links[3].mode: must be one of 'balance-rr', 'active-backup', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb', got 'lacp'"],
   ["group", (d) => { d.group = 0; }, RangeError, "topology: group: must be an integer 1..4294967295, got 0"],
+  ["bondPort no master", (d) => { d.namespaces.ns1.links[0].bondPort = { queueId: 1 }; }, TypeError, "topology: namespaces.ns1.links[0].bondPort: needs master (bond port options apply to a port of a bond)"],
+  ["bondPort on a bridge port", (d) => { d.namespaces.ns1.links[0].peer.bondPort = { queueId: 1 }; }, RangeError, "topology: namespaces.ns1.links[0].peer.bondPort: applies to ports of a bond; 'br0' is a bridge"],
+  ["bondPort queueId", (d) => { d.namespaces.sw.links.push({ kind: 'bond', name: 'bond0' }); d.namespaces.ns1.links[0].peer.master = 'bond0'; d.namespaces.ns1.links[0].peer.bondPort = { queueId: 70000 }; }, RangeError, "topology: namespaces.ns1.links[0].peer.bondPort.queueId: must be an integer 0..65535, got 70000"],
   ["qdisc rate", (d) => { d.namespaces.ns1.links[0].qdisc = { kind: 'tbf', rate: 0, burst: 4096, latency: 50 }; }, RangeError, "topology: namespaces.ns1.links[0].qdisc.rate: must be at least 8 bits per second, got 0"],
   ["qdisc kind", (d) => { d.namespaces.ns1.links[0].qdisc = { kind: 'fq_codel' }; }, TypeError, "topology: namespaces.ns1.links[0].qdisc.kind: a root qdisc is one of tbf, htb, pfifo, bfifo, got 'fq_codel' (ingress: use qdisc.ingress)"],
   ["qdisc no kind", (d) => { d.namespaces.ns1.links[0].peer.qdisc = { rate: '1mbit' }; }, TypeError, "topology: namespaces.ns1.links[0].peer.qdisc.kind: is required with rate (the root qdisc's kind: tbf, htb, pfifo, bfifo)"],
@@ -173,7 +176,7 @@ t.test('a bond with its ports, declared with master in YAML: validated and plann
     '    links:',
     '      - { kind: bond, name: bond0, mode: 802.3ad, miimon: 100, lacpRate: fast, xmitHashPolicy: layer3+4, addresses: [198.18.2.1/24] }',
     '      - { kind: veth, name: p1, master: bond0, peer: { name: p1x } }',
-    '      - { kind: veth, name: p2, master: bond0, peer: { name: p2x } }',
+    '      - { kind: veth, name: p2, master: bond0, bondPort: { queueId: 1, prio: 5 }, peer: { name: p2x } }',
   ].join('\n');
   const plan = await topology(await parseTopology(yaml, 'yaml')).plan();
   t.same(plan.steps.filter((s) => s.stage === 'links').map((s) => `${s.action} ${s.name}`), ['create bond0 (bond)', 'create p1 (veth, peer p1x in b)', 'create p2 (veth, peer p2x in b)'], 'the bond first, its ports after it');
