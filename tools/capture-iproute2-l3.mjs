@@ -60,6 +60,8 @@ rule-not-to-prio||rule add not to 198.18.1.0/24 priority 500 table 101
 rule-prio-table||rule add from 198.18.0.0/24 priority 1000 table 100
 rule-not-prio-table|rule add from 198.18.1.0/24 priority 1001 table 100|rule add not from 198.18.1.0/24 priority 1001 table 101
 rule-del-not|rule add not from 198.18.0.0/24 table 100|rule del not from 198.18.0.0/24 table 100
+rule-l3mdev||rule add l3mdev pref 1000
+rule6-l3mdev||-6 rule add l3mdev pref 1000
 `
   .trim()
   .split('\n')

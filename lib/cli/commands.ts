@@ -227,7 +227,12 @@ export async function show(args: string[], io: Io): Promise<number> {
             name: n.label,
             named: n.named,
             owner: n.owner,
-            links: n.links.map((l) => ({ name: l.name, ifindex: l.ifindex, kind: l.kind, up: l.up, operstate: l.operstate, master: l.master, mac: l.mac, mtu: l.mtu, addresses: n.addrs.filter((a) => a.ifindex === l.ifindex).map((a) => a.cidr) })),
+            links: n.links.map((l) => ({
+              name: l.name, ifindex: l.ifindex, kind: l.kind, up: l.up, operstate: l.operstate, master: l.master, mac: l.mac, mtu: l.mtu,
+              addresses: n.addrs.filter((a) => a.ifindex === l.ifindex).map((a) => a.cidr),
+              qdiscs: n.qdiscs.filter((q) => q.ifindex === l.ifindex && q.handle !== '0:').map(({ raw: _raw, stats: _stats, ifindex: _i, ...q }) => q),
+            })),
+            nexthops: n.nexthops.map(({ raw: _raw, ...x }) => x),
           })),
           pairs: scan.pairs,
         },

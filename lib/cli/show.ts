@@ -1,7 +1,10 @@
 /**
- * `netloom show`: namespaces, their links, addresses and nf_tables tables, as a tree.
+ * `netloom show`: namespaces, their links (with their qdiscs), addresses,
+ * nexthop objects and nf_tables tables, as a tree.
  * @module
  */
+import type { NexthopObject } from '../rtnl/nexthop/types.js';
+import type { Qdisc } from '../rtnl/tc/types.js';
 import type { Scan } from '../topology/scan.js';
 import { liveTunMode } from '../topology/tuntap.js';
 
@@ -35,8 +38,10 @@ export function renderTree(scan: Scan): string {
       if (master !== undefined) extra.push(`port of ${master.name}`);
       const peer = peerOf.get(`${ns.label}/${l.name}`);
       if (peer !== undefined) extra.push(`<-> ${peer}`);
+      for (const q of ns.qdiscs) if (q.ifindex === l.ifindex && q.handle !== '0:') extra.push(qdiscText(q));
       return [l.name, kind, state, [...addrs, ...extra].join('  ')];
     });
+    for (const n of ns.nexthops) rows.push([`nexthop ${n.id}`, 'nexthop', '', nexthopText(n, byIndex)]);
     for (const x of ns.tables) {
       const counts = `${x.chains} chain${x.chains === 1 ? '' : 's'}, ${x.rules} rule${x.rules === 1 ? '' : 's'}`;
       rows.push([`table ${x.table}`, 'nftables', '', `${counts}${x.owner === undefined ? '' : `  [owner ${x.owner}]`}`]);
@@ -48,4 +53,24 @@ export function renderTree(scan: Scan): string {
     });
   }
   return out.join('\n');
+}
+
+const mbit = (bits: number): string => (bits >= 1e6 && bits % 1e5 === 0 ? `${bits / 1e6}Mbit` : bits >= 1e3 ? `${bits / 1e3}Kbit` : `${bits}bit`);
+
+/** 'qdisc tbf 1: rate 8Mbit', 'qdisc htb 1:', 'qdisc ingress'. */
+function qdiscText(q: Qdisc): string {
+  if (q.kind === 'ingress' || q.kind === 'clsact') return `qdisc ${q.kind}`;
+  return `qdisc ${q.kind} ${q.handle}${q.parent === 'root' ? '' : ` parent ${q.parent}`}${q.rate === undefined ? '' : ` rate ${mbit(q.rate)}`}`;
+}
+
+/** 'via 198.18.0.2 dev eth0', 'group 1,3/2', 'blackhole', with `[proto 78]`. */
+function nexthopText(n: NexthopObject, byIndex: Map<number, { name: string }>): string {
+  const parts: string[] = [];
+  if (n.group !== undefined) parts.push(`group ${n.group.map((g) => `${g.id}${g.weight === 1 ? '' : `,${g.weight}`}`).join('/')}`);
+  if (n.via !== undefined) parts.push(`via ${n.via}`);
+  if (n.dev !== undefined) parts.push(`dev ${byIndex.get(n.dev)?.name ?? n.dev}`);
+  if (n.blackhole) parts.push('blackhole');
+  if (n.fdb) parts.push('fdb');
+  parts.push(`[proto ${String(n.protocol)}]`);
+  return parts.join(' ');
 }

@@ -1,6 +1,7 @@
 /**
  * Executing a difference: stage by stage in dependency order (namespaces,
- * links, masters and other link changes, addresses, routes, neighbours,
+ * links, masters and other link changes, qdiscs, addresses, nexthops
+ * (apply-tc.ts), routes, neighbours,
  * FDB, per-interface sysctls, NAT and firewall (one nf_tables transaction
  * per namespace), then removals of what is no longer declared).
  * TUN/TAP devices are made in the links stage too, in the wave after their
@@ -30,6 +31,7 @@ import { openPersistent } from './tuntap.js';
 import { StepFailure, type Undo, ignoreGone, routeSpecOf, settle } from './apply-undo.js';
 import { waves } from './waves.js';
 import { nftOf } from './nft-live.js';
+import { nexthopRemovals, nexthopStage, qdiscStage, tcRemovals } from './apply-tc.js';
 
 /** A progress report from `apply`. */
 export type TopologyProgress =
@@ -118,6 +120,7 @@ export async function execute(diff: Diff, env: ApplyEnv): Promise<StageTiming[]>
       for (const wave of waves(diff.namespaces.flatMap((d) => d.linkCreates))) await settle(wave.map((l) => step(l, () => createLink(l))));
     });
     await stage('masters', () => settle(diff.namespaces.flatMap((d) => d.linkChanges.map((c) => step(c, () => changeLink(d, c))))));
+    await stage('qdiscs', () => qdiscStage(diff, (key) => h(key).nl, sig, step, log));
     await stage('addresses', () =>
       settle(
         diff.namespaces.flatMap((d) =>
@@ -131,6 +134,7 @@ export async function execute(diff: Diff, env: ApplyEnv): Promise<StageTiming[]>
         ),
       ),
     );
+    await stage('nexthops', () => nexthopStage(diff, (key) => h(key).nl, sig, step, log));
     await stage('routes', async () => {
       // Routes through a gateway need the gateway reachable: direct routes go first.
       for (const gw of [false, true]) {
@@ -227,9 +231,11 @@ export async function execute(diff: Diff, env: ApplyEnv): Promise<StageTiming[]>
             ...d.neighRemoves.map((n) => step(n, () => nl.neigh.del({ dst: n.dst as string, dev: n.ifindex, ...(n.proxy ? { proxy: true } : {}) }, sig).catch(ignoreGone))),
             ...d.routeRemoves.map((r) => step(r, () => nl.route.del(r, sig).catch(ignoreGone))),
             ...d.addrRemoves.map((a) => step(a, () => nl.addr.del(a.live.ifindex, a.live.cidr, { ...(a.live.peer === undefined ? {} : { peer: a.live.peer }), ...sig }).catch(ignoreGone))),
+            ...tcRemovals(d, nl, sig, step),
           ];
         }),
       );
+      await nexthopRemovals(diff, (key) => h(key).nl, sig, step);
       await settle(diff.namespaces.flatMap((d) => d.linkRemoves.map((l) => step(l, () => h(d.ns.key).nl.link.del(l.ifindex, sig).catch(ignoreGone)))));
       const dir = env.runDir === undefined ? {} : { runDir: env.runDir };
       await settle(diff.nsRemoves.map((name) => step(name, () => netns.del(name, dir).catch(ignoreGone))));
@@ -329,14 +335,14 @@ export async function execute(diff: Diff, env: ApplyEnv): Promise<StageTiming[]>
       await own.nl.link.set(l.name, finish, sig);
       if (l.up) await own.nl.link.set(l.name, { up: true }, sig);
     }
-    if (l.bridgePort !== undefined) await own.nl.link.set(l.name, { bridgePort: l.bridgePort }, sig);
+    await portOptions(own, l);
     if (peer !== undefined) {
       // The far end is finished from its own namespace: the kernel refuses
       // IFF_UP on a peer in the creating request, and names resolve there.
       const ph = h(peer.ns);
       if (peer.options.addrGenMode !== undefined) await ph.nl.link.set(peer.name, { addrGenMode: peer.options.addrGenMode as 'none' }, sig);
       await ph.nl.link.set(peer.name, { alias: peer.alias, ...(peer.up ? { up: true } : {}), ...(peer.master === undefined ? {} : { master: peer.master }) }, sig);
-      if (peer.bridgePort !== undefined) await ph.nl.link.set(peer.name, { bridgePort: peer.bridgePort }, sig);
+      await portOptions(ph, peer);
     }
   }
 
@@ -353,8 +359,14 @@ export async function execute(diff: Diff, env: ApplyEnv): Promise<StageTiming[]>
     const finish: Record<string, unknown> = { ...l.options, alias: l.alias, group: l.group }; // options: mtu, txqlen, mac
     if (l.master !== undefined) finish.master = l.master;
     await own.nl.link.set(l.name, finish, sig);
-    if (l.bridgePort !== undefined) await own.nl.link.set(l.name, { bridgePort: l.bridgePort }, sig);
+    await portOptions(own, l);
     if (l.up) await own.nl.link.set(l.name, { up: true }, sig);
+  }
+
+  /** A port's bridge or bond options, once it is enslaved (the kernel applies them with its master's ops). */
+  async function portOptions(x: NsHandle, l: Pick<ModelLink, 'name' | 'bridgePort' | 'bondPort'>): Promise<void> {
+    if (l.bridgePort !== undefined) await x.nl.link.set(l.name, { bridgePort: l.bridgePort }, sig);
+    if (l.bondPort !== undefined) await x.nl.link.set(l.name, { bondPort: l.bondPort }, sig);
   }
 
   async function changeLink(d: NsDiff, c: LinkChange): Promise<void> {
@@ -365,7 +377,7 @@ export async function execute(diff: Diff, env: ApplyEnv): Promise<StageTiming[]>
       log(d.ns.key, `link ${name}`, () => nl.link.set(name, c.undo));
     }
     if (c.kindSet !== undefined) await nl.link.set(name, { kind: c.model.kind, ...c.kindSet } as never, sig);
-    if (c.bridgePort !== undefined) await nl.link.set(name, { bridgePort: c.bridgePort }, sig);
+    await portOptions(h(d.ns.key), { name, bridgePort: c.bridgePort, bondPort: c.bondPort });
   }
 
   async function addRoute(d: NsDiff, r: ModelRoute): Promise<void> {

@@ -19,7 +19,7 @@ import { netns } from '../netns/netns.js';
 import type { OperationOptions } from '../netlink/socket.js';
 import type { NsHandle } from './live.js';
 import { loAlias, ownedNamedNamespaces } from './live.js';
-import { isLinkOf, isNetnsOf } from './marks.js';
+import { ROUTE_PROTOCOL, isLinkOf, isNetnsOf } from './marks.js';
 import { deleteMarkedTables } from './nft-live.js';
 
 /** What destroy removed. */
@@ -32,6 +32,14 @@ export interface DestroyResult {
   tables: string[];
   /** Anonymous namespaces let go (they vanish once nothing holds them). */
   anonymous: number;
+  /**
+   * Nexthop objects deleted in namespaces the topology does not own, as
+   * 'NAMESPACE/ID': the declared ones still marked by the topology's
+   * protocol (those on its links go with the links). Only with the
+   * declaration: `destroyTopology(name)` cannot tell them from other
+   * topologies' and leaves a blackhole or group nexthop in place.
+   */
+  nexthops: string[];
 }
 
 const GONE = new Set(['ENODEV', 'ENOENT']);
@@ -63,6 +71,21 @@ export async function deleteMarkedLinks(topology: string, target: DestroyTarget,
   // The rest one by one (a veth takes its peer along: ENODEV then is fine).
   await Promise.all(ours.filter((l) => !batch.has(l.group ?? 0)).map((l) => nl.link.del(l.ifindex, opts).catch(ignoreGone)));
   return ours.map((l) => `${target.label}/${l.name}`);
+}
+
+/**
+ * Delete the nexthops `ids` of a namespace the topology does not own that
+ * still carry its protocol (groups first, so that no member goes from under
+ * one; the routes through them go with them); returns them as 'LABEL/ID'.
+ */
+export async function deleteDeclaredNexthops(target: DestroyTarget, ids: ReadonlySet<number>, opts: OperationOptions = {}): Promise<string[]> {
+  if (ids.size === 0) return [];
+  const { nl } = target.handle;
+  const mine = (await nl.nexthop.list({}, opts)).filter((n) => ids.has(n.id) && n.protocol === ROUTE_PROTOCOL);
+  for (const groups of [true, false]) {
+    await Promise.all(mine.filter((n) => (n.group !== undefined) === groups).map((n) => nl.nexthop.del(n.id, opts).catch(ignoreGone)));
+  }
+  return mine.map((n) => `${target.label}/${n.id}`);
 }
 
 /**
@@ -101,5 +124,5 @@ export async function destroyMarked(
       return owned;
     })(),
   ]);
-  return { namespaces: names, links, tables, anonymous: 0 };
+  return { namespaces: names, links, tables, anonymous: 0, nexthops: [] };
 }

@@ -218,5 +218,13 @@ function linkChange(l: ModelLink, live: Link, ns: LiveNs, isFresh: (name: string
     }
   }
   if (desc.length === 0) return undefined;
-  return { model: l, live, set, kindSet, bridgePort, desc, undo };
+  let bondPort: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(l.bondPort ?? {})) {
+    const have = set.master !== undefined ? undefined : (live.bondPort as Record<string, unknown> | undefined)?.[k];
+    if (v === undefined || have === v) continue;
+    bondPort ??= {};
+    bondPort[k] = v;
+    desc.push(`bondPort.${k} ${have === undefined ? '(none)' : String(have)} -> ${String(v)}`);
+  }
+  return { model: l, live, set, kindSet, bridgePort, bondPort, desc, undo };
 }

@@ -25,6 +25,8 @@ export interface NsView {
   nameOf: (ifindex: number | undefined) => string | undefined;
   /** The link stays as it is (not deleted, removed or made again). */
   staying: (ifindex: number | undefined) => boolean;
+  /** Ids of nexthops deleted by this apply (routes through them go with them). */
+  goneNexthops: Set<number>;
 }
 
 /** Addresses to add to, and remove from, the declared links. */
@@ -53,7 +55,7 @@ export function diffAddresses(v: NsView, owned: Map<ModelLink, Link>): void {
 
 /** Routes to add, replace and remove; a route in a namespace not the topology's own that is someone else's is a conflict. */
 export function diffRoutes(v: NsView, conflicts: string[]): void {
-  const { d, goneIndexes, ourIndexes, staying } = v;
+  const { d, goneIndexes, ourIndexes, staying, goneNexthops } = v;
   const { ns, live } = d;
   // Routes: matched on family, destination, table and metric.
   const liveRoutes = new Map<string, Route>();
@@ -63,7 +65,8 @@ export function diffRoutes(v: NsView, conflicts: string[]): void {
   }
   for (const r of ns.routes) {
     const lr = liveRoutes.get(r.key);
-    const devGone = lr !== undefined && (lr.dev !== undefined ? !staying(lr.dev) : (lr.nexthops ?? []).some((h) => !staying(h.dev)));
+    const devGone =
+      lr !== undefined && ((lr.nhid !== undefined && goneNexthops.has(lr.nhid)) || (lr.dev !== undefined ? !staying(lr.dev) : (lr.nexthops ?? []).some((h) => !staying(h.dev))));
     if (lr === undefined || devGone) {
       d.routeCreates.push(r);
       continue;
@@ -80,7 +83,7 @@ export function diffRoutes(v: NsView, conflicts: string[]): void {
   for (const [key, lr] of liveRoutes) {
     if (wantRoutes.has(key) || lr.protocol !== ROUTE_PROTOCOL) continue;
     const devs = lr.dev !== undefined ? [lr.dev] : (lr.nexthops ?? []).map((h) => h.dev);
-    if (devs.some((x) => goneIndexes.has(x))) continue; // goes with its link
+    if (devs.some((x) => goneIndexes.has(x)) || (lr.nhid !== undefined && goneNexthops.has(lr.nhid))) continue; // goes with its link or nexthop
     // Elsewhere than in its own namespaces the topology only claims routes through its own links.
     if (!ownsNamespace(ns) && !devs.some((x) => ourIndexes.has(x))) continue;
     d.routeRemoves.push(lr);
@@ -151,6 +154,11 @@ export function routeDst(r: Route): string {
 function routeDiffers(r: ModelRoute, lr: Route, live: LiveNs): string[] {
   const desc: string[] = [];
   const s = r.spec;
+  if (s.nhid !== undefined || lr.nhid !== undefined) {
+    // Through a nexthop object: the kernel reports its gateway, device and type too; the id is what was declared.
+    if (s.nhid !== lr.nhid) desc.push(`nhid ${lr.nhid ?? '(none)'} -> ${s.nhid ?? '(none)'}`);
+    if (s.nhid !== undefined) return desc;
+  }
   const via = s.via === undefined ? undefined : canonicalIp(s.via);
   if (via !== (lr.via === undefined ? undefined : canonicalIp(lr.via)) && s.nexthops === undefined) desc.push(`via ${lr.via ?? '(none)'} -> ${via ?? '(none)'}`);
   if (typeof s.dev === 'string') {

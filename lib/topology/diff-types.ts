@@ -7,11 +7,13 @@ import type { Address } from '../rtnl/addr/types.js';
 import type { FdbRecord } from '../rtnl/fdb/types.js';
 import type { Link } from '../rtnl/link/types.js';
 import type { Neighbour } from '../rtnl/neigh/types.js';
+import type { NexthopObject } from '../rtnl/nexthop/types.js';
 import type { Route } from '../rtnl/route/types.js';
 import type { LiveNs } from './live.js';
 import type { NftApplyResult } from '../nft/ruleset-apply.js';
 import type { NftRuleset } from '../nft/ruleset.js';
-import type { Model, ModelAddress, ModelFdb, ModelLink, ModelNeigh, ModelNs, ModelRoute, ModelSysctl } from './model.js';
+import type { Model, ModelAddress, ModelFdb, ModelLink, ModelNeigh, ModelNexthop, ModelNs, ModelRoute, ModelSysctl } from './model.js';
+import type { LiveSlot } from './tc-live.js';
 
 /** A sysctl to write, and what it was. */
 export interface SysctlWork {
@@ -33,6 +35,8 @@ export interface LinkChange {
   kindSet: Record<string, unknown> | undefined;
   /** Bridge port options (sent after the master is set). */
   bridgePort: Record<string, unknown> | undefined;
+  /** Bond port options (sent after the master is set). */
+  bondPort: Record<string, unknown> | undefined;
   /** Human-readable: 'mtu 1500 -> 9000'. */
   desc: string[];
   /** What `link.set` restores the common attributes with on rollback. */
@@ -75,6 +79,16 @@ export interface NsDiff {
   addrCreates: Array<{ link: ModelLink; addr: ModelAddress }>;
   /** Addresses no longer declared on the topology's links. */
   addrRemoves: Array<{ link: ModelLink; live: Address }>;
+  /** Traffic control slots to make, replace (delete, then make) or remove, per link. */
+  tc: TcWork[];
+  /** Nexthops deleted to be made again (a group that becomes a single nexthop, or the other way round). */
+  nhDeletes: Array<{ model: ModelNexthop; live: NexthopObject }>;
+  /** Nexthops to make (members before groups). */
+  nhCreates: ModelNexthop[];
+  /** Nexthops to replace in place. */
+  nhChanges: Array<Changed<ModelNexthop, NexthopObject>>;
+  /** The topology's nexthops no longer declared (groups first). */
+  nhRemoves: NexthopObject[];
   /** Routes to add. */
   routeCreates: ModelRoute[];
   /** Routes to replace. */
@@ -93,6 +107,20 @@ export interface NsDiff {
   fdbRemoves: FdbRecord[];
   /** The namespace's NAT and firewall, when its tables are to be made, replaced or removed. */
   nft: NftWork | undefined;
+}
+
+/** One traffic control slot of one link: the root qdisc (with classes and filters) or the ingress one. */
+export interface TcWork {
+  /** The link (declared; for a removal, the declared link that no longer declares it). */
+  link: ModelLink;
+  /** Which slot. */
+  slot: 'root' | 'ingress';
+  /** Make it (nothing of ours there), replace it (it differs), or remove it (no longer declared). */
+  action: 'create' | 'replace' | 'remove';
+  /** What is there now (replace, remove). */
+  live: LiveSlot | undefined;
+  /** For a replace: what differs. */
+  desc: string[];
 }
 
 /** The nf_tables work of one namespace: one transaction. */

@@ -19,6 +19,7 @@ import { type Model, ownsNamespace } from './model.js';
 import type { Diff, DiffInput, NsDiff } from './diff-types.js';
 import { diffLinks, id, matchLinks } from './diff-links.js';
 import { diffAddresses, diffFdb, diffNeighbours, diffRoutes, type NsView } from './diff-objects.js';
+import { diffNexthops, diffTc } from './diff-tc.js';
 import type { LiveNs } from './live.js';
 import { normalizeSysctl } from './validate-ns.js';
 
@@ -46,6 +47,11 @@ export function computeDiff(model: Model, input: DiffInput): Diff {
       linkRemoves: [],
       addrCreates: [],
       addrRemoves: [],
+      tc: [],
+      nhDeletes: [],
+      nhCreates: [],
+      nhChanges: [],
+      nhRemoves: [],
       routeCreates: [],
       routeChanges: [],
       routeRemoves: [],
@@ -82,9 +88,11 @@ export function computeDiff(model: Model, input: DiffInput): Diff {
     const nameOf = (ifindex: number | undefined): string | undefined => (ifindex === undefined ? undefined : live?.byIndex.get(ifindex)?.name);
     const staying = (ifindex: number | undefined): boolean => ifindex !== undefined && !goneIndexes.has(ifindex) && !isFresh(nameOf(ifindex) ?? '');
 
-    const view: NsView = { d, isFresh, goneIndexes, ourIndexes, nameOf, staying };
+    const view: NsView = { d, isFresh, goneIndexes, ourIndexes, nameOf, staying, goneNexthops: new Set() };
 
     diffAddresses(view, owned);
+    diffTc(view, owned);
+    view.goneNexthops = diffNexthops(view, conflicts);
     diffRoutes(view, conflicts);
     diffNeighbours(view);
     diffFdb(view);

@@ -19,6 +19,10 @@ export type {
   TopologyFirewall,
   TopologyFirewallChain,
   TopologyFirewallRule,
+  TopologyQdisc,
+  TopologyTcClass,
+  TopologyTcFilter,
+  TopologyNexthop,
 } from './types.js';
 export { formatPlan, STAGES, type Plan, type PlanStep, type PlanStage, type PlanAction, type PlanObject } from './plan.js';
 export type { TopologyProgress, StageTiming } from './apply.js';

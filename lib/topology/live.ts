@@ -1,7 +1,7 @@
 /**
  * What the kernel has: the handles on a topology's namespaces, and one
- * namespace's links, addresses, routes, neighbours, FDB entries and
- * sysctls read in one go (the dumps pipelined on its socket).
+ * namespace's links, addresses, routes, nexthops, neighbours, FDB entries
+ * and sysctls read in one go (the dumps pipelined on its socket).
  * @module
  */
 import type { Address } from '../rtnl/addr/types.js';
@@ -9,12 +9,14 @@ import type { FdbRecord } from '../rtnl/fdb/types.js';
 import { open, type Netlink } from '../rtnl/handle.js';
 import type { Link } from '../rtnl/link/types.js';
 import type { Neighbour } from '../rtnl/neigh/types.js';
+import type { NexthopObject } from '../rtnl/nexthop/types.js';
 import { NetNs, netns } from '../netns/netns.js';
 import type { OperationOptions } from '../netlink/socket.js';
 import type { Route } from '../rtnl/route/types.js';
 import { isNetnsOf } from './marks.js';
 import type { ModelNs, ModelSysctl } from './model.js';
 import { closeNft, type NftLive } from './nft-live.js';
+import type { LiveTc } from './tc-live.js';
 
 /** An open namespace and an rtnetlink handle in it. */
 export interface NsHandle {
@@ -48,6 +50,10 @@ export interface LiveNs {
   nft?: NftLive;
   /** Why the declared ruleset cannot be applied (a table in the way that is not the topology's). */
   nftConflict?: string;
+  /** Nexthop objects. */
+  nexthops: NexthopObject[];
+  /** Traffic control of the links that declare it or are the topology's, by link name (filled in by {@link readTc}). */
+  tc: Map<string, LiveTc>;
 }
 
 /** Open `ns`, then an rtnetlink handle in it; the namespace is closed again if the handle fails. */
@@ -72,13 +78,14 @@ const LOCAL_TABLE = 255;
 /** Read what a namespace has. `proxy`: also dump the neighbour proxy table. */
 export async function readLive(h: NsHandle, sysctls: readonly ModelSysctl[], proxy: boolean, opts: OperationOptions = {}): Promise<LiveNs> {
   const signal = opts.signal === undefined ? {} : { signal: opts.signal };
-  const [links, addrs, routes, neigh, proxies, fdb, values] = await Promise.all([
+  const [links, addrs, routes, neigh, proxies, fdb, nexthops, values] = await Promise.all([
     h.nl.link.list({}, signal),
     h.nl.addr.list({}, signal),
     h.nl.route.list({ table: 'all' }, signal),
     h.nl.neigh.list({}, signal),
     proxy ? h.nl.neigh.list({ proxy: true }, signal) : Promise.resolve([] as Neighbour[]),
     h.nl.fdb.list({}, signal),
+    h.nl.nexthop.list({}, signal),
     Promise.all(sysctls.map((s) => h.ns.sysctl.get(s.name).catch((e: unknown) => {
       if ((e as { code?: string }).code === 'ENOENT') return undefined;
       throw e;
@@ -100,6 +107,8 @@ export async function readLive(h: NsHandle, sysctls: readonly ModelSysctl[], pro
     neigh: [...neigh, ...proxies],
     fdb,
     sysctls: new Map(sysctls.map((s, i) => [s.name, values[i]])),
+    nexthops,
+    tc: new Map(),
   };
 }
 

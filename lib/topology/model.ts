@@ -10,7 +10,9 @@ import { SocketAddress, isIPv6 } from 'node:net';
 import type { AddrAddOptions } from '../rtnl/addr/types.js';
 import type { FdbEntry } from '../rtnl/fdb/types.js';
 import type { NeighEntry } from '../rtnl/neigh/types.js';
+import type { NexthopObjectSpec } from '../rtnl/nexthop/types.js';
 import type { RouteSpec } from '../rtnl/route/types.js';
+import type { ClassSpec, FilterSpec, QdiscSpec } from '../rtnl/tc/types.js';
 import type { NftRuleset } from '../nft/ruleset.js';
 
 /** Where a namespace comes from, and so whether the topology owns it. */
@@ -48,6 +50,8 @@ export interface ModelNs {
   sysctls: ModelSysctl[];
   /** Every link end that lives here (veth peers declared elsewhere included, TUN/TAP devices too). */
   links: ModelLink[];
+  /** Nexthop objects, members before the groups that use them. */
+  nexthops: ModelNexthop[];
   /** Routes. */
   routes: ModelRoute[];
   /** Neighbour entries. */
@@ -99,6 +103,8 @@ export interface ModelLink {
   master: string | undefined;
   /** Bridge port options. */
   bridgePort: Record<string, unknown> | undefined;
+  /** Bond port options. */
+  bondPort: Record<string, unknown> | undefined;
   /** The full alias: the mark, then the declared alias. */
   alias: string;
   /** The link group. */
@@ -113,6 +119,36 @@ export interface ModelLink {
   peer: ModelLink | undefined;
   /** For a TUN/TAP device (kind `tun`): what only /dev/net/tun sets. */
   tun: ModelTun | undefined;
+  /** Traffic control on it (undefined: none declared). */
+  tc: ModelTc | undefined;
+}
+
+/**
+ * A link's declared traffic control, as `nl.tc` requests (dev: the link's
+ * name), per slot: the root qdisc with its classes and filters, and the
+ * ingress qdisc with its filters.
+ */
+export interface ModelTc {
+  /** The declaration path (`....qdisc`). */
+  path: string;
+  /** The root qdisc (handle filled in), or undefined: the kernel's default stays. */
+  root: QdiscSpec | undefined;
+  /** htb classes, parents first. */
+  classes: ClassSpec[];
+  /** Filters on the root qdisc (prio filled in). */
+  filters: FilterSpec[];
+  /** Filters on the ingress hook; undefined: no ingress qdisc. */
+  ingress: FilterSpec[] | undefined;
+}
+
+/** A nexthop object. */
+export interface ModelNexthop {
+  /** What `nexthop.add`/`replace` get (protocol filled in, dev by name). */
+  spec: NexthopObjectSpec;
+  /** Its id. */
+  id: number;
+  /** The declaration path. */
+  path: string;
 }
 
 /**

@@ -4,19 +4,20 @@
  * @module
  */
 import type { Diff, NsDiff } from './diff-types.js';
-import type { ModelLink } from './model.js';
+import type { QdiscSpec } from '../rtnl/tc/types.js';
+import type { ModelLink, ModelTc } from './model.js';
 
 /** The stages of an apply, in order. */
-export type PlanStage = 'namespaces' | 'links' | 'masters' | 'addresses' | 'routes' | 'neighbours' | 'fdb' | 'sysctls' | 'firewall' | 'removals';
+export type PlanStage = 'namespaces' | 'links' | 'masters' | 'qdiscs' | 'addresses' | 'nexthops' | 'routes' | 'neighbours' | 'fdb' | 'sysctls' | 'firewall' | 'removals';
 
 /** All stages, in the order apply runs them. */
-export const STAGES: readonly PlanStage[] = ['namespaces', 'links', 'masters', 'addresses', 'routes', 'neighbours', 'fdb', 'sysctls', 'firewall', 'removals'];
+export const STAGES: readonly PlanStage[] = ['namespaces', 'links', 'masters', 'qdiscs', 'addresses', 'nexthops', 'routes', 'neighbours', 'fdb', 'sysctls', 'firewall', 'removals'];
 
 /** What a step does. `replace`: delete, then make again (the kernel cannot change it in place). */
 export type PlanAction = 'create' | 'change' | 'replace' | 'remove';
 
 /** What a step works on. */
-export type PlanObject = 'netns' | 'link' | 'address' | 'route' | 'neighbour' | 'fdb' | 'sysctl' | 'nftables';
+export type PlanObject = 'netns' | 'link' | 'qdisc' | 'address' | 'nexthop' | 'route' | 'neighbour' | 'fdb' | 'sysctl' | 'nftables';
 
 /** One step of a plan. */
 export interface PlanStep {
@@ -78,7 +79,14 @@ function nsSteps(d: NsDiff, index: StepIndex | undefined): PlanStep[] {
     if (x.model.role === 'peer' && !d.linkCreates.includes(x.model)) step(x, 'links', 'replace', 'link', `${x.model.name} (veth peer of ${x.model.peer?.name ?? '?'})`, x.model.path);
   }
   for (const c of d.linkChanges) step(c, 'masters', 'change', 'link', c.model.name, c.model.path, c.desc);
+  for (const w of d.tc) {
+    if (w.action === 'remove') step(w, 'removals', 'remove', 'qdisc', `${w.live?.qdisc.kind ?? w.slot} ${w.live?.qdisc.handle ?? ''} on ${w.link.name}`, undefined);
+    else step(w, 'qdiscs', w.action, 'qdisc', qdiscText(w.link.name, w.slot, w.link.tc), w.link.tc?.path, w.desc);
+  }
   for (const a of d.addrCreates) step(a, 'addresses', 'create', 'address', `${a.addr.cidr} on ${a.link.name}`, a.addr.path);
+  const flipped = new Set(d.nhDeletes.map((x) => x.model));
+  for (const m of d.nhCreates) step(m, 'nexthops', flipped.has(m) ? 'replace' : 'create', 'nexthop', nexthopText(m.spec), m.path);
+  for (const c of d.nhChanges) step(c, 'nexthops', 'change', 'nexthop', nexthopText(c.model.spec), c.model.path, c.desc);
   for (const r of d.routeCreates) step(r, 'routes', 'create', 'route', routeText(r.spec), r.path);
   for (const r of d.routeChanges) step(r, 'routes', 'change', 'route', routeText(r.model.spec), r.model.path, r.desc);
   for (const n of d.neighCreates) step(n, 'neighbours', 'create', 'neighbour', n.key, n.path);
@@ -98,6 +106,7 @@ function nsSteps(d: NsDiff, index: StepIndex | undefined): PlanStep[] {
   const nameOf = (ifindex: number): string => d.live?.byIndex.get(ifindex)?.name ?? `if${ifindex}`;
   for (const f of d.fdbRemoves) step(f, 'removals', 'remove', 'fdb', `${f.lladdr ?? '?'} dev ${nameOf(f.ifindex)}${f.dst === undefined ? '' : ` dst ${f.dst}`}`, undefined);
   for (const n of d.neighRemoves) step(n, 'removals', 'remove', 'neighbour', `${n.proxy ? 'proxy ' : ''}${n.dst ?? '?'} dev ${nameOf(n.ifindex)}`, undefined);
+  for (const n of d.nhRemoves) step(n, 'removals', 'remove', 'nexthop', nexthopText({ ...n, dev: n.dev === undefined ? undefined : nameOf(n.dev) }), undefined);
   for (const r of d.routeRemoves) step(r, 'removals', 'remove', 'route', `${r.dst}${r.via === undefined ? '' : ` via ${r.via}`}${r.dev === undefined ? '' : ` dev ${nameOf(r.dev)}`}`, undefined);
   for (const a of d.addrRemoves) step(a, 'removals', 'remove', 'address', `${a.live.cidr} on ${a.link.name}`, undefined);
   for (const l of d.linkRemoves) step(l, 'removals', 'remove', 'link', `${l.name} (${l.kind ?? 'link'})`, undefined);
@@ -112,9 +121,26 @@ function summary(w: NonNullable<NsDiff['nft']>, key: string): string {
   return `${chains.length} chain${chains.length === 1 ? '' : 's'}, ${rules} rule${rules === 1 ? '' : 's'}`;
 }
 
+/** A qdisc slot in `tc` words: 'tbf 1: on eth0 (rate 8mbit)', 'htb 1: on eth0 (2 classes, 1 filter)', 'ingress on eth0 (1 filter)'. */
+function qdiscText(dev: string, slot: 'root' | 'ingress', tc: ModelTc | undefined): string {
+  const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : what.endsWith('s') ? 'es' : 's'}`;
+  if (slot === 'ingress') return `ingress on ${dev} (${n(tc?.ingress?.length ?? 0, 'filter')})`;
+  const r = tc?.root as (QdiscSpec & { handle?: unknown; rate?: unknown }) | undefined;
+  const what = r?.kind === 'htb' ? `${n(tc?.classes.length ?? 0, 'class')}, ${n(tc?.filters.length ?? 0, 'filter')}` : r?.rate !== undefined ? `rate ${String(r.rate)}` : '';
+  return `${r?.kind ?? '?'} ${String(r?.handle ?? '')} on ${dev}${what === '' ? '' : ` (${what})`}`;
+}
+
+/** A nexthop in `ip nexthop` words: 'id 1 via 198.18.0.2 dev eth0', 'id 10 group 1,3/2' (member 1 with weight 3, member 2). */
+function nexthopText(s: { id: number; via?: string | undefined; dev?: string | number | undefined; blackhole?: boolean; fdb?: boolean; group?: Array<{ id: number; weight?: number }> | undefined }): string {
+  const group = s.group?.map((g) => `${g.id}${(g.weight ?? 1) === 1 ? '' : `,${g.weight ?? 1}`}`).join('/');
+  return [`id ${s.id}`, group === undefined ? '' : `group ${group}`, s.via === undefined ? '' : `via ${s.via}`, s.dev === undefined ? '' : `dev ${s.dev}`, s.blackhole === true ? 'blackhole' : '', s.fdb === true ? 'fdb' : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
 /** A route in `ip route` words. */
-export function routeText(r: { dst: string; via?: string | undefined; dev?: string | number | undefined; table?: unknown; metric?: number | undefined }): string {
-  return [r.dst, r.via === undefined ? '' : `via ${r.via}`, r.dev === undefined ? '' : `dev ${r.dev}`, r.table === undefined ? '' : `table ${String(r.table)}`, r.metric === undefined ? '' : `metric ${r.metric}`]
+export function routeText(r: { dst: string; via?: string | undefined; nhid?: number | undefined; dev?: string | number | undefined; table?: unknown; metric?: number | undefined }): string {
+  return [r.dst, r.nhid === undefined ? '' : `nhid ${r.nhid}`, r.via === undefined ? '' : `via ${r.via}`, r.dev === undefined ? '' : `dev ${r.dev}`, r.table === undefined ? '' : `table ${String(r.table)}`, r.metric === undefined ? '' : `metric ${r.metric}`]
     .filter(Boolean)
     .join(' ');
 }

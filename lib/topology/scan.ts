@@ -1,11 +1,14 @@
 /**
  * Reading the machine's namespaces as they are (`netloom show`, live
  * graphs): the current one and the named ones under /run/netns, with their
- * links, addresses and nf_tables tables, veth ends paired across namespaces.
+ * links, addresses, qdiscs, nexthop objects and nf_tables tables, veth
+ * ends paired across namespaces.
  * @module
  */
 import type { Address } from '../rtnl/addr/types.js';
 import type { Link } from '../rtnl/link/types.js';
+import type { NexthopObject } from '../rtnl/nexthop/types.js';
+import type { Qdisc } from '../rtnl/tc/types.js';
 import { NetNs, netns } from '../netns/netns.js';
 import { type NsHandle, closeHandle, handleOn } from './live.js';
 import { parseMark } from './marks.js';
@@ -25,6 +28,10 @@ export interface ScannedNamespace {
   addrs: Address[];
   /** Its nf_tables tables, counted. */
   tables: TableSummary[];
+  /** Its qdiscs (the kernel's defaults, handle 0:, included). */
+  qdiscs: Qdisc[];
+  /** Its nexthop objects. */
+  nexthops: NexthopObject[];
 }
 
 /** A veth pair found across (or within) namespaces. */
@@ -78,10 +85,16 @@ export async function scanNamespaces(opts: ScanOptions = {}): Promise<Scan> {
     const read = await Promise.all(
       opened.map(async (o) => {
         try {
-          const [links, addrs, tables] = await Promise.all([o.h.nl.link.list(), o.h.nl.addr.list(), tableSummaries(o.h)]);
+          const [links, addrs, tables, qdiscs, nexthops] = await Promise.all([
+            o.h.nl.link.list(),
+            o.h.nl.addr.list(),
+            tableSummaries(o.h),
+            o.h.nl.tc.qdisc.list().catch(() => [] as Qdisc[]),
+            o.h.nl.nexthop.list().catch(() => [] as NexthopObject[]),
+          ]);
           const lo = links.find((l) => l.name === 'lo');
           const mark = parseMark(lo?.alias);
-          return { label: o.label, named: o.named, owner: mark?.role === 'netns' ? mark.topology : undefined, links, addrs, tables };
+          return { label: o.label, named: o.named, owner: mark?.role === 'netns' ? mark.topology : undefined, links, addrs, tables, qdiscs, nexthops };
         } catch {
           return undefined;
         }

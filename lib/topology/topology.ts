@@ -25,14 +25,15 @@ import type { Netlink } from '../rtnl/handle.js';
 import { netns, type NetNs } from '../netns/netns.js';
 import type { OperationOptions } from '../netlink/socket.js';
 import { execute, type StageTiming, type TopologyProgress } from './apply.js';
-import { type DestroyResult, type DestroyTarget, destroyMarked } from './destroy.js';
+import { type DestroyResult, type DestroyTarget, deleteDeclaredNexthops, destroyMarked } from './destroy.js';
 import type { Diff } from './diff-types.js';
 import { computeDiff } from './diff.js';
 import { TopologyError } from './errors.js';
 import { type GraphFormat, type TopologyGraph, graphOfModel, graphOfScan, renderGraph } from './graph.js';
 import { type LiveNs, type NsHandle, closeHandle, handleOn, openExisting, ownedNamedNamespaces, readLive } from './live.js';
 import { readNft } from './nft-live.js';
-import { TOPOLOGY_NAME_RE, isNetnsOf } from './marks.js';
+import { TOPOLOGY_NAME_RE, isLinkOf, isNetnsOf } from './marks.js';
+import { readTc } from './tc-live.js';
 import { type Model, ownsNamespace } from './model.js';
 import { type Plan, type StepIndex, toPlan } from './plan.js';
 import { scanNamespaces } from './scan.js';
@@ -212,7 +213,10 @@ export class Topology {
           now?.close();
         }),
       );
-      const result = await destroyMarked(this.name, targets, this.#opts.runDir, opts, held);
+      const nexthops = (
+        await Promise.all(targets.map((x) => deleteDeclaredNexthops(x, new Set(this.#model.byKey.get(x.label)?.nexthops.map((n) => n.id)), opts)))
+      ).flat();
+      const result = { ...(await destroyMarked(this.name, targets, this.#opts.runDir, opts, held)), nexthops };
       let anonymous = 0;
       for (const ns of this.#model.namespaces) if (ns.source === 'anonymous' && this.#handles.has(ns.key)) anonymous++;
       await this.#closeHandles();
@@ -321,6 +325,7 @@ export class Topology {
         const h = this.#handles.get(ns.key);
         if (h === undefined) return;
         const l = await readLive(h, ns.sysctls, ns.neighbours.some((n) => n.entry.proxy === true), opts);
+        l.tc = await readTc(h, l.links.filter((x) => isLinkOf(x.alias, model.name)), opts);
         if (ns.nft !== undefined) {
           try {
             l.nft = await readNft(h, ns.nft, opts);

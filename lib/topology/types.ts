@@ -24,6 +24,7 @@
 import type { AddrAddOptions } from '../rtnl/addr/types.js';
 import type { FdbEntry } from '../rtnl/fdb/types.js';
 import type { BondAddOptions } from '../rtnl/link/kinds/bond.js';
+import type { BondPortOptions } from '../rtnl/link/kinds/bond-port.js';
 import type { BridgeAddOptions } from '../rtnl/link/kinds/bridge.js';
 import type { BridgePortOptions } from '../rtnl/link/kinds/bridge-port.js';
 import type { DummyAddOptions } from '../rtnl/link/kinds/dummy.js';
@@ -47,7 +48,9 @@ import type { VtiAddOptions } from '../rtnl/link/kinds/vti.js';
 import type { Vti6AddOptions } from '../rtnl/link/kinds/vti6.js';
 import type { VxlanAddOptions } from '../rtnl/link/kinds/vxlan.js';
 import type { NeighEntry } from '../rtnl/neigh/types.js';
+import type { NexthopObjectSpec } from '../rtnl/nexthop/types.js';
 import type { NexthopSpec, RouteSpec } from '../rtnl/route/types.js';
+import type { ClassSpec, FifoQdisc, FilterSpec, HtbQdisc, MirredAction, TbfQdisc } from '../rtnl/tc/types.js';
 import type { FilterOptions, MasqueradeOptions, OneToOneOptions, PublishPortOptions } from '../nft/recipes.js';
 import type { NftReject, NftRuleBody } from '../nft/rule-types.js';
 
@@ -109,7 +112,14 @@ export interface TopologyNamespace {
   sysctls?: Record<string, string | number | boolean>;
   /** The links that live in this namespace. */
   links?: TopologyLink[];
-  /** Routes (`ip route add ...`); `dev` names a link in this namespace. */
+  /**
+   * Nexthop objects (`ip nexthop add id N ...`), which routes name with
+   * `nhid`: made after the addresses (a gateway must be reachable) and
+   * before the routes, groups after their members; marked as the
+   * topology's by their protocol (like its routes).
+   */
+  nexthops?: TopologyNexthop[];
+  /** Routes (`ip route add ...`); `dev` names a link in this namespace, `nhid` a declared nexthop. */
   routes?: TopologyRoute[];
   /** Neighbour (ARP/NDP) entries (`ip neigh add ...`). */
   neighbours?: TopologyNeighbour[];
@@ -183,8 +193,12 @@ export interface TopologyLinkCommon {
   master?: string;
   /** Bridge port options, for a port of a bridge (`ip link set X type bridge_slave ...`); not for bond or VRF ports. */
   bridgePort?: BridgePortOptions;
+  /** Bond port options, for a port of a bond (`ip link set X type bond_slave queue_id N prio N`). */
+  bondPort?: BondPortOptions;
   /** Addresses (`ip addr add CIDR dev NAME`). */
   addresses?: TopologyAddress[];
+  /** Traffic control on the link: its root qdisc, htb classes, filters, an ingress qdisc. See {@link TopologyQdisc}. */
+  qdisc?: TopologyQdisc;
   /**
    * The namespace where `parent` (and a vxlan's `dev`) live, when not this
    * one: the link is created from there directly into this namespace (as
@@ -206,8 +220,12 @@ export interface TopologyVethPeer extends Omit<VethPeerOptions, 'netns' | 'name'
   master?: string;
   /** Bridge port options, when the peer is a bridge port. */
   bridgePort?: BridgePortOptions;
+  /** Bond port options, when the peer is a bond port. */
+  bondPort?: BondPortOptions;
   /** The peer's addresses. */
   addresses?: TopologyAddress[];
+  /** Traffic control on the peer. */
+  qdisc?: TopologyQdisc;
 }
 
 type Declared<T> = Omit<T, 'netns' | 'master' | 'up'> & TopologyLinkCommon;
@@ -309,3 +327,58 @@ export interface TopologyTunTap {
   /** Addresses. */
   addresses?: TopologyAddress[];
 }
+
+/** A declared nexthop object: `NexthopObjectSpec` with the link named by name. */
+export type TopologyNexthop = Omit<NexthopObjectSpec, 'dev'> & {
+  /** The outgoing link, by name (a link of this namespace). */
+  dev?: string;
+};
+
+/** An htb class of a link's root qdisc (`tc class add dev LINK parent P classid C htb rate R ...`). */
+export type TopologyTcClass = Omit<ClassSpec, 'dev' | 'kind' | 'parent'> & {
+  /** 'htb' (the only class kind netloom knows; default). */
+  kind?: 'htb';
+  /** The qdisc ('1:', the default) or a class declared before this one ('1:1'). */
+  parent?: ClassSpec['parent'];
+};
+
+/** A u32 filter (`tc filter add dev LINK parent ... u32 match ... [flowid C] [action mirred ...]`). */
+export type TopologyTcFilter = Omit<FilterSpec, 'dev' | 'kind' | 'parent' | 'actions'> & {
+  /** 'u32' (default). */
+  kind?: 'u32';
+  /** mirred actions; `dev` is a link of the same namespace, by name. */
+  actions?: Array<Omit<MirredAction, 'dev'> & { dev: string }>;
+};
+
+type RootQdisc = Omit<TbfQdisc, 'dev' | 'parent'> | Omit<HtbQdisc, 'dev' | 'parent'> | Omit<FifoQdisc, 'dev' | 'parent'>;
+
+/**
+ * Traffic control on a link: the root qdisc's kind and options (those of
+ * `nl.tc.qdisc.add`; handle default '1:'), for an htb its `classes` and the
+ * `filters` that sort packets into them, and an `ingress` qdisc with its
+ * filters (mirred redirects). Either part may be left out.
+ *
+ * ```yaml
+ * qdisc: { kind: tbf, rate: 8mbit, burst: 32kb, latency: 50ms }
+ * qdisc:
+ *   kind: htb
+ *   default: 20
+ *   classes: [{ classid: '1:10', rate: 8mbit }, { classid: '1:20', rate: 2mbit, ceil: 4mbit }]
+ *   filters: [{ protocol: ip, match: { dst: 198.18.2.0/24 }, classid: '1:10' }]
+ *   ingress: { filters: [{ match: all, actions: [{ kind: mirred, dev: veth1 }] }] }
+ * ```
+ *
+ * The topology compares it with the kernel's (`tc qdisc/class/filter show`)
+ * as a whole, per slot: a root or ingress part that differs in anything is
+ * replaced (deleted with its classes and filters, made again). On the
+ * topology's links, a root qdisc (other than the kernel's default) or an
+ * ingress qdisc that is no longer declared is removed.
+ */
+export type TopologyQdisc = (RootQdisc | { kind?: undefined }) & {
+  /** htb classes, parents before children. */
+  classes?: TopologyTcClass[];
+  /** Filters on the root qdisc (an htb's): prio default 1, 2, ... in order. */
+  filters?: TopologyTcFilter[];
+  /** An ingress qdisc (`tc qdisc add dev LINK ingress`): `true`, or with filters on its hook. */
+  ingress?: boolean | { filters?: TopologyTcFilter[] };
+};

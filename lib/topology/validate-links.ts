@@ -5,6 +5,7 @@
  * parents, backup ports) and that they do not go round in a circle.
  * @module
  */
+import { validateBondPort } from '../rtnl/link/kinds/bond-port.js';
 import { validateBridgePort } from '../rtnl/link/kinds/bridge.js';
 import { join, show } from '../rtnl/link/kinds/check.js';
 import { validateBasics } from '../rtnl/link/basics.js';
@@ -15,11 +16,12 @@ import { linkMark } from './marks.js';
 import { type ModelLink, type ModelNs, ownsNamespace } from './model.js';
 import { TUN_KIND } from './tuntap.js';
 import { checkAddresses } from './validate-addresses.js';
+import { checkTc } from './validate-tc.js';
 
 /** Stands for "a namespace other than the link's" in the veth name check (see its use). */
 const ELSEWHERE = { pid: 1 };
-const TOPO_LINK_KEYS = ['up', 'master', 'bridgePort', 'addresses', 'linkNetns', 'alias'];
-const PEER_TOPO_KEYS = ['netns', 'master', 'bridgePort', 'addresses', 'alias', 'up'];
+const TOPO_LINK_KEYS = ['up', 'master', 'bridgePort', 'bondPort', 'addresses', 'linkNetns', 'alias', 'qdisc'];
+const PEER_TOPO_KEYS = ['netns', 'master', 'bridgePort', 'bondPort', 'addresses', 'alias', 'up', 'qdisc'];
 const TUNTAP_KEYS = ['name', 'mode', 'owner', 'group', 'multiQueue', 'up', 'mtu', 'txqlen', 'mac', 'alias', 'master', 'bridgePort', 'addresses'];
 
 interface PendingRefs {
@@ -146,6 +148,9 @@ export function checkLinks(
       if (node.bridgePort !== undefined && master !== undefined && master.kind !== 'bridge') {
         rangeError(join(masterPath.slice(0, -'.master'.length), 'bridgePort'), `applies to ports of a bridge; '${node.master}' is a ${master.kind}`);
       }
+      if (node.bondPort !== undefined && master !== undefined && master.kind !== 'bond') {
+        rangeError(join(masterPath.slice(0, -'.master'.length), 'bondPort'), `applies to ports of a bond; '${node.master}' is a ${master.kind}`);
+      }
       if (node.tun?.mode === 'tun' && master?.kind === 'bridge') {
         rangeError(masterPath, `a tun device carries IP packets, not Ethernet frames, and cannot be a port of bridge '${node.master}' (use mode: tap)`);
       }
@@ -219,6 +224,10 @@ function linkNode(
     validateBridgePort(decl.bridgePort, CTX, join(path, 'bridgePort'));
     bridgePort = decl.bridgePort as Record<string, unknown>;
   }
+  if (decl.bondPort !== undefined) {
+    if (master === undefined) typeError(join(path, 'bondPort'), 'needs master (bond port options apply to a port of a bond)');
+    validateBondPort(decl.bondPort, CTX, join(path, 'bondPort'));
+  }
   if (decl.alias !== undefined && typeof decl.alias !== 'string') typeError(join(path, 'alias'), `must be a string, got ${show(decl.alias)}`);
   const alias = linkMark(topology, decl.alias as string | undefined);
   if (Buffer.byteLength(alias) > ALIAS_MAX) {
@@ -235,6 +244,7 @@ function linkNode(
     up,
     master,
     bridgePort,
+    bondPort: decl.bondPort as Record<string, unknown> | undefined,
     alias,
     group: typeof ownGroup === 'number' ? ownGroup : group,
     addresses: decl.addresses === undefined ? [] : checkAddresses(join(path, 'addresses'), decl.addresses, name as string),
@@ -242,6 +252,7 @@ function linkNode(
     lowers: [],
     peer: undefined,
     tun: undefined,
+    tc: decl.qdisc === undefined ? undefined : checkTc(join(path, 'qdisc'), decl.qdisc, name as string),
   };
 }
 

@@ -9,7 +9,7 @@ import { TOPOLOGY_NAME_RE } from './marks.js';
 import { type ModelNs, type ModelSysctl, ownsNamespace } from './model.js';
 
 const KEY_RE = TOPOLOGY_NAME_RE;
-const NS_KEYS = ['name', 'anonymous', 'current', 'external', 'lo', 'sysctls', 'links', 'routes', 'neighbours', 'fdb', 'tuntap', 'nat', 'firewall'];
+const NS_KEYS = ['name', 'anonymous', 'current', 'external', 'lo', 'sysctls', 'links', 'nexthops', 'routes', 'neighbours', 'fdb', 'tuntap', 'nat', 'firewall'];
 
 /** The declared namespaces (`keys` of `nsDecl`, in order), checked, without their links and the rest yet. */
 export function checkNamespaces(nsDecl: Record<string, unknown>, keys: string[], prefix: string): { namespaces: ModelNs[]; byKey: Map<string, ModelNs> } {
@@ -35,6 +35,7 @@ export function checkNamespaces(nsDecl: Record<string, unknown>, keys: string[],
       lo: bool(join(path, 'lo'), d.lo),
       sysctls: [],
       links: [],
+      nexthops: [],
       routes: [],
       neighbours: [],
       fdb: [],

@@ -1,5 +1,5 @@
 /**
- * Checking the routes, neighbours and FDB entries of a declaration (pass 4):
+ * Checking the nexthops, routes, neighbours and FDB entries of a declaration (pass 4):
  * the same checks as their APIs, devices that are declared, no entry twice.
  * @module
  */
@@ -12,6 +12,7 @@ import { validateRoute } from '../rtnl/route/validate.js';
 import { type RouteSpec } from '../rtnl/route/types.js';
 import { OP, array, at, isObject, linkName, object, rangeError, typeError } from './check.js';
 import { ROUTE_PROTOCOL } from './marks.js';
+import { checkNexthops, checkNhid } from './validate-nexthops.js';
 import { type ModelLink, type ModelNs, canonicalIp, fdbKey, neighKey, ownsNamespace, routeKey } from './model.js';
 
 /** Check the routes, neighbours and FDB entries of every namespace (declared as `nsDecl[key]`), once its links are known. */
@@ -25,6 +26,7 @@ export function checkNsObjects(namespaces: ModelNs[], byKey: Map<string, ModelNs
       if (n !== 'lo' && declared(ns.key, n) === undefined && ownsNamespace(ns)) rangeError(path, `no link '${n}' is declared in namespace '${ns.key}'`);
       return n;
     };
+    if (d.nexthops !== undefined) ns.nexthops = checkNexthops(ns, d.nexthops, linkHere);
     if (d.routes !== undefined) {
       const seen = new Map<string, string>();
       array(join(ns.path, 'routes'), d.routes).forEach((item, i) => {
@@ -38,6 +40,7 @@ export function checkNsObjects(namespaces: ModelNs[], byKey: Map<string, ModelNs
         }
         const spec = { ...r, protocol: r.protocol ?? ROUTE_PROTOCOL } as RouteSpec;
         const draft = at(path, () => validateRoute(OP, false, spec));
+        checkNhid(ns, path, r);
         const dst = typeof draft.attrs.dst === 'string' ? `${canonicalIp(draft.attrs.dst)}/${draft.header.rtmDstLen}` : 'default';
         if (draft.family === 'inet' && typeof draft.attrs.dst === 'string' && !hostBitsClear(draft.attrs.dst, draft.header.rtmDstLen ?? 32)) {
           rangeError(join(path, 'dst'), `${show(r.dst)} has host bits set beyond the prefix length (the kernel refuses it)`);

@@ -18,6 +18,7 @@ import { checkLinks } from './validate-links.js';
 import { checkNamespaces } from './validate-ns.js';
 import { checkNsObjects } from './validate-routes.js';
 import { checkNft } from './validate-nft.js';
+import { checkTcRefs } from './validate-tc.js';
 
 /** Options that change how a declaration maps onto the machine. */
 export interface ModelOptions {
@@ -60,8 +61,9 @@ export function buildModel(spec: unknown, opts: ModelOptions = {}): Model {
   // Passes 2 and 3: links, every end registered in the namespace it lives in; references between links.
   checkLinks(name, group, namespaces, byKey, nsDecl, keys);
 
-  // Pass 4: routes, neighbours, FDB.
+  // Pass 4: nexthops, routes, neighbours, FDB; the links traffic control names.
   checkNsObjects(namespaces, byKey, nsDecl);
+  checkTcRefs(namespaces);
 
   // Pass 5: NAT and firewall rules.
   for (const ns of namespaces) ns.nft = checkNft(name, ns, nsDecl[ns.key] as Record<string, unknown>);

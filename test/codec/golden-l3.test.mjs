@@ -61,6 +61,8 @@ const CASES = {
   'rule-not-to-prio': rule({ not: true, to: '198.18.1.0/24', priority: 500, table: 101 }),
   'rule-prio-table': rule({ from: '198.18.0.0/24', priority: 1000, table: 100 }),
   'rule-not-prio-table': async (s) => new RuleApi(s, links).replace({ not: true, from: '198.18.1.0/24', priority: 1001, table: 101 }),
+  'rule-l3mdev': rule({ l3mdev: true, priority: 1000 }),
+  'rule6-l3mdev': rule({ l3mdev: true, priority: 1000, family: 'inet6' }),
   'rule-del-not': async (s) => new RuleApi(s, links).del({ not: true, from: '198.18.0.0/24', table: 100 }),
 };
 

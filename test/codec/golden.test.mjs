@@ -112,6 +112,7 @@ const CASES = {
   'set-addrgenmode': () => set(3, { addrGenMode: 'none' }),
   'set-bridge-options': () => set(4, { kind: 'bridge', stp: true, forwardDelay: 4 }),
   'set-bridge-slave': () => set(3, { bridgePort: { cost: 10, learning: false } }),
+  'set-bond-slave': () => set(3, { bondPort: { queueId: 1 } }),
   'set-macvlan-macaddr': () => set(5, { kind: 'macvlan', sourceMacs: ['02:00:00:00:00:20', '02:00:00:00:00:21'] }),
   'del-basic': () => v.buildDelMessage(6, k),
   'del-group': () => v.buildDelGroupMessage(7, k),
@@ -122,7 +123,6 @@ const NOT_COVERED = {
   'set-name-back': 'the same request as set-name',
   'set-xdp-off': 'XDP programs are out of scope for the link API',
   'property-add-altname': 'RTM_NEWLINKPROP (altnames) is not in the link API yet',
-  'set-bond-slave': 'bond port options (`type bond_slave queue_id N`) are decoded (bondPort) but not settable yet',
 };
 
 // Differences that are deliberate, each the kernel treats the same way.
@@ -141,6 +141,11 @@ const EXPECTED = {
   ],
   // ^ the kernel applies IFLA_INFO_SLAVE_DATA with the master's ops whatever the kind says; netloom names the
   //   port kind the way the kernel reports it (IFLA_INFO_SLAVE_KIND "bridge"). Proven on the kernel in link.test.mjs.
+  'set-bond-slave': [
+    'RTM_NEWLINK(16)/IFLA_LINKINFO(18)/IFLA_INFO_KIND(1): only in b (10 bytes: 626f6e645f736c617665 "bond_slave")',
+    'RTM_NEWLINK(16)/IFLA_LINKINFO(18)/IFLA_INFO_SLAVE_KIND(4): only in a (5 bytes: 626f6e6400 "bond")',
+  ],
+  // ^ the same for a bond port: IFLA_INFO_SLAVE_DATA { IFLA_BOND_SLAVE_QUEUE_ID 1 } is byte for byte ip's.
 };
 
 // iproute2 sends IFLA_INFO_KIND and IFLA_IFALIAS without the NUL; netloom

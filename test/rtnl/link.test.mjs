@@ -114,6 +114,24 @@ t.test('bridge port options', async (t) => {
   t.equal(l.bridgePort?.learning, false);
 });
 
+t.test('bond port options: refused clearly where the link is no bond port (this kernel has no bond)', async (t) => {
+  const { ns, nl } = await sandbox(t);
+  await nl.link.add({ kind: 'bridge', name: 'br0' });
+  await nl.link.add({ kind: 'veth', name: 'p1', master: 'br0', peer: { name: 'p1x' } });
+  // A bridge port: the kernel would read IFLA_BOND_SLAVE_QUEUE_ID (5) as IFLA_BRPORT_GUARD (5) with the bridge's ops.
+  await t.rejects(nl.link.set('p1', { bondPort: { queueId: 1 } }), { name: 'NetlinkError', code: 'EOPNOTSUPP', message: /link\.set: bondPort: 'p1' is not a port of a bond: it is a port of a bridge/ });
+  t.equal(ipLink(ns, 'p1').linkinfo.info_slave_data.guard, false, 'nothing was sent: the bridge port is untouched');
+  await t.rejects(nl.link.set('p1x', { bondPort: { prio: 3 } }), { code: 'EOPNOTSUPP', message: /bondPort: 'p1x' is not a port of a bond: it has no master/ });
+  await t.rejects(nl.link.set('p1x', { bridgePort: { cost: 3 } }), { code: 'EOPNOTSUPP', message: /bridgePort: 'p1x' is not a port of a bridge: it has no master/ });
+  await t.rejects(nl.link.set('p1x', { master: 'br0', bridgePort: { cost: 3 } }), { constructor: TypeError, message: /bridgePort: cannot go with master in one request/ });
+  await t.rejects(nl.link.set('p1', { bondPort: { queueId: 70000 } }), { constructor: RangeError, message: /bondPort\.queueId/ });
+  await t.rejects(nl.link.set('p1', { bondPort: { weight: 1 } }), { constructor: TypeError, message: /bondPort\.weight: unknown bond port option/ });
+  // What the kernel itself says for a port with no bond master, sent raw (netloom refuses before sending).
+  const ifindex = (await nl.link.get('p1x')).ifindex;
+  const raw = nl.socket.request('raw', 16, 0, { header: { ifiIndex: ifindex }, attrs: { linkinfo: { slaveKind: 'bond', slaveData: { queueId: 1 } } } });
+  await t.rejects(raw, { code: 'EOPNOTSUPP' }, 'the kernel: EOPNOTSUPP, no extended ACK');
+});
+
 t.test('macvlan and macvtap on a veth parent, every mode', async (t) => {
   const { ns, nl } = await sandbox(t);
   await nl.link.add({ kind: 'veth', name: 'par', peer: { name: 'parx' } });

@@ -189,3 +189,23 @@ t.test('replace: the one rule at its priority, without a gap, idempotent', async
   t.match(byPrio(ipRules(ns, '-6'), 1000), [{ table: '601' }], 'per family');
   t.match(byPrio(ipRules(ns), 1000), [{ table: '101' }], 'the IPv4 rule at 1000 stays');
 });
+
+t.test('l3mdev: the VRF rule (ip rule add l3mdev pref 1000), accepted by this kernel without the vrf module', async (t) => {
+  const { ns, nl } = await sandbox(t);
+  // The kernel (CONFIG_NET_L3_MASTER_DEV) takes FRA_L3MDEV whether or not a VRF exists; a VRF device adds this rule itself.
+  await nl.rule.add({ l3mdev: true, priority: 1000 });
+  await nl.rule.add({ family: 'inet6', l3mdev: true, priority: 1000 });
+  t.match(byPrio(ipRules(ns), 1000), [{ l3mdev: null, table: undefined }], 'ip -j rule show: 1000: from all lookup [l3mdev-table]');
+  t.match(ipText(ns, 'rule', 'show', 'pref', '1000'), /1000:\s+from all lookup \[l3mdev-table\]/, 'as text');
+  t.equal(byPrio(ipRules(ns, '-6'), 1000).length, 1, 'and the IPv6 one');
+  const mine = (await nl.rule.list({ family: 'inet' })).filter((r) => r.priority === 1000);
+  t.match(mine, [{ l3mdev: true, action: 'lookup', table: 0 }], 'decoded as l3mdev: true (no table of its own)');
+  await t.rejects(nl.rule.add({ l3mdev: true, priority: 1000 }), { code: 'EEXIST' }, 'the same rule twice is EEXIST');
+  await t.rejects(nl.rule.add({ l3mdev: true, table: 10 }), { constructor: TypeError, message: /rule\.add: table: not with l3mdev/ });
+  await t.rejects(nl.rule.add({ l3mdev: true, action: 'blackhole' }), { constructor: TypeError, message: /rule\.add: l3mdev: only with action 'lookup'/ });
+  // Sent raw with a table, the kernel says the same, in its own words.
+  const raw = nl.socket.request('raw', 32, 0x600, { header: { family: 2, table: 10, action: 1 }, attrs: { l3mdev: 1, priority: 1001 } });
+  await t.rejects(raw, { code: 'EINVAL', extack: /l3mdev and table are mutually exclusive/ });
+  await nl.rule.del({ l3mdev: true, priority: 1000 });
+  t.same(byPrio(ipRules(ns), 1000), [], 'deleted');
+});

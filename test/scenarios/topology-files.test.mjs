@@ -1,8 +1,11 @@
 // Every scenario of SCENARIOS.md as a topology file (examples/topologies/),
 // applied inside the test's own namespaces (netloom/testing: every named
 // namespace of the file becomes anonymous), proven with a ping, witnessed
-// with iproute2, and gone at the end of each test.
+// with iproute2, and gone at the end of each test; and a check that every
+// file there is applied by some test.
 import t from 'tap';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTopology, TopologyError, topology, Tun } from '../../dist/index.js';
 import { topologySandbox, sandbox } from '../../dist/testing.js';
@@ -180,4 +183,19 @@ t.test('S8: a little of everything, looked at', async (t) => {
   t.match(live, /<-->\|veth\|/);
   const fdb = bridgeJson(edge, 'fdb', 'show', 'br', 'br0');
   t.ok(fdb.some((e) => e.mac === '02:00:00:00:08:98' && e.ifname === 'v-a' && e.state === 'static'), 'the static FDB entry on the port');
+});
+
+t.test('qos-nexthop: traffic control and nexthop objects (more in test/topology/qdisc.test.mjs)', async (t) => {
+  const topo = await topologySandbox(t, await loadTopology(file('qos-nexthop.yaml')));
+  await idempotent(t, topo);
+  t.ok((await ping(topo, 'client', '198.18.50.1')) > 0, 'client -> 198.18.50.1 through the nexthop group');
+  t.ok((await ping(topo, 'client', '198.18.41.2')) > 0, 'client -> server2');
+  t.match(ipJson(topo.netns('router'), 'route', 'show', '198.18.50.0/24'), [{ nhid: 10 }], 'the route through nexthop group 10');
+});
+
+t.test('every example topology is applied by a test', async (t) => {
+  const dir = fileURLToPath(new URL('../../examples/topologies/', import.meta.url));
+  const tests = fileURLToPath(new URL('..', import.meta.url));
+  const sources = readdirSync(tests, { recursive: true }).filter((f) => String(f).endsWith('.test.mjs')).map((f) => readFileSync(join(tests, String(f)), 'utf8')).join('\n');
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml') || x.endsWith('.json'))) t.ok(sources.includes(`'${f}'`), `${f} is loaded by a test`);
 });

@@ -68,7 +68,7 @@ t.test('plan lists what apply creates, apply makes it, a second apply changes no
   const plan = await topo.plan();
   t.same(plan.conflicts, []);
   t.same(plan.counts, { create: 13, change: 0, replace: 0, remove: 0 }, '2 namespaces, 1 + 1 sysctls, 4 links, 4 addresses, 1 route');
-  const stages = ['namespaces', 'links', 'masters', 'addresses', 'routes', 'neighbours', 'fdb', 'sysctls', 'firewall', 'removals'];
+  const stages = ['namespaces', 'links', 'masters', 'qdiscs', 'addresses', 'nexthops', 'routes', 'neighbours', 'fdb', 'sysctls', 'firewall', 'removals'];
   t.ok(plan.steps.every((s, i) => i === 0 || stages.indexOf(plan.steps[i - 1].stage) <= stages.indexOf(s.stage)), 'steps in dependency order');
   t.same(
     plan.steps.find((s) => s.path === 'namespaces.a.links[0]'),

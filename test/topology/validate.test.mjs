@@ -2,6 +2,7 @@
 // their exact messages), YAML/JSON loading, and pictures (Mermaid, DOT, SVG
 // through Graphviz). Nothing here touches the kernel.
 import t from 'tap';
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { loadTopology, parseTopology, renderGraph, toSvg, topology } from '../../dist/index.js';
@@ -39,7 +40,7 @@ const CASES = [
   ["bad key", (d) => { d.namespaces['a/b'] = {}; }, RangeError, "topology: namespaces.a/b: namespace keys are 1..64 letters, digits, '.', '_' or '-' starting with a letter or digit"],
   ["two kinds", (d) => { d.namespaces.sw.anonymous = true; d.namespaces.sw.current = true; }, TypeError, "topology: namespaces.sw: give at most one of name, anonymous, current and external, got anonymous and current"],
   ["two current", (d) => { d.namespaces.sw.current = true; d.namespaces.ns1.current = true; }, RangeError, "topology: namespaces.ns1.current: namespaces.sw is already the current namespace"],
-  ["unknown ns field", (d) => { d.namespaces.sw.link = []; }, TypeError, "topology: namespaces.sw.link: unknown namespace field (known: name, anonymous, current, external, lo, sysctls, links, routes, neighbours, fdb, tuntap, nat, firewall)"],
+  ["unknown ns field", (d) => { d.namespaces.sw.link = []; }, TypeError, "topology: namespaces.sw.link: unknown namespace field (known: name, anonymous, current, external, lo, sysctls, links, nexthops, routes, neighbours, fdb, tuntap, nat, firewall)"],
   ["nat field", (d) => { d.namespaces.sw.nat = { masq: [] }; }, TypeError, "topology: namespaces.sw.nat.masq: unknown nat field (known: masquerade, publish, oneToOne)"],
   ["published port", (d) => { d.namespaces.sw.nat = { publish: [{ proto: 'tcp', port: 70000, to: '198.18.1.2:80' }] }; }, TypeError, "topology: namespaces.sw.nat.publish[0]: match.dport: must be an integer 0..65535, got 70000"],
   ["published to", (d) => { d.namespaces.sw.nat = { publish: [{ proto: 'tcp', port: 80, to: 'nowhere:80' }] }; }, TypeError, 'topology: namespaces.sw.nat.publish[0]: to: "nowhere:80" is not an address or address:port'],
@@ -109,6 +110,27 @@ const CASES = [
   ["geneve has no dev", (d) => { d.namespaces.ns1.links.push({ kind: 'geneve', name: 'gnv0', id: 1, remote: '198.18.1.2', dev: 'eth0' }); }, TypeError, "topology: namespaces.ns1.links[3].dev: unknown option for kind 'geneve'"],
   ["bond mode", (d) => { d.namespaces.ns1.links.push({ kind: 'bond', name: 'bond0', mode: 'lacp' }); }, RangeError, "topology: namespaces.ns1.links[3].mode: must be one of 'balance-rr', 'active-backup', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb', got 'lacp'"],
   ["group", (d) => { d.group = 0; }, RangeError, "topology: group: must be an integer 1..4294967295, got 0"],
+  ["bondPort no master", (d) => { d.namespaces.ns1.links[0].bondPort = { queueId: 1 }; }, TypeError, "topology: namespaces.ns1.links[0].bondPort: needs master (bond port options apply to a port of a bond)"],
+  ["bondPort on a bridge port", (d) => { d.namespaces.ns1.links[0].peer.bondPort = { queueId: 1 }; }, RangeError, "topology: namespaces.ns1.links[0].peer.bondPort: applies to ports of a bond; 'br0' is a bridge"],
+  ["bondPort queueId", (d) => { d.namespaces.sw.links.push({ kind: 'bond', name: 'bond0' }); d.namespaces.ns1.links[0].peer.master = 'bond0'; d.namespaces.ns1.links[0].peer.bondPort = { queueId: 70000 }; }, RangeError, "topology: namespaces.ns1.links[0].peer.bondPort.queueId: must be an integer 0..65535, got 70000"],
+  ["qdisc rate", (d) => { d.namespaces.ns1.links[0].qdisc = { kind: 'tbf', rate: 0, burst: 4096, latency: 50 }; }, RangeError, "topology: namespaces.ns1.links[0].qdisc.rate: must be at least 8 bits per second, got 0"],
+  ["qdisc kind", (d) => { d.namespaces.ns1.links[0].qdisc = { kind: 'fq_codel' }; }, TypeError, "topology: namespaces.ns1.links[0].qdisc.kind: a root qdisc is one of tbf, htb, pfifo, bfifo, got 'fq_codel' (ingress: use qdisc.ingress)"],
+  ["qdisc no kind", (d) => { d.namespaces.ns1.links[0].peer.qdisc = { rate: '1mbit' }; }, TypeError, "topology: namespaces.ns1.links[0].peer.qdisc.kind: is required with rate (the root qdisc's kind: tbf, htb, pfifo, bfifo)"],
+  ["qdisc classes on tbf", (d) => { d.namespaces.ns1.links[0].qdisc = { kind: 'tbf', rate: '1mbit', burst: 4096, limit: 9000, classes: [] }; }, TypeError, "topology: namespaces.ns1.links[0].qdisc.classes: only an htb root qdisc has classes, this one is tbf"],
+  ["qdisc class parent", (d) => { d.namespaces.ns1.links[0].qdisc = { kind: 'htb', classes: [{ classid: '1:10', parent: '1:1', rate: '1mbit' }] }; }, RangeError, "topology: namespaces.ns1.links[0].qdisc.classes[0].parent: class '1:1' is not declared before this one"],
+  ["qdisc class prio", (d) => { d.namespaces.ns1.links[0].qdisc = { kind: 'htb', classes: [{ classid: '1:10', rate: '1mbit', prio: 9 }] }; }, RangeError, "topology: namespaces.ns1.links[0].qdisc.classes[0].prio: must be an integer 0..7, got 9"],
+  ["qdisc filter class", (d) => { d.namespaces.ns1.links[0].qdisc = { kind: 'htb', filters: [{ match: 'all', classid: '1:20' }] }; }, RangeError, "topology: namespaces.ns1.links[0].qdisc.filters[0].classid: class '1:20' is not declared in qdisc.classes"],
+  ["qdisc filter prio twice", (d) => { d.namespaces.ns1.links[0].qdisc = { kind: 'htb', classes: [{ classid: '1:10', rate: 8000 }], filters: [{ match: 'all', classid: '1:10' }, { prio: 1, match: { dport: 80 }, classid: '1:10' }] }; }, RangeError, "topology: namespaces.ns1.links[0].qdisc.filters[1].prio: prio 1 (protocol all) is already taken by namespaces.ns1.links[0].qdisc.filters[0]"],
+  ["qdisc mirred dev", (d) => { d.namespaces.ns1.links[0].qdisc = { ingress: { filters: [{ match: 'all', actions: [{ kind: 'mirred', dev: 'eth9' }] }] } }; }, RangeError, "topology: namespaces.ns1.links[0].qdisc.ingress.filters[0].actions[0].dev: no link 'eth9' is declared in namespace 'ns1'"],
+  ["qdisc ingress field", (d) => { d.namespaces.ns1.links[0].qdisc = { ingress: { rules: [] } }; }, TypeError, "topology: namespaces.ns1.links[0].qdisc.ingress.rules: unknown ingress field (known: filters)"],
+  ["nexthop dev", (d) => { d.namespaces.ns1.nexthops = [{ id: 1, via: '198.18.1.10', dev: 'eth9' }]; }, RangeError, "topology: namespaces.ns1.nexthops[0].dev: no link 'eth9' is declared in namespace 'ns1'"],
+  ["nexthop id twice", (d) => { d.namespaces.ns1.nexthops = [{ id: 1, blackhole: true }, { id: 1, via: '198.18.1.10', dev: 'eth0' }]; }, RangeError, "topology: namespaces.ns1.nexthops[1].id: nexthop id 1 is already declared (namespaces.ns1.nexthops[0])"],
+  ["nexthop member", (d) => { d.namespaces.ns1.nexthops = [{ id: 1, blackhole: true }, { id: 10, group: [{ id: 1 }, { id: 2, weight: 3 }] }]; }, RangeError, "topology: namespaces.ns1.nexthops[1].group[1].id: no nexthop 2 is declared in namespace 'ns1'"],
+  ["nexthop nested group", (d) => { d.namespaces.ns1.nexthops = [{ id: 1, blackhole: true }, { id: 10, group: [{ id: 1 }] }, { id: 11, group: [{ id: 10 }] }]; }, RangeError, "topology: namespaces.ns1.nexthops[2].group[0].id: nexthop 10 is a group itself (namespaces.ns1.nexthops[1]); a group's members are single nexthops"],
+  ["nexthop weight", (d) => { d.namespaces.ns1.nexthops = [{ id: 1, blackhole: true }, { id: 10, group: [{ id: 1, weight: 0 }] }]; }, RangeError, "topology: namespaces.ns1.nexthops[1].group[0].weight: must be an integer 1..65536, got 0"],
+  ["nexthop fdb member", (d) => { d.namespaces.ns1.nexthops = [{ id: 1, via: '198.18.1.10', dev: 'eth0' }, { id: 10, fdb: true, group: [{ id: 1 }] }]; }, RangeError, "topology: namespaces.ns1.nexthops[1].group[0].id: nexthop 1 is not an fdb nexthop, and a group of fdb nexthops takes only those"],
+  ["route nhid", (d) => { d.namespaces.ns1.routes.push({ dst: '198.18.70.0/24', nhid: 4 }); }, RangeError, "topology: namespaces.ns1.routes[1].nhid: no nexthop 4 is declared in namespace 'ns1' (namespaces.ns1.nexthops)"],
+  ["route nhid and via", (d) => { d.namespaces.ns1.nexthops = [{ id: 4, blackhole: true }]; d.namespaces.ns1.routes.push({ dst: '198.18.70.0/24', nhid: 4, via: '198.18.1.10' }); }, TypeError, "topology: namespaces.ns1.routes[1].via: cannot be combined with nhid (the nexthop object says it)"],
 ];
 
 t.test('the good declaration passes', async (t) => {
@@ -145,6 +167,22 @@ t.test('bonds, VRFs and L3 tunnels are declared like any link; ports name them a
   t.match(mermaid, /_gre1 -\.->\|on\| l\d+_eth0/, 'the GRE tunnel on its underlay');
 });
 
+t.test('a bond with its ports, declared with master in YAML: validated and planned (this kernel has no bond to apply it)', async (t) => {
+  const yaml = [
+    'name: bondplan',
+    'namespaces:',
+    '  b:',
+    '    anonymous: true',
+    '    links:',
+    '      - { kind: bond, name: bond0, mode: 802.3ad, miimon: 100, lacpRate: fast, xmitHashPolicy: layer3+4, addresses: [198.18.2.1/24] }',
+    '      - { kind: veth, name: p1, master: bond0, peer: { name: p1x } }',
+    '      - { kind: veth, name: p2, master: bond0, bondPort: { queueId: 1, prio: 5 }, peer: { name: p2x } }',
+  ].join('\n');
+  const plan = await topology(await parseTopology(yaml, 'yaml')).plan();
+  t.same(plan.steps.filter((s) => s.stage === 'links').map((s) => `${s.action} ${s.name}`), ['create bond0 (bond)', 'create p1 (veth, peer p1x in b)', 'create p2 (veth, peer p2x in b)'], 'the bond first, its ports after it');
+  t.equal(plan.conflicts.length, 0);
+});
+
 t.test('bad declarations fail with the path of the problem', async (t) => {
   for (const [what, edit, Class, message] of CASES) {
     let d = good();
@@ -171,8 +209,11 @@ t.test('YAML and JSON files', async (t) => {
 });
 
 t.test('every example topology file is valid', async (t) => {
-  for (const f of ['s1-veth', 's2-bridge', 's3-container', 's4-router', 's5-tun', 's6-macvlan', 's6-vlan-ipvlan', 's7-vxlan', 's8-inspect']) {
-    const spec = await loadTopology(file(`${f}.yaml`));
+  const dir = fileURLToPath(new URL('../../examples/topologies/', import.meta.url));
+  const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f));
+  t.ok(files.length >= 12, `${files.length} files`);
+  for (const f of files) {
+    const spec = await loadTopology(file(f));
     t.doesNotThrow(() => topology(spec), f);
   }
 });

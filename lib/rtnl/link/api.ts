@@ -37,7 +37,7 @@ import {
   setRefs,
 } from './encode.js';
 import { decodeLink, matchFilter } from './decode.js';
-import { unresolvedRefError, unsupportedKindError } from './errors.js';
+import { portKindError, unresolvedRefError, unsupportedKindError } from './errors.js';
 
 export type {
   Link,
@@ -120,7 +120,14 @@ export class LinkApi {
     // one, and does not undo that when joining fails ("master that is not a
     // bridge"): the port would be left with no master at all. Remember the
     // old one to put it back.
-    const prior = c.master === undefined ? undefined : (await this.get(link, opts)).master;
+    const before = c.master !== undefined || c.bondPort !== undefined || c.bridgePort !== undefined ? await this.get(link, opts) : undefined;
+    const prior = c.master === undefined ? undefined : before?.master;
+    // The kernel applies port options with the ops of whatever master the
+    // link has (it never reads IFLA_INFO_SLAVE_KIND): bond port options on a
+    // bridge port would be read as bridge port attributes. Asked only of a
+    // link that is already a port of the right kind.
+    const port = c.bondPort !== undefined ? 'bond' : c.bridgePort !== undefined ? 'bridge' : undefined;
+    if (before !== undefined && port !== undefined) portKindError(op, port, before, changes);
     try {
       await this.#send(op, buildSetMessage(link, c, resolved, constant), opts, changes);
     } catch (e) {

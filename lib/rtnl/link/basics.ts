@@ -119,6 +119,7 @@ export const COMMON_SET_OPTIONS: readonly string[] = [
   'master',
   'alias',
   'bridgePort',
+  'bondPort',
 ];
 
 /**

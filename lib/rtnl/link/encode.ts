@@ -13,6 +13,7 @@ import { type AddrGenMode, encodeAddrGenMode, encodeBasics, encodeNetns } from '
 import type { ConstantLookup, EncodeEnv, LinkRef, NetnsTarget } from './kinds/kind.js';
 import { IFNAME_MAX } from './kinds/check.js';
 import { u8 } from './kinds/attr-values.js';
+import { encodeBondPort } from './kinds/bond-port.js';
 import { encodeBridgePort } from './kinds/bridge-port.js';
 import { type AnyLinkAddOptions, kindModule } from './kinds/index.js';
 import type { LinkFilter, LinkRequest, LinkSetOptions, RefToResolve } from './types.js';
@@ -219,6 +220,11 @@ export function buildSetMessage(
   if (c.bridgePort !== undefined) {
     linkinfo.slaveKind = 'bridge';
     linkinfo.slaveData = encodeBridgePort(c.bridgePort as Readonly<Record<string, unknown>>, { k, resolved, mode: 'set' });
+  }
+  if (c.bondPort !== undefined) {
+    // As for bridge ports: the kernel applies the data with the master's slave ops; the kind names them as it reports them.
+    linkinfo.slaveKind = 'bond';
+    linkinfo.slaveData = encodeBondPort(c.bondPort as Readonly<Record<string, unknown>>, { k, resolved, mode: 'set' });
   }
   if (Object.keys(linkinfo).length > 0) attrs.linkinfo = linkinfo;
   return { type: k('RTM_NEWLINK'), flags: 0, msg: { header: header(k, ifiIndex, ifiFlags, ifiChange), attrs } };

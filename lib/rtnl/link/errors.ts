@@ -1,10 +1,12 @@
 /**
  * Rewriting kernel errors of link requests into messages that name the cause
- * (a kind the kernel lacks, a LinkRef naming no link); others pass through.
+ * (a kind the kernel lacks, a LinkRef naming no link); others pass through;
+ * and the error for port options given to a link that is no such port.
  * @module
  */
 import { NetlinkError } from '../../netlink/errors.js';
 import type { LinkRef } from './kinds/kind.js';
+import type { Link } from './types.js';
 import { show } from './kinds/check.js';
 
 /**
@@ -38,4 +40,16 @@ export function unresolvedRefError(err: unknown, path: string, ref: LinkRef, req
   };
   if (err.extack !== undefined) opts.extack = err.extack;
   return new NetlinkError(err.operation, err.code, err.errno, opts);
+}
+
+/**
+ * Throws, before the request is sent, when `link` is not a port of a
+ * `want` ('bond' or 'bridge'): EOPNOTSUPP, as the kernel answers for a link
+ * with no master, with a message that says what the link is instead.
+ */
+export function portKindError(op: string, want: 'bond' | 'bridge', link: Link, request: unknown): void {
+  if (link.portKind === want) return;
+  const field = want === 'bond' ? 'bondPort' : 'bridgePort';
+  const what = link.master === undefined || link.master === 0 ? 'it has no master' : `it is a port of a ${link.portKind ?? 'master of another kind'} (ifindex ${link.master})`;
+  throw new NetlinkError(op, 'EOPNOTSUPP', 95, { request, message: `${field}: '${link.name}' is not a port of a ${want}: ${what} (enslave it with master first)` });
 }

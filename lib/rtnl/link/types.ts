@@ -7,7 +7,7 @@
 import type { RawAttrs, RawMessage, RawReply } from '../../netlink/native.js';
 import type { AddrGenMode } from './basics.js';
 import type { LinkRef, NetnsTarget } from './kinds/kind.js';
-import type { BondPortInfo } from './kinds/bond-port.js';
+import type { BondPortInfo, BondPortOptions } from './kinds/bond-port.js';
 import type { BridgePortInfo, BridgePortOptions } from './kinds/bridge-port.js';
 import type { KindInfoMap, KindSetOptionsMap, KnownKind } from './kinds/index.js';
 
@@ -52,6 +52,12 @@ export interface LinkCommonSetOptions {
   protoDown?: boolean;
   /** Bridge port options, for a link enslaved to a bridge (`type bridge_slave ...`). */
   bridgePort?: BridgePortOptions;
+  /**
+   * Bond port options, for a link enslaved to a bond (`type bond_slave
+   * queue_id N prio N`); the kernel refuses them (EOPNOTSUPP) on a link
+   * that is not a bond's port.
+   */
+  bondPort?: BondPortOptions;
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   show,
   typeError,
 } from './kinds/check.js';
+import { validateBondPort } from './kinds/bond-port.js';
 import { validateBridgePort } from './kinds/bridge-port.js';
 import { type AnyLinkAddOptions, type KnownKind, KINDS, KNOWN_KINDS, kindModule } from './kinds/index.js';
 import type { LinkFilter } from './types.js';
@@ -138,6 +139,14 @@ export function validateSet(link: unknown, changes: unknown): void {
   if (c.master !== undefined && c.master !== null) checkLinkRef(ctx, 'master', c.master);
   if (c.alias !== undefined) checkString(ctx, 'alias', c.alias, ALIAS_MAX);
   if (c.bridgePort !== undefined) validateBridgePort(c.bridgePort, ctx, 'bridgePort');
+  if (c.bondPort !== undefined) {
+    if (c.bridgePort !== undefined) typeError(ctx, 'bondPort', 'give bridgePort or bondPort, not both (a link is a port of one master)');
+    validateBondPort(c.bondPort, ctx, 'bondPort');
+  }
+  for (const port of ['bondPort', 'bridgePort'] as const) {
+    // rtnl_changelink applies IFLA_INFO_SLAVE_DATA before IFLA_MASTER: with the old master's ops.
+    if (c[port] !== undefined && c.master !== undefined) typeError(ctx, port, 'cannot go with master in one request (the kernel applies port options before it changes the master): set master first');
+  }
   if (c.data !== undefined) checkObject(ctx, 'data', c.data);
   mod?.validate(c, ctx, '');
 }

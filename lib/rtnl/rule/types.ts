@@ -52,7 +52,12 @@ export interface RuleSpec {
   dport?: number | PortRange;
   /** Uid range (`uidrange 1000-2000`). */
   uidRange?: UidRange;
-  /** Use the l3mdev (VRF) table of the device (`l3mdev`). */
+  /**
+   * Look up the table of the l3mdev (VRF) device the packet is on (`l3mdev`,
+   * FRA_L3MDEV): the rule `ip rule add l3mdev pref 1000` that VRFs need,
+   * which the kernel also adds itself when the first VRF device is made.
+   * Takes no `table`; action 'lookup' only.
+   */
   l3mdev?: boolean;
   /** The rule's priority (`priority N`); on add the kernel picks one below the first rule when omitted. */
   priority?: number;

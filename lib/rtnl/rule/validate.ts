@@ -114,7 +114,11 @@ export function validateRule(op: string, spec: RuleSpec, adding: boolean): { hea
   if (table !== undefined && action !== undefined && action !== constant('FR_ACT_TO_TBL')) {
     throw new TypeError(`${op}: table: only with action 'lookup'`);
   }
-  if (adding && table === undefined && action === constant('FR_ACT_TO_TBL')) table = constant('RT_TABLE_MAIN');
+  const l3mdev = attrs.l3mdev === 1;
+  // The table of an l3mdev rule is the VRF device's: the kernel refuses one given ("l3mdev and table are mutually exclusive").
+  if (l3mdev && table !== undefined) throw new TypeError(`${op}: table: not with l3mdev (the VRF device the packet is on names the table)`);
+  if (l3mdev && action !== undefined && action !== constant('FR_ACT_TO_TBL')) throw new TypeError(`${op}: l3mdev: only with action 'lookup'`);
+  if (adding && table === undefined && action === constant('FR_ACT_TO_TBL') && !l3mdev) table = constant('RT_TABLE_MAIN');
   // Like ip: tables below 256 go in the header, larger ones in FRA_TABLE.
   let hdrTable = constant('RT_TABLE_UNSPEC');
   if (table !== undefined) {

@@ -130,7 +130,7 @@ export type { VtiAddOptions, VtiInfo, VtiKeyOptions } from './vti.js';
 export type { Vti6AddOptions } from './vti6.js';
 export type { GeneveAddOptions, GeneveDf, GeneveInfo, GeneveOptions } from './geneve.js';
 export type { BondAddOptions, BondAdSelect, BondInfo, BondLacpRate, BondMode, BondOptions, BondSetOptions, BondXmitHashPolicy } from './bond.js';
-export type { BondPortInfo, BondPortMiiStatus, BondPortState } from './bond-port.js';
+export type { BondPortInfo, BondPortMiiStatus, BondPortOptions, BondPortState } from './bond-port.js';
 export type { VrfAddOptions, VrfInfo } from './vrf.js';
 export type { AddrGenMode, LinkCommonAddOptions } from '../basics.js';
 export type { LinkRef, NetnsTarget } from './kind.js';
