@@ -119,6 +119,9 @@ t.test('u32 filters: prefixes and ports to classes, listed and deleted', async (
 t.test('mirred: an ingress filter redirects what arrives on b0 out of b1', async (t) => {
   const { A, B } = await pair(t);
   // A second pair, a1 — b1: nothing is addressed to it, so its counters stay still unless redirected.
+  // IPv6 off in both namespaces first: a link coming up sends DAD, router
+  // solicitations and MLD reports, which a1 would count.
+  for (const { ns } of [A, B]) for (const k of ['all', 'default']) await ns.sysctl.set(`net.ipv6.conf.${k}.disable_ipv6`, 1);
   await A.nl.link.add({ kind: 'veth', name: 'a1', up: true, peer: { name: 'b1', netns: B.ns, up: true } });
   const before = rxPackets(A.ns, 'a1');
   t.equal((await A.ns.ping('198.18.0.2', { count: 3, interval: 50 })).received, 3, 'without the filter b0 answers pings');
