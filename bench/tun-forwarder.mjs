@@ -54,18 +54,21 @@ nsB.close();
 // monitor runs only inside stretches (from their first busy second), so
 // that its 1 ms timer does not count against the idle CPU below.
 //
-// Idle CPU: the process's CPU time (user + system) in each second in which
-// no packet moved at all: what an open, idle pair of devices costs (the 1 s
-// sampler here included). Reported as the median second and the mean: V8's
-// memory reducer runs a few garbage collections some seconds after a busy
-// spell (10-20 ms each, in Node without netloom too), which the mean counts
-// and the median does not.
+// Idle CPU: the process's CPU time (user + system) in each second of steady
+// idleness, a second in which no packet moved that follows at least
+// IDLE_SETTLE_S such seconds: what an open, idle pair of devices costs (the
+// 1 s sampler here included). The first seconds after start-up and after a
+// busy spell are left out: V8 is still compiling and its memory reducer runs
+// a few garbage collections then (10-20 ms each, in Node without netloom
+// too). Reported as the median second and the mean.
 const lag = monitorEventLoopDelay({ resolution: 1 });
 const stretches = []; // { seconds, p99, max } in ms
 let stretch = 0;
 let lastPackets = 0;
 let lastCpu = process.cpuUsage();
-const idleSeconds = []; // CPU microseconds in each idle second
+const IDLE_SETTLE_S = 5;
+const idleSeconds = []; // CPU microseconds in each steady idle second
+let idleRun = 0; // seconds without a packet, so far
 const endStretch = () => {
   if (stretch > 0 && lag.count > 0) stretches.push({ seconds: stretch, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 });
   stretch = 0;
@@ -79,7 +82,8 @@ const sampler = setInterval(() => {
   if (now - lastPackets > 1000) {
     if (stretch++ === 0 && lagMonitor) lag.enable();
   } else endStretch();
-  if (now === lastPackets) idleSeconds.push(cpu.user + cpu.system);
+  if (now !== lastPackets) idleRun = 0;
+  else if (++idleRun > IDLE_SETTLE_S) idleSeconds.push(cpu.user + cpu.system);
   lastPackets = now;
 }, 1000);
 sampler.unref();
