@@ -16,10 +16,13 @@ namespace netloom {
 
 namespace {
 // A piped queue forwards at most this many packets (as tunfwd.c does) and
-// bytes (64 super-packets of 64 KiB) per wakeup before letting the rest of
-// the loop run: bigger bursts showed as event-loop delay, not as speed.
+// bytes per wakeup before letting the rest of the loop run: bigger bursts
+// showed as event-loop delay, not as speed. 1 MiB is 16 super-packets of
+// 64 KiB: writing one into the other device costs the kernel tens of
+// microseconds, and both directions' callbacks run in one loop iteration,
+// so 4 MiB (64 of them each way) held the loop for up to ~5 ms.
 constexpr uint32_t kPipeBudgetPackets = 64;
-constexpr size_t kPipeBudgetBytes = 4 * 1024 * 1024;
+constexpr size_t kPipeBudgetBytes = 1024 * 1024;
 }  // namespace
 
 // ---------------------------------------------------------------- reading
