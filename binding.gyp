@@ -30,6 +30,7 @@
         "native/rtnl_text.cc",
         "native/slab_pool.cc",
         "native/tape_sink.cc",
+        "native/keep_filter.cc",
         "native/tun_ioctl.cc",
         "native/tun_open.cc",
         "native/tun_queue.cc",

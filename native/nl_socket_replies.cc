@@ -186,7 +186,14 @@ void NlSocket::handle_message(const uint8_t* msg, size_t len, int64_t netnsid, s
 
   if (p.dump) {
     if (p.abandoned) return;
-    codec_->decode(msg, len, batches[h.nlmsg_seq].tape, rtnl::kNoNetnsid);
+    rtnl::TapeSink& tape = batches[h.nlmsg_seq].tape;
+    if (p.keep) {
+      rtnl::KeepSink lean(tape, *p.keep);
+      lean.start(msg, len);
+      codec_->decode(msg, len, lean, rtnl::kNoNetnsid);
+    } else {
+      codec_->decode(msg, len, tape, rtnl::kNoNetnsid);
+    }
   } else if (p.batch) {
     p.batch->on_echo(h.nlmsg_seq, msg, len);
   } else {

@@ -74,6 +74,12 @@ export interface RawReply {
   netnsid?: number;
 }
 
+/** A message of a lean dump (see {@link KeepTree}): the parts kept, and the message's bytes. */
+export interface LeanReply extends RawReply {
+  /** The whole message as the kernel sent it (nlmsghdr included), for {@link NativeAddon.decode}. */
+  wire: Buffer;
+}
+
 /**
  * The error object the native layer rejects with. lib/netlink/errors.ts turns
  * it into a NetlinkError carrying the operation.
@@ -137,6 +143,12 @@ export interface NativeCt {
   decode(buf: Buffer): RawReply[];
 }
 
+/**
+ * What a lean dump decodes of each message: `true` keeps a whole part, an
+ * object keeps only the parts it names (`{ header: true, attrs: { mtu: true } }`).
+ */
+export type KeepTree = true | { readonly [name: string]: KeepTree };
+
 /** Called once per event-loop wakeup with the dump messages that arrived (as a tape; null with an error). */
 export type DumpBatchCallback = (err: NativeError | null, items: Tape | null, done: boolean) => void;
 
@@ -154,8 +166,10 @@ export interface NativeSocket {
    * Start a dump (NLM_F_DUMP is added). Batches arrive through `onBatch`
    * until `done`. Dumps on one socket run one at a time (the kernel allows one
    * per socket); later ones wait their turn. Returns the sequence number.
+   * With `keep`, a lean dump: each message is decoded only as far as `keep`
+   * names, and carries its own bytes as `wire` (for a full decode later, on demand).
    */
-  dump(type: number, flags: number, msg: RawMessage | Buffer, onBatch: DumpBatchCallback): number;
+  dump(type: number, flags: number, msg: RawMessage | Buffer, onBatch: DumpBatchCallback, keep?: KeepTree): number;
   /**
    * Stop delivering a dump's batches (an aborted iteration). The socket keeps
    * reading and discarding its messages to NLMSG_DONE so it stays in step.

@@ -4,7 +4,7 @@
  * The object files (link.ts, ...) build on this and nothing lower.
  * @module
  */
-import { native, constant, type NativeSocket, type RawMessage, type RawReply, type NativeError } from './native.js';
+import { native, constant, type KeepTree, type LeanReply, type NativeSocket, type RawMessage, type RawReply, type NativeError } from './native.js';
 import { AbortError, NetlinkError } from './errors.js';
 import { AsyncQueue } from './async-queue.js';
 import type { Tape } from './tape.js';
@@ -145,18 +145,24 @@ export class RtnlSocket {
    * Throws NetlinkError EINTR at the end if the kernel flagged the dump as
    * interrupted.
    */
-  dump(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}): AsyncIterableIterator<RawReply> {
+  dump(operation: string, type: number, msg: RawMessage | Buffer, opts?: DumpOptions): AsyncIterableIterator<RawReply>;
+  /** A lean dump: messages decoded only as far as `keep` names, each with its bytes (see {@link KeepTree}). */
+  dump(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, keep: KeepTree): AsyncIterableIterator<LeanReply>;
+  dump(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}, keep?: KeepTree): AsyncIterableIterator<RawReply> {
     throwIfAborted(opts.signal, operation);
     const sock = this.#live(operation);
-    return new DumpIterator(sock, operation, type, msg, opts.signal);
+    return new DumpIterator(sock, operation, type, msg, opts.signal, keep);
   }
 
   /** A whole dump as an array, dumping again (bounded) if it was interrupted. */
-  async collect(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}): Promise<RawReply[]> {
+  collect(operation: string, type: number, msg: RawMessage | Buffer, opts?: DumpOptions): Promise<RawReply[]>;
+  /** A whole lean dump (see {@link KeepTree}). */
+  collect(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, keep: KeepTree): Promise<LeanReply[]>;
+  async collect(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}, keep?: KeepTree): Promise<RawReply[]> {
     const retries = opts.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#collectOnce(operation, type, msg, opts);
+        return await this.#collectOnce(operation, type, msg, opts, keep);
       } catch (e) {
         if (e instanceof NetlinkError && e.code === 'EINTR' && attempt < retries) continue;
         throw e;
@@ -166,7 +172,7 @@ export class RtnlSocket {
 
   // One dump gathered batch by batch, without an iterator: a promise turn
   // per message was a third of listing 100,000 routes.
-  #collectOnce(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions): Promise<RawReply[]> {
+  #collectOnce(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, keep: KeepTree | undefined): Promise<RawReply[]> {
     throwIfAborted(opts.signal, operation);
     const sock = this.#live(operation);
     const signal = opts.signal;
@@ -194,7 +200,7 @@ export class RtnlSocket {
           }
           if (err) end(NetlinkError.from(err, operation), true);
           else if (done) end(interrupted ? new NetlinkError(operation, 'EINTR', 4, { message: 'the dump was interrupted by a concurrent change; dump again' }) : undefined, false);
-        });
+        }, keep);
       } catch (e) {
         settled = true;
         reject(withOperation(e, operation));
@@ -237,12 +243,12 @@ class DumpIterator implements AsyncIterableIterator<RawReply> {
     this.#finish(new AbortError(this.#operation, this.#signal?.reason));
   };
 
-  constructor(sock: NativeSocket, operation: string, type: number, msg: RawMessage | Buffer, signal: AbortSignal | undefined) {
+  constructor(sock: NativeSocket, operation: string, type: number, msg: RawMessage | Buffer, signal: AbortSignal | undefined, keep: KeepTree | undefined) {
     this.#sock = sock;
     this.#operation = operation;
     this.#signal = signal;
     try {
-      this.#seq = sock.dump(type, 0, msg, (err, items, done) => this.#onBatch(err, items, done));
+      this.#seq = sock.dump(type, 0, msg, (err, items, done) => this.#onBatch(err, items, done), keep);
     } catch (e) {
       throw withOperation(e, operation);
     }

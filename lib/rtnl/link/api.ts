@@ -18,6 +18,7 @@
  */
 import { constant } from '../../netlink/native.js';
 import type { RawReply } from '../../netlink/native.js';
+import { lazyRaw } from '../../netlink/lazy-raw.js';
 import { RtnlSocket, type DumpOptions, type OperationOptions } from '../../netlink/socket.js';
 import { netns, type NetNs } from '../../netns/netns.js';
 import type { LinkRef, NetnsTarget } from './kinds/kind.js';
@@ -36,7 +37,7 @@ import {
   buildSetMessage,
   setRefs,
 } from './encode.js';
-import { decodeLink, matchFilter } from './decode.js';
+import { LINK_KEEP, decodeLink, matchFilter } from './decode.js';
 import { unresolvedRefError, unsupportedKindError } from './errors.js';
 
 export type {
@@ -201,13 +202,14 @@ export class LinkApi {
     validateFilter(op, filter);
     const masterIfindex = await this.#filterMaster(op, filter, opts);
     const req = buildDumpMessage(filter, masterIfindex, constant);
-    const replies = await this.#sock.collect(op, req.type, req.msg, opts);
+    // Lean: each link's raw reply is decoded from its bytes only if read.
+    const replies = await this.#sock.collect(op, req.type, req.msg, opts, LINK_KEEP);
     const out: Link[] = [];
     const newlink = constant('RTM_NEWLINK');
     for (const m of replies) {
       if (m.type !== newlink) continue;
       const l = decodeLink(m, constant);
-      if (matchFilter(l, filter, masterIfindex)) out.push(l);
+      if (matchFilter(l, filter, masterIfindex)) out.push(lazyRaw(l, m.wire));
     }
     return out;
   }
@@ -230,10 +232,10 @@ export class LinkApi {
     const masterIfindex = await this.#filterMaster(op, filter, opts);
     const req = buildDumpMessage(filter, masterIfindex, constant);
     const newlink = constant('RTM_NEWLINK');
-    for await (const m of this.#sock.dump(op, req.type, req.msg, opts)) {
+    for await (const m of this.#sock.dump(op, req.type, req.msg, opts, LINK_KEEP)) {
       if (m.type !== newlink) continue;
       const l = decodeLink(m, constant);
-      if (matchFilter(l, filter, masterIfindex)) yield l;
+      if (matchFilter(l, filter, masterIfindex)) yield lazyRaw(l, m.wire);
     }
   }
 

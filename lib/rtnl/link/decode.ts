@@ -6,7 +6,7 @@
  * {@link ConstantLookup} argument, so a reply can be decoded with a plain table.
  * @module
  */
-import type { RawAttrs, RawReply, RawValue } from '../../netlink/native.js';
+import type { KeepTree, RawAttrs, RawReply, RawValue } from '../../netlink/native.js';
 import { ADDR_GEN_MODES } from './basics.js';
 import type { ConstantLookup } from './kinds/kind.js';
 import { dBool, dEnum, dNest, dNum, dStr, tryK } from './kinds/attr-values.js';
@@ -97,8 +97,13 @@ function decodeStats(v: RawValue | undefined): LinkStats | undefined {
   const s = dNest(v);
   if (s === undefined) return undefined;
   const out: Record<string, number> = {};
-  for (const [key, val] of Object.entries(s)) {
-    const n = dNum(val as RawValue | undefined);
+  // An indexed loop over Object.keys: several times faster than
+  // Object.entries or for-in here (a dump decodes thousands), and it leaves
+  // `out` a fast-properties object.
+  const keys = Object.keys(s);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const n = dNum(s[key]);
     if (n !== undefined) out[key] = n;
   }
   return out as unknown as LinkStats;
@@ -110,6 +115,45 @@ function altnames(a: RawAttrs): string[] {
   if (typeof list === 'string') return [list];
   return [];
 }
+
+/**
+ * What {@link decodeLink} reads of a reply: a lean dump decodes only this
+ * (the devconf arrays, 32-bit stats and GSO limits it skips were most of a
+ * link dump's cost) and the link's `raw` is decoded in full when read.
+ * Keep in step with decodeLink.
+ */
+export const LINK_KEEP: KeepTree = {
+  type: true,
+  flags: true,
+  header: true,
+  attrs: {
+    ifname: true,
+    operstate: true,
+    mtu: true,
+    minMtu: true,
+    maxMtu: true,
+    address: true,
+    broadcast: true,
+    permAddress: true,
+    txqlen: true,
+    group: true,
+    ifalias: true,
+    master: true,
+    link: true,
+    linkNetnsid: true,
+    promiscuity: true,
+    allmulti: true,
+    numTxQueues: true,
+    numRxQueues: true,
+    carrier: true,
+    carrierChanges: true,
+    qdisc: true,
+    propList: true,
+    stats64: true,
+    afSpec: { inet6: { addrGenMode: true } },
+    linkinfo: true,
+  },
+};
 
 /** Decode one RTM_NEWLINK reply into a {@link Link}. */
 export function decodeLink(reply: RawReply, k: ConstantLookup): Link {
@@ -161,12 +205,15 @@ export function decodeLink(reply: RawReply, k: ConstantLookup): Link {
   };
   const data = dNest(linkinfo?.data);
   const mod = kind === undefined ? undefined : kindModule(kind);
+  // The kind's fields and `kind` go after the common ones (as
+  // `{ ...base, ...info, kind }` would put them), added to `base` itself:
+  // no second copy of a 35-field object per link.
   if (mod && kind !== undefined) {
     const info = mod.decode(data ?? {}, k) as Record<string, unknown>;
     if (mod.fromLink) Object.assign(info, mod.fromLink(base));
-    return { ...base, ...info, kind } as Link;
+    return Object.assign(base, info, { kind }) as Link;
   }
-  const other: OtherLink = { ...base, kind };
+  const other = Object.assign(base, { kind }) as OtherLink;
   if (data !== undefined) other.data = data;
   return other;
 }
