@@ -208,7 +208,7 @@ export class LinkApi {
     const newlink = constant('RTM_NEWLINK');
     for (const m of replies) {
       if (m.type !== newlink) continue;
-      const l = decodeLink(m, constant);
+      const l = decodeLink(m, constant, true);
       if (matchFilter(l, filter, masterIfindex)) out.push(lazyRaw(l, m.wire));
     }
     return out;
@@ -234,7 +234,7 @@ export class LinkApi {
     const newlink = constant('RTM_NEWLINK');
     for await (const m of this.#sock.dump(op, req.type, req.msg, opts, LINK_KEEP)) {
       if (m.type !== newlink) continue;
-      const l = decodeLink(m, constant);
+      const l = decodeLink(m, constant, true);
       if (matchFilter(l, filter, masterIfindex)) yield lazyRaw(l, m.wire);
     }
   }

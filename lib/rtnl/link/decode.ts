@@ -93,14 +93,17 @@ export function flagNames(bits: number, k: ConstantLookup): LinkFlag[] {
   return out;
 }
 
-function decodeStats(v: RawValue | undefined): LinkStats | undefined {
+// `owned`: the reply is not kept (a lean dump's), so a nest of numbers only
+// is the stats object as it is; otherwise a copy, so `stats` and `raw` do
+// not share one object.
+function decodeStats(v: RawValue | undefined, owned: boolean): LinkStats | undefined {
   const s = dNest(v);
   if (s === undefined) return undefined;
+  const keys = Object.keys(s);
+  if (owned && keys.every((key) => typeof s[key] === 'number')) return s as unknown as LinkStats;
   const out: Record<string, number> = {};
   // An indexed loop over Object.keys: several times faster than
-  // Object.entries or for-in here (a dump decodes thousands), and it leaves
-  // `out` a fast-properties object.
-  const keys = Object.keys(s);
+  // Object.entries or for-in here (a dump decodes thousands).
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     const n = dNum(s[key]);
@@ -155,8 +158,12 @@ export const LINK_KEEP: KeepTree = {
   },
 };
 
-/** Decode one RTM_NEWLINK reply into a {@link Link}. */
-export function decodeLink(reply: RawReply, k: ConstantLookup): Link {
+/**
+ * Decode one RTM_NEWLINK reply into a {@link Link}. `owned`: nothing else
+ * keeps `reply` (a lean dump's, whose `raw` is decoded again from its bytes),
+ * so the Link may take parts of it as they are instead of copies.
+ */
+export function decodeLink(reply: RawReply, k: ConstantLookup, owned = false): Link {
   const h = reply.header;
   const a = reply.attrs;
   const t = tablesFor(k);
@@ -196,7 +203,7 @@ export function decodeLink(reply: RawReply, k: ConstantLookup): Link {
     carrierChanges: dNum(a.carrierChanges),
     qdisc: dStr(a.qdisc),
     altnames: altnames(a),
-    stats: decodeStats(a.stats64),
+    stats: decodeStats(a.stats64, owned),
     addrGenMode: dEnum(k, ADDR_GEN_MODES, inet6?.addrGenMode),
     portKind,
     bridgePort: portKind === 'bridge' && slaveData !== undefined ? decodeBridgePort(slaveData, k) : undefined,
