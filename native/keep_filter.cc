@@ -50,6 +50,7 @@ void KeepSink::open(const char* key, bool array) {
   const KeepNode* node = stack_.empty() ? &root_ : stack_.back()->child(key);
   if (node == nullptr) {
     skip_ = 1;
+    dropped_ = true;
     return;
   }
   stack_.push_back(node);
@@ -68,7 +69,7 @@ void KeepSink::end_object() {
   }
   if (stack_.empty()) return;  // unbalanced: cannot happen with the codec
   // The message itself closes: its bytes go with it, for the full decode.
-  if (stack_.size() == 1 && msg_ != nullptr) out_.bytes("wire", msg_, len_);
+  if (stack_.size() == 1 && msg_ != nullptr && dropped_) out_.bytes("wire", msg_, len_);
   bool array = arrays_.back();
   stack_.pop_back();
   arrays_.pop_back();

@@ -43,14 +43,16 @@ class KeepNode {
   mutable std::unordered_map<const char*, const KeepNode*> memo_;
 };
 
-// Passes to `out` what `root` keeps of each message, and appends the
-// message's bytes to it under "wire". Call start() before decoding each message.
+// Passes to `out` what `root` keeps of each message and, when that was not
+// all of it, appends the message's bytes under "wire" (a message kept whole
+// is its own full decode). Call start() before decoding each message.
 class KeepSink final : public Sink {
  public:
   KeepSink(TapeSink& out, const KeepNode& root) : out_(out), root_(root) {}
   void start(const uint8_t* msg, size_t len) {
     msg_ = msg;
     len_ = len;
+    dropped_ = false;
   }
 
   void begin_object(const char* key) override;
@@ -74,10 +76,15 @@ class KeepSink final : public Sink {
   }
   void unknown(uint16_t type, const uint8_t* p, size_t n) override {
     if (skip_ == 0 && (stack_.empty() || stack_.back()->all())) out_.unknown(type, p, n);
+    else dropped_ = true;
   }
 
  private:
-  bool keeps(const char* key) const { return skip_ == 0 && (stack_.empty() || stack_.back()->child(key) != nullptr); }
+  bool keeps(const char* key) {
+    if (skip_ == 0 && (stack_.empty() || stack_.back()->child(key) != nullptr)) return true;
+    dropped_ = true;
+    return false;
+  }
   void open(const char* key, bool array);
 
   TapeSink& out_;
@@ -87,6 +94,7 @@ class KeepSink final : public Sink {
   std::vector<const KeepNode*> stack_;  // the node of every open container kept
   std::vector<bool> arrays_;            // ... and whether it is an array
   int skip_ = 0;                        // depth inside a container not kept
+  bool dropped_ = false;                // something of this message was not kept
 };
 
 }  // namespace netloom::rtnl

@@ -4,7 +4,7 @@
  * then the object holds only those bytes, a fraction of the decoded form.
  * @module
  */
-import { native, type RawReply } from './native.js';
+import { native, type LeanReply, type RawReply } from './native.js';
 
 /**
  * Make `obj.raw` (which must exist, so it keeps its place among the keys) a
@@ -26,6 +26,16 @@ export function lazyRaw<T extends { raw: RawReply }>(obj: T, wire: Buffer): T {
     },
   });
   return obj;
+}
+
+/**
+ * The object decoded from lean message `m` with its `raw` made whole: `m`
+ * itself when nothing was left out (it already is `raw`), otherwise
+ * decoded from its bytes when read (see {@link lazyRaw}).
+ * @internal
+ */
+export function withRaw<T extends { raw: RawReply }>(obj: T, m: LeanReply): T {
+  return m.wire === undefined ? obj : lazyRaw(obj, m.wire);
 }
 
 function settle(obj: object, value: RawReply): void {

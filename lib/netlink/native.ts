@@ -76,8 +76,11 @@ export interface RawReply {
 
 /** A message of a lean dump (see {@link KeepTree}): the parts kept, and the message's bytes. */
 export interface LeanReply extends RawReply {
-  /** The whole message as the kernel sent it (nlmsghdr included), for {@link NativeAddon.decode}. */
-  wire: Buffer;
+  /**
+   * The whole message as the kernel sent it (nlmsghdr included), for
+   * {@link NativeAddon.decode}; absent when the keep tree kept all of it.
+   */
+  wire?: Buffer;
 }
 
 /**

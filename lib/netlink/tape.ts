@@ -37,7 +37,8 @@ const KEY_MASK = 0x0fffffff;
 interface Frame {
   array: unknown[] | undefined; // an array: its elements, as they come
   shape: Shape; // an object: the keys so far, as a node of the shape trie
-  values: unknown[]; // ... and their values
+  values: unknown[]; // ... and their values (the first `count`: the array is reused)
+  count: number;
   unknown: unknown[] | undefined; // ... and its $unknown list, if it has one
   key: number; // the key this container goes under in its parent
 }
@@ -98,7 +99,7 @@ function put(f: Frame, id: number, v: unknown): void {
   const n = f.shape.next.get(id);
   if (n !== undefined) {
     f.shape = n;
-    f.values.push(v);
+    f.values[f.count++] = v;
     return;
   }
   // A key seen again in one object (the kernel repeating an attribute)
@@ -110,20 +111,20 @@ function put(f: Frame, id: number, v: unknown): void {
     return;
   }
   f.shape = nextShape(f.shape, id);
-  f.values.push(v);
+  f.values[f.count++] = v;
 }
 
 // Frames are reused per depth: a tape opens hundreds of thousands of objects.
 function open(stack: Frame[], depth: number, array: unknown[] | undefined, key: number): Frame {
   let f = stack[depth];
   if (f === undefined) {
-    f = { array, shape: root, values: [], unknown: undefined, key };
+    f = { array, shape: root, values: [], count: 0, unknown: undefined, key };
     stack[depth] = f;
     return f;
   }
   f.array = array;
   f.shape = root;
-  f.values.length = 0;
+  f.count = 0; // stale values past it are never read: a shape reads only its own keys
   f.unknown = undefined;
   f.key = key;
   return f;
@@ -184,7 +185,7 @@ export function materialize<T>(tape: Tape | null, keyNames: (from: number) => (s
         if (cur.unknown === undefined) {
           cur.unknown = [];
           cur.shape = nextShape(cur.shape, UNKNOWN_KEY);
-          cur.values.push(cur.unknown);
+          cur.values[cur.count++] = cur.unknown;
         }
         cur.unknown.push({ type: w & KEY_MASK, data });
         continue;

@@ -2,7 +2,7 @@
  * Decoding RTM_NEWROUTE messages into {@link Route} objects.
  * @module
  */
-import { constant, type RawAttrs, type RawReply } from '../../netlink/native.js';
+import { constant, type KeepTree, type RawAttrs, type RawReply } from '../../netlink/native.js';
 import { SCOPES, TABLES, inetFamilyName, type RouteTable } from '../values/tables.js';
 import { decodeMultipath, gatewayOf } from './multipath.js';
 import { PROTOCOLS, RTM_FLAGS, TYPES } from './names.js';
@@ -12,6 +12,19 @@ import type { Route, RouteProtocol, RouteScope, RouteType } from './types.js';
 export function tableIdOf(m: RawReply): number {
   return typeof m.attrs.table === 'number' ? m.attrs.table : (m.header.rtmTable as number);
 }
+
+/**
+ * What {@link decodeRoute} reads of a message, and what a flush sends back
+ * (`src`): a lean dump decodes only this. An IPv4 route usually has nothing
+ * else, so its lean message is already the whole `raw`; others (IPv6's
+ * cacheinfo and pref) carry their bytes for `raw`. Keep in step with decodeRoute.
+ */
+export const ROUTE_KEEP: KeepTree = {
+  type: true,
+  flags: true,
+  header: true,
+  attrs: { dst: true, src: true, gateway: true, via: true, oif: true, nhId: true, prefsrc: true, priority: true, table: true, metrics: true, multipath: true },
+};
 
 /** Decode one RTM_NEWROUTE message. */
 export function decodeRoute(m: RawReply): Route {
