@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useWireDecoder } from './lazy-raw.js';
 import { materialize, type Tape } from './tape.js';
 
 /** A decoded attribute set: camelCase spec names to values. */
@@ -72,15 +73,6 @@ export interface RawReply {
   attrs: RawAttrs;
   /** For notifications heard with NETLINK_LISTEN_ALL_NSID: the id of the namespace they came from. */
   netnsid?: number;
-}
-
-/** A message of a lean dump (see {@link KeepTree}): the parts kept, and the message's bytes. */
-export interface LeanReply extends RawReply {
-  /**
-   * The whole message as the kernel sent it (nlmsghdr included), for
-   * {@link NativeAddon.decode}; absent when the keep tree kept all of it.
-   */
-  wire?: Buffer;
 }
 
 /**
@@ -146,12 +138,6 @@ export interface NativeCt {
   decode(buf: Buffer): RawReply[];
 }
 
-/**
- * What a lean dump decodes of each message: `true` keeps a whole part, an
- * object keeps only the parts it names (`{ header: true, attrs: { mtu: true } }`).
- */
-export type KeepTree = true | { readonly [name: string]: KeepTree };
-
 /** Called once per event-loop wakeup with the dump messages that arrived (as a tape; null with an error). */
 export type DumpBatchCallback = (err: NativeError | null, items: Tape | null, done: boolean) => void;
 
@@ -168,11 +154,9 @@ export interface NativeSocket {
   /**
    * Start a dump (NLM_F_DUMP is added). Batches arrive through `onBatch`
    * until `done`. Dumps on one socket run one at a time (the kernel allows one
-   * per socket); later ones wait their turn. Returns the sequence number.
-   * With `keep`, a lean dump: each message is decoded only as far as `keep`
-   * names, and carries its own bytes as `wire` (for a full decode later, on demand).
+   * per socket); later ones wait their turn. Returns the sequence number. `keep`: lib/netlink/keep.ts.
    */
-  dump(type: number, flags: number, msg: RawMessage | Buffer, onBatch: DumpBatchCallback, keep?: KeepTree): number;
+  dump(type: number, flags: number, msg: RawMessage | Buffer, onBatch: DumpBatchCallback, keep?: import('./keep.js').KeepTree): number;
   /**
    * Stop delivering a dump's batches (an aborted iteration). The socket keeps
    * reading and discarding its messages to NLMSG_DONE so it stays in step.
@@ -394,6 +378,7 @@ export const native: NativeAddon = {
   releaseBatch: (buffer, lease) => addon.releaseBatch(buffer, lease),
   segment: (buffer, offsets, count, tap, piLen, vnetLen) => addon.segment(buffer, offsets, count, tap, piLen, vnetLen),
 };
+useWireDecoder((wire) => native.decode(wire)[0] as RawReply); // a lean dump's raw, when read
 
 /** A UAPI constant by name; throws if the addon does not export it (a build mismatch). */
 export function constant(name: string): number {

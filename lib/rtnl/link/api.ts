@@ -18,7 +18,6 @@
  */
 import { constant } from '../../netlink/native.js';
 import type { RawReply } from '../../netlink/native.js';
-import { withRaw } from '../../netlink/lazy-raw.js';
 import { RtnlSocket, type DumpOptions, type OperationOptions } from '../../netlink/socket.js';
 import { netns, type NetNs } from '../../netns/netns.js';
 import type { LinkRef, NetnsTarget } from './kinds/kind.js';
@@ -208,8 +207,8 @@ export class LinkApi {
     const newlink = constant('RTM_NEWLINK');
     for (const m of replies) {
       if (m.type !== newlink) continue;
-      const l = decodeLink(m, constant, m.wire !== undefined);
-      if (matchFilter(l, filter, masterIfindex)) out.push(withRaw(l, m));
+      const l = decodeLink(m, constant);
+      if (matchFilter(l, filter, masterIfindex)) out.push(l);
     }
     return out;
   }
@@ -234,8 +233,8 @@ export class LinkApi {
     const newlink = constant('RTM_NEWLINK');
     for await (const m of this.#sock.dump(op, req.type, req.msg, opts, LINK_KEEP)) {
       if (m.type !== newlink) continue;
-      const l = decodeLink(m, constant, m.wire !== undefined);
-      if (matchFilter(l, filter, masterIfindex)) yield withRaw(l, m);
+      const l = decodeLink(m, constant);
+      if (matchFilter(l, filter, masterIfindex)) yield l;
     }
   }
 

@@ -6,7 +6,9 @@
  * {@link ConstantLookup} argument, so a reply can be decoded with a plain table.
  * @module
  */
-import type { KeepTree, RawAttrs, RawReply, RawValue } from '../../netlink/native.js';
+import { addRaw } from '../../netlink/lazy-raw.js';
+import type { KeepTree, LeanReply } from '../../netlink/keep.js';
+import type { RawAttrs, RawReply, RawValue } from '../../netlink/native.js';
 import { ADDR_GEN_MODES } from './basics.js';
 import type { ConstantLookup } from './kinds/kind.js';
 import { dBool, dEnum, dNest, dNum, dStr, tryK } from './kinds/attr-values.js';
@@ -159,11 +161,13 @@ export const LINK_KEEP: KeepTree = {
 };
 
 /**
- * Decode one RTM_NEWLINK reply into a {@link Link}. `owned`: nothing else
- * keeps `reply` (a lean dump's, whose `raw` is decoded again from its bytes),
- * so the Link may take parts of it as they are instead of copies.
+ * Decode one RTM_NEWLINK reply into a {@link Link}. A lean dump's reply
+ * (with `wire`: see LINK_KEEP) gives a Link whose `raw` is decoded
+ * from those bytes when read; nothing else keeps such a reply, so the Link
+ * takes parts of it as they are instead of copies.
  */
-export function decodeLink(reply: RawReply, k: ConstantLookup, owned = false): Link {
+export function decodeLink(reply: RawReply | LeanReply, k: ConstantLookup): Link {
+  const owned = (reply as LeanReply).wire !== undefined;
   const h = reply.header;
   const a = reply.attrs;
   const t = tablesFor(k);
@@ -174,7 +178,7 @@ export function decodeLink(reply: RawReply, k: ConstantLookup, owned = false): L
   const slaveData = dNest(linkinfo?.slaveData);
   const inet6 = dNest(dNest(a.afSpec)?.inet6);
   const carrier = dBool(a.carrier);
-  const base: LinkBase = {
+  const fields: Omit<LinkBase, 'raw'> = {
     ifindex: dNum(h.ifiIndex as RawValue) ?? 0,
     name: dStr(a.ifname) ?? '',
     type: dNum(h.ifiType as RawValue) ?? 0,
@@ -208,8 +212,8 @@ export function decodeLink(reply: RawReply, k: ConstantLookup, owned = false): L
     portKind,
     bridgePort: portKind === 'bridge' && slaveData !== undefined ? decodeBridgePort(slaveData, k) : undefined,
     bondPort: portKind === 'bond' && slaveData !== undefined ? decodeBondPort(slaveData, k) : undefined,
-    raw: reply,
   };
+  const base: LinkBase = addRaw(fields, reply);
   const data = dNest(linkinfo?.data);
   const mod = kind === undefined ? undefined : kindModule(kind);
   // The kind's fields and `kind` go after the common ones (as

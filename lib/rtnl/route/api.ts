@@ -2,10 +2,10 @@
  * Routes: `ip route`. The {@link RouteApi} operations of a handle.
  * @module
  */
-import { constant, type LeanReply, type RawAttrs, type RawMessage, type RawReply } from '../../netlink/native.js';
+import type { LeanReply } from '../../netlink/keep.js';
+import { constant, type RawAttrs, type RawMessage, type RawReply } from '../../netlink/native.js';
 import type { DumpOptions, OperationOptions, RtnlSocket } from '../../netlink/socket.js';
 import { eachBounded } from '../../netlink/bounded.js';
-import { withRaw } from '../../netlink/lazy-raw.js';
 import { parseAddress } from '../values/cidr.js';
 import { resolveIfindex, type LinkLookup, type LinkRef } from '../values/ifindex.js';
 import { familyNumber } from '../values/tables.js';
@@ -93,7 +93,7 @@ export class RouteApi {
     const f = await this.#filter(op, filter, opts);
     for await (const m of this.#sock.dump(op, constant('RTM_GETROUTE'), f.request, opts, ROUTE_KEEP)) {
       const r = f.accept(m);
-      if (r !== undefined) yield withRaw(r, m);
+      if (r !== undefined) yield r;
     }
   }
 
@@ -106,9 +106,7 @@ export class RouteApi {
     // Not through dump(): an async generator costs a few promise turns per
     // route, which was a third of listing 100,000 of them. collect() also
     // dumps again if the kernel flagged the dump as interrupted.
-    const { routes, messages } = await this.#collect(filter, opts);
-    for (let i = 0; i < routes.length; i++) withRaw(routes[i] as Route, messages[i] as LeanReply);
-    return routes;
+    return (await this.#collect(filter, opts)).routes;
   }
 
   // The routes matching `filter`, and their lean messages (whose header and

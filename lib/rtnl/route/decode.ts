@@ -2,7 +2,9 @@
  * Decoding RTM_NEWROUTE messages into {@link Route} objects.
  * @module
  */
-import { constant, type KeepTree, type RawAttrs, type RawReply } from '../../netlink/native.js';
+import { addRaw } from '../../netlink/lazy-raw.js';
+import type { KeepTree, LeanReply } from '../../netlink/keep.js';
+import { constant, type RawAttrs, type RawReply } from '../../netlink/native.js';
 import { SCOPES, TABLES, inetFamilyName, type RouteTable } from '../values/tables.js';
 import { decodeMultipath, gatewayOf } from './multipath.js';
 import { PROTOCOLS, RTM_FLAGS, TYPES } from './names.js';
@@ -26,8 +28,11 @@ export const ROUTE_KEEP: KeepTree = {
   attrs: { dst: true, src: true, gateway: true, via: true, oif: true, nhId: true, prefsrc: true, priority: true, table: true, metrics: true, multipath: true },
 };
 
-/** Decode one RTM_NEWROUTE message. */
-export function decodeRoute(m: RawReply): Route {
+/**
+ * Decode one RTM_NEWROUTE message. A lean dump's message with `wire` (see
+ * ROUTE_KEEP) gives a Route whose `raw` is decoded from those bytes when read.
+ */
+export function decodeRoute(m: RawReply | LeanReply): Route {
   const h = m.header;
   const a = m.attrs;
   const family = inetFamilyName(h.rtmFamily);
@@ -35,7 +40,7 @@ export function decodeRoute(m: RawReply): Route {
   const dst = typeof a.dst === 'string' ? `${a.dst}/${dstLen}` : dstLen === 0 ? 'default' : `${family === 'inet' ? '0.0.0.0' : '::'}/${dstLen}`;
   const metrics = (a.metrics ?? {}) as RawAttrs;
   const flags = h.rtmFlags as number;
-  return {
+  const r: Omit<Route, 'raw'> = {
     family,
     dst,
     via: gatewayOf(a),
@@ -52,6 +57,6 @@ export function decodeRoute(m: RawReply): Route {
     advmss: typeof metrics.advmss === 'number' ? metrics.advmss : undefined,
     nexthops: Buffer.isBuffer(a.multipath) ? decodeMultipath(family, a.multipath) : undefined,
     flags: RTM_FLAGS.flags(flags),
-    raw: m,
   };
+  return addRaw(r, m);
 }
