@@ -20,7 +20,7 @@ interface Waiting {
 /** @internal Bounds the requests one socket has in flight (see the module comment). */
 export class RequestWindow {
   #inFlight = 0;
-  #waiting: Waiting[] = [];
+  #waiting: Array<Waiting | undefined> = [];
   #head = 0;
 
   /** Requests waiting for room. */
@@ -56,9 +56,16 @@ export class RequestWindow {
   leave(): void {
     this.#inFlight--;
     while (this.#inFlight < WINDOW && this.#head < this.#waiting.length) {
-      const w = this.#waiting[this.#head++] as Waiting;
+      const w = this.#waiting[this.#head] as Waiting;
+      this.#waiting[this.#head++] = undefined; // started: not ours to keep
+      // Drop the started part now and then: a queue that never drains (a
+      // caller keeping more than the window busy) must not keep every
+      // request it ever held.
       if (this.#head === this.#waiting.length) {
         this.#waiting = [];
+        this.#head = 0;
+      } else if (this.#head >= 1024 && this.#head * 2 >= this.#waiting.length) {
+        this.#waiting = this.#waiting.slice(this.#head);
         this.#head = 0;
       }
       w.start();
@@ -70,6 +77,6 @@ export class RequestWindow {
     const waiting = this.#waiting.slice(this.#head);
     this.#waiting = [];
     this.#head = 0;
-    for (const w of waiting) w.cancel();
+    for (const w of waiting) w?.cancel();
   }
 }
