@@ -33,6 +33,7 @@
         "native/slab_pool.cc",
         "native/sockaddr_codec.cc",
         "native/tape_sink.cc",
+        "native/keep_filter.cc",
         "native/tun_ioctl.cc",
         "native/tun_open.cc",
         "native/tun_queue.cc",

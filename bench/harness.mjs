@@ -18,7 +18,7 @@
 // OUT (results directory), NETLOOM_SNAPSHOT (0: load dist/ and the addon in
 // place), NETLOOM_ADDON.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { cpus, release, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -102,7 +102,8 @@ export async function runBench(cfg) {
     const snapshotDir = mkdtempSync(join(tmpdir(), `${cfg.id}-netloom-`));
     process.on('exit', () => rmSync(snapshotDir, { recursive: true, force: true }));
     cpSync(join(ROOT, 'dist'), join(snapshotDir, 'dist'), { recursive: true });
-    // dist/ loads its dependencies (node-gyp-build, yaml, ...) from node_modules beside it.
+    // dist/ requires node-gyp-build: resolve it from the checkout's node_modules
+    // (a link, removed with the snapshot; the tree it points to is left alone).
     symlinkSync(join(ROOT, 'node_modules'), join(snapshotDir, 'node_modules'));
     mkdirSync(join(snapshotDir, 'build/Release'), { recursive: true });
     copyFileSync(ADDON, join(snapshotDir, 'build/Release/netloom.node'));

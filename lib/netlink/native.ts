@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useWireDecoder } from './lazy-raw.js';
 import { materialize, type Tape } from './tape.js';
 import { wrapGenl, type NativeGenl, type RawGenl } from './genl-native.js';
 
@@ -153,10 +154,13 @@ export interface NativeSocket {
   /**
    * Start a dump (NLM_F_DUMP is added). Batches arrive through `onBatch`
    * until `done`. Dumps on one socket run one at a time (the kernel allows one
-   * per socket); later ones wait their turn. Returns the sequence number.
+   * per socket); later ones wait their turn. Returns the sequence number. `keep`: lib/netlink/keep.ts.
    */
-  dump(type: number, flags: number, msg: RawMessage | Buffer, onBatch: DumpBatchCallback): number;
-  /** Stop delivering a dump's batches (an aborted iteration); the socket drains it to NLMSG_DONE so it stays in step. */
+  dump(type: number, flags: number, msg: RawMessage | Buffer, onBatch: DumpBatchCallback, keep?: import('./keep.js').KeepTree): number;
+  /**
+   * Stop delivering a dump's batches (an aborted iteration). The socket keeps
+   * reading and discarding its messages to NLMSG_DONE so it stays in step.
+   */
   abandon(seq: number): void;
   /** Close the socket; pending requests reject with ECANCELED. Idempotent. */
   close(): void;
@@ -377,6 +381,7 @@ export const native: NativeAddon = {
   releaseBatch: (buffer, lease) => addon.releaseBatch(buffer, lease),
   segment: (buffer, offsets, count, tap, piLen, vnetLen) => addon.segment(buffer, offsets, count, tap, piLen, vnetLen),
 };
+useWireDecoder((wire) => native.decode(wire)[0] as RawReply); // a lean dump's raw, when read
 
 /** A UAPI constant by name; throws if the addon does not export it (a build mismatch). */
 export function constant(name: string): number {
@@ -385,12 +390,7 @@ export function constant(name: string): number {
   return v;
 }
 
-/**
- * The netloom-nsexec helper program (see native/nsexec_main.cc), built or
- * shipped beside the addon that node-gyp-build chose; NETLOOM_NSEXEC
- * overrides it. The sanitizer build (NETLOOM_ADDON) has no helper of its
- * own and uses the regular one.
- */
+/** netloom-nsexec (native/nsexec_main.cc) beside the addon node-gyp-build chose, or NETLOOM_NSEXEC; the sanitizer build (NETLOOM_ADDON) uses the regular one. */
 export const nsexecPath: string = process.env.NETLOOM_NSEXEC ?? join(dirname(process.env.NETLOOM_ADDON === undefined ? addonPath : loader.resolve(packageRoot)), 'netloom-nsexec');
 
 /** netloom-cni-shim beside the addon (see native/cni_shim_main.cc): the CNI plugin executable that forwards to the daemon. */

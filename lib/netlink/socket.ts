@@ -4,9 +4,11 @@
  * The object files (link.ts, ...) build on this and nothing lower.
  * @module
  */
+import type { KeepTree, LeanReply } from './keep.js';
 import { native, constant, type NativeSocket, type RawMessage, type RawReply, type NativeError } from './native.js';
 import { AbortError, NetlinkError } from './errors.js';
 import { AsyncQueue } from './async-queue.js';
+import { RequestWindow } from './window.js';
 import type { Tape } from './tape.js';
 
 /** Options every async operation accepts. */
@@ -28,6 +30,7 @@ export interface DumpOptions extends OperationOptions {
 
 const NLM_F_DUMP_INTR = constant('NLM_F_DUMP_INTR');
 
+
 // A handle dropped without close(): the native side closes the socket when
 // it is collected; this says so, since the caller meant to hold it.
 const leaks = new FinalizationRegistry<string>((what) => {
@@ -38,6 +41,7 @@ const leaks = new FinalizationRegistry<string>((what) => {
 export class RtnlSocket {
   #sock: NativeSocket | undefined;
   readonly #token = {};
+  readonly #window = new RequestWindow();
 
   private constructor(sock: NativeSocket) {
     this.#sock = sock;
@@ -72,9 +76,9 @@ export class RtnlSocket {
     return this.#sock === undefined;
   }
 
-  /** Requests and dumps sent and not yet answered. */
+  /** Requests and dumps sent (or waiting to be) and not yet answered. */
   get pending(): number {
-    return this.#sock?.pending ?? 0;
+    return (this.#sock?.pending ?? 0) + this.#window.waiting;
   }
 
   #live(operation: string): NativeSocket {
@@ -98,9 +102,19 @@ export class RtnlSocket {
   ): Promise<RawReply[]> {
     // Not an async function: returning the reply's promise from one costs
     // extra turns per request, which shows at 100,000 requests.
-    let pending: Promise<Tape | null>;
     try {
       throwIfAborted(opts.signal, operation);
+      this.#live(operation);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const sent = this.#window.run(operation, opts.signal, request, () => this.#request(operation, type, flags, msg, request));
+    return opts.signal ? raceAbort(sent, opts.signal, operation) : sent;
+  }
+
+  #request(operation: string, type: number, flags: number, msg: RawMessage | Buffer, request: unknown): Promise<RawReply[]> {
+    let pending: Promise<Tape | null>;
+    try {
       const sock = this.#live(operation);
       try {
         pending = sock.request(type, flags, msg);
@@ -110,13 +124,17 @@ export class RtnlSocket {
     } catch (e) {
       return Promise.reject(e);
     }
-    const sent = pending.then(
-      (tape) => native.materialize(tape),
+    this.#window.enter();
+    return pending.then(
+      (tape) => {
+        this.#window.leave();
+        return native.materialize(tape);
+      },
       (e: unknown) => {
+        this.#window.leave();
         throw NetlinkError.from(e, operation, request);
       },
     );
-    return opts.signal ? raceAbort(sent, opts.signal, operation) : sent;
   }
 
   /**
@@ -126,15 +144,25 @@ export class RtnlSocket {
    */
   async requestRaw(operation: string, type: number, flags: number, msg: RawMessage | Buffer, opts: OperationOptions = {}): Promise<Buffer> {
     throwIfAborted(opts.signal, operation);
-    const sock = this.#live(operation);
-    let pending: Promise<Buffer>;
-    try {
-      pending = sock.request(type, flags, msg, true);
-    } catch (e) {
-      throw withOperation(e, operation);
-    }
-    const sent = pending.catch((e: unknown) => {
-      throw NetlinkError.from(e, operation, msg);
+    this.#live(operation);
+    const sent = this.#window.run(operation, opts.signal, msg, () => {
+      let pending: Promise<Buffer>;
+      try {
+        pending = this.#live(operation).request(type, flags, msg, true);
+      } catch (e) {
+        return Promise.reject(withOperation(e, operation));
+      }
+      this.#window.enter();
+      return pending.then(
+        (b) => {
+          this.#window.leave();
+          return b;
+        },
+        (e: unknown) => {
+          this.#window.leave();
+          throw NetlinkError.from(e, operation, msg);
+        },
+      );
     });
     return opts.signal ? raceAbort(sent, opts.signal, operation) : sent;
   }
@@ -145,18 +173,24 @@ export class RtnlSocket {
    * Throws NetlinkError EINTR at the end if the kernel flagged the dump as
    * interrupted.
    */
-  dump(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}): AsyncIterableIterator<RawReply> {
+  dump(operation: string, type: number, msg: RawMessage | Buffer, opts?: DumpOptions): AsyncIterableIterator<RawReply>;
+  /** @internal A lean dump: messages decoded only as far as `keep` names, each with its bytes (lib/netlink/keep.ts). */
+  dump(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, keep: KeepTree): AsyncIterableIterator<LeanReply>;
+  dump(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}, keep?: KeepTree): AsyncIterableIterator<RawReply> {
     throwIfAborted(opts.signal, operation);
     const sock = this.#live(operation);
-    return new DumpIterator(sock, operation, type, msg, opts.signal);
+    return new DumpIterator(sock, operation, type, msg, opts.signal, keep);
   }
 
   /** A whole dump as an array, dumping again (bounded) if it was interrupted. */
-  async collect(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}): Promise<RawReply[]> {
+  collect(operation: string, type: number, msg: RawMessage | Buffer, opts?: DumpOptions): Promise<RawReply[]>;
+  /** @internal A whole lean dump (lib/netlink/keep.ts). */
+  collect(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, keep: KeepTree): Promise<LeanReply[]>;
+  async collect(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}, keep?: KeepTree): Promise<RawReply[]> {
     const retries = opts.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#collectOnce(operation, type, msg, opts);
+        return await this.#collectOnce(operation, type, msg, opts, keep);
       } catch (e) {
         if (e instanceof NetlinkError && e.code === 'EINTR' && attempt < retries) continue;
         throw e;
@@ -166,7 +200,7 @@ export class RtnlSocket {
 
   // One dump gathered batch by batch, without an iterator: a promise turn
   // per message was a third of listing 100,000 routes.
-  #collectOnce(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions): Promise<RawReply[]> {
+  #collectOnce(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, keep: KeepTree | undefined): Promise<RawReply[]> {
     throwIfAborted(opts.signal, operation);
     const sock = this.#live(operation);
     const signal = opts.signal;
@@ -194,7 +228,7 @@ export class RtnlSocket {
           }
           if (err) end(NetlinkError.from(err, operation), true);
           else if (done) end(interrupted ? new NetlinkError(operation, 'EINTR', 4, { message: 'the dump was interrupted by a concurrent change; dump again' }) : undefined, false);
-        });
+        }, keep);
       } catch (e) {
         settled = true;
         reject(withOperation(e, operation));
@@ -210,6 +244,7 @@ export class RtnlSocket {
     this.#sock = undefined;
     if (s !== undefined) leaks.unregister(this.#token);
     s?.close();
+    this.#window.cancelAll();
   }
 
   /** Let the process exit while this socket has requests pending. */
@@ -237,12 +272,12 @@ class DumpIterator implements AsyncIterableIterator<RawReply> {
     this.#finish(new AbortError(this.#operation, this.#signal?.reason));
   };
 
-  constructor(sock: NativeSocket, operation: string, type: number, msg: RawMessage | Buffer, signal: AbortSignal | undefined) {
+  constructor(sock: NativeSocket, operation: string, type: number, msg: RawMessage | Buffer, signal: AbortSignal | undefined, keep: KeepTree | undefined) {
     this.#sock = sock;
     this.#operation = operation;
     this.#signal = signal;
     try {
-      this.#seq = sock.dump(type, 0, msg, (err, items, done) => this.#onBatch(err, items, done));
+      this.#seq = sock.dump(type, 0, msg, (err, items, done) => this.#onBatch(err, items, done), keep);
     } catch (e) {
       throw withOperation(e, operation);
     }

@@ -36,7 +36,7 @@ import {
   buildSetMessage,
   setRefs,
 } from './encode.js';
-import { decodeLink, matchFilter } from './decode.js';
+import { LINK_KEEP, decodeLink, matchFilter } from './decode.js';
 import { portKindError, unresolvedRefError, unsupportedKindError } from './errors.js';
 
 export type {
@@ -208,7 +208,8 @@ export class LinkApi {
     validateFilter(op, filter);
     const masterIfindex = await this.#filterMaster(op, filter, opts);
     const req = buildDumpMessage(filter, masterIfindex, constant);
-    const replies = await this.#sock.collect(op, req.type, req.msg, opts);
+    // Lean: each link's raw reply is decoded from its bytes only if read.
+    const replies = await this.#sock.collect(op, req.type, req.msg, opts, LINK_KEEP);
     const out: Link[] = [];
     const newlink = constant('RTM_NEWLINK');
     for (const m of replies) {
@@ -237,7 +238,7 @@ export class LinkApi {
     const masterIfindex = await this.#filterMaster(op, filter, opts);
     const req = buildDumpMessage(filter, masterIfindex, constant);
     const newlink = constant('RTM_NEWLINK');
-    for await (const m of this.#sock.dump(op, req.type, req.msg, opts)) {
+    for await (const m of this.#sock.dump(op, req.type, req.msg, opts, LINK_KEEP)) {
       if (m.type !== newlink) continue;
       const l = decodeLink(m, constant);
       if (matchFilter(l, filter, masterIfindex)) yield l;

@@ -215,7 +215,11 @@ export interface LinkBase {
   bridgePort: BridgePortInfo | undefined;
   /** Bond port details, for bond ports. */
   bondPort: BondPortInfo | undefined;
-  /** Everything the kernel sent, unknown attributes included. */
+  /**
+   * Everything the kernel sent, unknown attributes included. From `list()`
+   * and `dump()` it is decoded from the message's bytes the first time it is
+   * read (the same value; reading it costs a decode, skipping it costs nothing).
+   */
   raw: RawReply;
 }
 

@@ -2,13 +2,14 @@
  * Routes: `ip route`. The {@link RouteApi} operations of a handle.
  * @module
  */
+import type { LeanReply } from '../../netlink/keep.js';
 import { constant, type RawAttrs, type RawMessage, type RawReply } from '../../netlink/native.js';
 import type { DumpOptions, OperationOptions, RtnlSocket } from '../../netlink/socket.js';
 import { eachBounded } from '../../netlink/bounded.js';
 import { parseAddress } from '../values/cidr.js';
 import { resolveIfindex, type LinkLookup, type LinkRef } from '../values/ifindex.js';
 import { familyNumber } from '../values/tables.js';
-import { decodeRoute, tableIdOf } from './decode.js';
+import { ROUTE_KEEP, decodeRoute, tableIdOf } from './decode.js';
 import { buildMultipath, type ResolvedNexthop } from './multipath.js';
 import type { Route, RouteFilter, RouteGetOptions, RouteSpec } from './types.js';
 import { validateRoute, validateRouteFilter, validateRouteGet, type RouteDraft } from './validate.js';
@@ -90,7 +91,7 @@ export class RouteApi {
   async *dump(filter: RouteFilter = {}, opts: DumpOptions = {}): AsyncIterableIterator<Route> {
     const op = 'route.list';
     const f = await this.#filter(op, filter, opts);
-    for await (const m of this.#sock.dump(op, constant('RTM_GETROUTE'), f.request, opts)) {
+    for await (const m of this.#sock.dump(op, constant('RTM_GETROUTE'), f.request, opts, ROUTE_KEEP)) {
       const r = f.accept(m);
       if (r !== undefined) yield r;
     }
@@ -105,14 +106,23 @@ export class RouteApi {
     // Not through dump(): an async generator costs a few promise turns per
     // route, which was a third of listing 100,000 of them. collect() also
     // dumps again if the kernel flagged the dump as interrupted.
+    return (await this.#collect(filter, opts)).routes;
+  }
+
+  // The routes matching `filter`, and their lean messages (whose header and
+  // key attributes are what deleting a route sends back), index by index.
+  async #collect(filter: RouteFilter, opts: DumpOptions): Promise<{ routes: Route[]; messages: LeanReply[] }> {
     const op = 'route.list';
     const f = await this.#filter(op, filter, opts);
-    const out: Route[] = [];
-    for (const m of await this.#sock.collect(op, constant('RTM_GETROUTE'), f.request, opts)) {
+    const routes: Route[] = [];
+    const messages: LeanReply[] = [];
+    for (const m of await this.#sock.collect(op, constant('RTM_GETROUTE'), f.request, opts, ROUTE_KEEP)) {
       const r = f.accept(m);
-      if (r !== undefined) out.push(r);
+      if (r === undefined) continue;
+      routes.push(r);
+      messages.push(m);
     }
-    return out;
+    return { routes, messages };
   }
 
   /**
@@ -123,14 +133,15 @@ export class RouteApi {
    */
   async flush(filter: RouteFilter = {}, opts: OperationOptions = {}): Promise<number> {
     const op = 'route.flush';
-    const list = await this.list(filter, opts);
+    const { routes, messages } = await this.#collect(filter, opts);
     let n = 0;
     // Pipelined; the socket sends what is queued in one datagram with one
     // ACK, as `ip route flush` does. A route already gone (ESRCH: removed
     // with another, or by someone else) is fine.
-    await eachBounded(list, 1024, async (r) => {
+    await eachBounded(Array.from(routes.keys()), 1024, async (i) => {
+      const r = routes[i] as Route;
       try {
-        await this.#sock.request(op, constant('RTM_DELROUTE'), 0, buildDeleteMessage(r.raw), opts, r);
+        await this.#sock.request(op, constant('RTM_DELROUTE'), 0, buildDeleteMessage(messages[i] as LeanReply), opts, r);
         n++;
       } catch (e) {
         if ((e as { code?: string }).code !== 'ESRCH') throw e;

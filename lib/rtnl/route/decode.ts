@@ -2,6 +2,8 @@
  * Decoding RTM_NEWROUTE messages into {@link Route} objects.
  * @module
  */
+import { addRaw } from '../../netlink/lazy-raw.js';
+import type { KeepTree, LeanReply } from '../../netlink/keep.js';
 import { constant, type RawAttrs, type RawReply } from '../../netlink/native.js';
 import { SCOPES, TABLES, inetFamilyName, type RouteTable } from '../values/tables.js';
 import { decodeMultipath, gatewayOf } from './multipath.js';
@@ -13,8 +15,24 @@ export function tableIdOf(m: RawReply): number {
   return typeof m.attrs.table === 'number' ? m.attrs.table : (m.header.rtmTable as number);
 }
 
-/** Decode one RTM_NEWROUTE message. */
-export function decodeRoute(m: RawReply): Route {
+/**
+ * What {@link decodeRoute} reads of a message, and what a flush sends back
+ * (`src`): a lean dump decodes only this. An IPv4 route usually has nothing
+ * else, so its lean message is already the whole `raw`; others (IPv6's
+ * cacheinfo and pref) carry their bytes for `raw`. Keep in step with decodeRoute.
+ */
+export const ROUTE_KEEP: KeepTree = {
+  type: true,
+  flags: true,
+  header: true,
+  attrs: { dst: true, src: true, gateway: true, via: true, oif: true, nhId: true, prefsrc: true, priority: true, table: true, metrics: true, multipath: true },
+};
+
+/**
+ * Decode one RTM_NEWROUTE message. A lean dump's message with `wire` (see
+ * ROUTE_KEEP) gives a Route whose `raw` is decoded from those bytes when read.
+ */
+export function decodeRoute(m: RawReply | LeanReply): Route {
   const h = m.header;
   const a = m.attrs;
   const family = inetFamilyName(h.rtmFamily);
@@ -22,7 +40,7 @@ export function decodeRoute(m: RawReply): Route {
   const dst = typeof a.dst === 'string' ? `${a.dst}/${dstLen}` : dstLen === 0 ? 'default' : `${family === 'inet' ? '0.0.0.0' : '::'}/${dstLen}`;
   const metrics = (a.metrics ?? {}) as RawAttrs;
   const flags = h.rtmFlags as number;
-  return {
+  const r: Omit<Route, 'raw'> = {
     family,
     dst,
     via: gatewayOf(a),
@@ -39,6 +57,6 @@ export function decodeRoute(m: RawReply): Route {
     advmss: typeof metrics.advmss === 'number' ? metrics.advmss : undefined,
     nexthops: Buffer.isBuffer(a.multipath) ? decodeMultipath(family, a.multipath) : undefined,
     flags: RTM_FLAGS.flags(flags),
-    raw: m,
   };
+  return addRaw(r, m);
 }

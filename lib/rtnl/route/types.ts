@@ -124,7 +124,11 @@ export interface Route {
   nexthops: Nexthop[] | undefined;
   /** rtm_flags names: 'dead', 'onlink', 'linkdown', 'cloned', 'notify', ... */
   flags: string[];
-  /** Everything the kernel sent. */
+  /**
+   * Everything the kernel sent. From `list()` and `dump()`, for a route whose
+   * message has more than the typed fields read (IPv6 cacheinfo), it is
+   * decoded from the message's bytes the first time it is read.
+   */
   raw: RawReply;
 }
 
