@@ -121,6 +121,13 @@ export interface NativeNft {
   encodeBatch(messages: NativeBatchMessage[], options?: { genid?: number }): Buffer;
   /** NFTA_LIST_ELEM attributes of these expressions ({ name, data }), to give a rule's `expressions` as bytes. */
   encodeExprs(list: RawValue[]): Buffer;
+  /**
+   * The payloads of many NEWRULE messages of one chain: `head` (header and
+   * table, chain) once, then per rule NFTA_RULE_EXPRESSIONS of
+   * `exprs[ends[i-1]..ends[i]]` (encodeExprs bytes) and NFTA_RULE_USERDATA
+   * when `userdata[i]` is given; payload i ends at `ends[i]` of `bytes`.
+   */
+  encodeRules(type: number, head: RawMessage, exprs: Buffer, ends: Uint32Array, userdata?: (Buffer | undefined)[]): { bytes: Buffer; ends: Uint32Array };
   /** Decode nf_tables messages. */
   decode(buf: Buffer): RawReply[];
   /** Userdata TLVs: text is stored NUL-terminated. RangeError past the kernel's 256 bytes. */
@@ -357,6 +364,7 @@ export const native: NativeAddon = {
     encode: (type, flags, msg) => addon.nft.encode(type, flags, msg),
     encodeBatch: (messages, options) => addon.nft.encodeBatch(messages, options),
     encodeExprs: (list) => addon.nft.encodeExprs(list),
+    encodeRules: (type, head, exprs, ends, userdata) => addon.nft.encodeRules(type, head, exprs, ends, userdata),
     decode: (buf) => materialize<RawReply>(addon.nft.decode(buf), keyNames),
     udataEncode: (entries) => addon.nft.udataEncode(entries),
     udataDecode: (buf) => addon.nft.udataDecode(buf),
