@@ -61,9 +61,15 @@ export class NfnlSocket {
     return this.#engine.request(operation, type, flags, msg, opts, request);
   }
 
-  /** A whole dump as an array (dumped again, bounded, if the ruleset changed meanwhile). */
-  collect(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}): Promise<RawReply[]> {
-    return this.#engine.collect(operation, type, msg, opts);
+  /**
+   * A whole dump as an array (dumped again, bounded, if the ruleset changed
+   * meanwhile); with `map`, each message mapped as it arrives (undefined:
+   * left out).
+   */
+  collect(operation: string, type: number, msg: RawMessage | Buffer, opts?: DumpOptions): Promise<RawReply[]>;
+  collect<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, map: (m: RawReply) => T | undefined): Promise<T[]>;
+  collect<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}, map?: (m: RawReply) => T | undefined): Promise<T[] | RawReply[]> {
+    return map === undefined ? this.#engine.collect(operation, type, msg, opts) : this.#engine.collect(operation, type, msg, opts, map);
   }
 
   /**

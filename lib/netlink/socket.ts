@@ -151,12 +151,20 @@ export class RtnlSocket {
     return new DumpIterator(sock, operation, type, msg, opts.signal);
   }
 
-  /** A whole dump as an array, dumping again (bounded) if it was interrupted. */
-  async collect(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}): Promise<RawReply[]> {
+  /**
+   * A whole dump as an array, dumping again (bounded) if it was interrupted.
+   * With `map`, each message is mapped as its batch arrives (undefined: left
+   * out), so the decoded messages die young instead of all living until the
+   * dump ends.
+   */
+  collect(operation: string, type: number, msg: RawMessage | Buffer, opts?: DumpOptions): Promise<RawReply[]>;
+  collect<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, map: (m: RawReply) => T | undefined): Promise<T[]>;
+  async collect<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}, map?: (m: RawReply) => T | undefined): Promise<T[]> {
     const retries = opts.retries ?? 3;
+    const keep = map ?? ((m: RawReply) => m as unknown as T);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#collectOnce(operation, type, msg, opts);
+        return await this.#collectOnce(operation, type, msg, opts, keep);
       } catch (e) {
         if (e instanceof NetlinkError && e.code === 'EINTR' && attempt < retries) continue;
         throw e;
@@ -166,12 +174,12 @@ export class RtnlSocket {
 
   // One dump gathered batch by batch, without an iterator: a promise turn
   // per message was a third of listing 100,000 routes.
-  #collectOnce(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions): Promise<RawReply[]> {
+  #collectOnce<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, keep: (m: RawReply) => T | undefined): Promise<T[]> {
     throwIfAborted(opts.signal, operation);
     const sock = this.#live(operation);
     const signal = opts.signal;
-    return new Promise<RawReply[]>((resolve, reject) => {
-      const out: RawReply[] = [];
+    return new Promise<T[]>((resolve, reject) => {
+      const out: T[] = [];
       let interrupted = false;
       let settled = false;
       let seq = 0;
@@ -188,9 +196,15 @@ export class RtnlSocket {
       try {
         seq = sock.dump(type, 0, msg, (err, tape, done) => {
           if (settled) return;
-          for (const m of native.materialize(tape)) {
-            if (m.flags & NLM_F_DUMP_INTR) interrupted = true;
-            out.push(m);
+          try {
+            for (const m of native.materialize(tape)) {
+              if (m.flags & NLM_F_DUMP_INTR) interrupted = true;
+              const v = keep(m);
+              if (v !== undefined) out.push(v);
+            }
+          } catch (e) {
+            end(e, true);
+            return;
           }
           if (err) end(NetlinkError.from(err, operation), true);
           else if (done) end(interrupted ? new NetlinkError(operation, 'EINTR', 4, { message: 'the dump was interrupted by a concurrent change; dump again' }) : undefined, false);

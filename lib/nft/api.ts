@@ -158,8 +158,9 @@ export class Nft {
       flush: async (chain, opts) => one(members.ruleFlush(chain), opts),
       list: async (filter = {}, opts = {}) => {
         const f = checkRuleFilter('nft.rule.list', filter, false);
-        const replies = await socket.collect('nft.rule.list', nftType('NFT_MSG_GETRULE'), ruleDumpRequest(f.family, f.table, f.chain), opts);
-        return replies.filter((m) => m.type === nftType('NFT_MSG_NEWRULE')).map(decodeRule);
+        const newRule = nftType('NFT_MSG_NEWRULE');
+        // Decoded as they arrive: the raw messages die young.
+        return socket.collect('nft.rule.list', nftType('NFT_MSG_GETRULE'), ruleDumpRequest(f.family, f.table, f.chain), opts, (m) => (m.type === newRule ? decodeRule(m) : undefined));
       },
     };
     this.set = setApi(socket);

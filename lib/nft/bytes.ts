@@ -12,7 +12,8 @@ const LE = endianness() === 'LE';
 
 /** A 32-bit value as the kernel keeps it in a register (host byte order). */
 export function hostU32(n: number): Buffer {
-  const b = Buffer.alloc(4);
+  // allocUnsafe: a slice of Node's pool (no ArrayBuffer of its own per value); every byte is written.
+  const b = Buffer.allocUnsafe(4);
   if (LE) b.writeUInt32LE(n >>> 0);
   else b.writeUInt32BE(n >>> 0);
   return b;
@@ -26,8 +27,15 @@ export function readHostU32(b: Buffer): number | undefined {
 
 /** A port, as packets carry it (2 bytes, network order). */
 export function be16(n: number): Buffer {
-  const b = Buffer.alloc(2);
+  const b = Buffer.allocUnsafe(2);
   b.writeUInt16BE(n);
+  return b;
+}
+
+/** One byte (a protocol number, a family). */
+export function u8(n: number): Buffer {
+  const b = Buffer.allocUnsafe(1);
+  b.writeUInt8(n);
   return b;
 }
 

@@ -40,9 +40,18 @@ function byName<K extends string>(table: Record<K, string>, key: K | number): nu
   return typeof key === 'number' ? key : constant(table[key]);
 }
 
+// Each table's numbers back to names, built on first use (a rule dump reads
+// every expression's key or op through these).
+const reverse = new WeakMap<object, Map<number, string>>();
+
 function nameOf<K extends string>(table: Record<K, string>, n: number): K | number {
-  for (const k of Object.keys(table) as K[]) if (constant(table[k]) === n) return k;
-  return n;
+  let names = reverse.get(table);
+  if (names === undefined) {
+    names = new Map();
+    for (const k of Object.keys(table) as K[]) if (!names.has(constant(table[k]))) names.set(constant(table[k]), k);
+    reverse.set(table, names);
+  }
+  return (names.get(n) as K | undefined) ?? n;
 }
 
 function value(data: unknown): Buffer {
@@ -146,7 +155,8 @@ export function verdictOf(v: RawAttrs): KernelVerdict | undefined {
   const chain = String(v.chain ?? '');
   if (code === constant('NFT_JUMP')) return { jump: chain };
   if (code === constant('NFT_GOTO')) return { goto: chain };
-  return (Object.keys(VERDICTS) as (keyof typeof VERDICTS)[]).find((k) => constant(VERDICTS[k]) === code);
+  const name = nameOf(VERDICTS, code);
+  return typeof name === 'number' ? undefined : name;
 }
 
 function decodeVerdict(v: RawAttrs): NftExpr {

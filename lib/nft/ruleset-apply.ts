@@ -85,9 +85,8 @@ export async function readLive(sock: NfnlSocket, opts: OperationOptions, owner?:
     }
     live.sets.push(s);
   }
-  for (const m of await sock.collect('nft.apply', nftType('NFT_MSG_GETRULE'), ruleDumpRequest(undefined, undefined, undefined), opts)) {
-    if (m.type !== nftType('NFT_MSG_NEWRULE')) continue;
-    const r = decodeRule(m);
+  const newRule = nftType('NFT_MSG_NEWRULE');
+  for (const r of await sock.collect('nft.apply', nftType('NFT_MSG_GETRULE'), ruleDumpRequest(undefined, undefined, undefined), opts, (m) => (m.type === newRule ? decodeRule(m) : undefined))) {
     tables.get(key(r.family, r.table))?.rules.push(r);
   }
   return { gen, tables };
