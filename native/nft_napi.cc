@@ -15,6 +15,7 @@
 
 #include "errors.h"
 #include "nfnl_codec.h"
+#include "nft_bulk.h"
 #include "nft_codec.h"
 #include "nft_tables.h"
 #include "rtnl_napi.h"
@@ -48,66 +49,6 @@ Napi::Value EncodeExprs(const Napi::CallbackInfo& info) {
   rtnl::Writer w;
   rtnl::encode_attrs_of(env, w, nft::kExprListSet, attrs);
   return Napi::Buffer<uint8_t>::Copy(env, w.bytes().data(), w.size());
-}
-
-// encodeRules(type, head, exprs, ends, userdata) → { bytes, ends }: the
-// payloads (nfgenmsg and attributes) of many rules of one chain, one after
-// the other in `bytes`, payload i ending at ends[i]. `head` is a message
-// ({ header, attrs: { table, chain } }) encoded once; each rule adds
-// NFTA_RULE_EXPRESSIONS holding exprs[ends[i-1]..ends[i]] (NFTA_LIST_ELEM
-// attributes encoded earlier, encodeExprs) and, when userdata[i] is a
-// Buffer, NFTA_RULE_USERDATA: the attributes in the order encode() writes
-// them, so each payload is the bytes encode() makes of the same rule. A
-// batch takes the payloads as Buffers, without walking 10,000 objects.
-Napi::Value EncodeRules(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 4 || !info[0].IsNumber() || !info[2].IsBuffer() || !info[3].IsTypedArray())
-    throw_type_error(env, "encodeRules(type, head, exprs, ends, userdata): type a number, exprs a Buffer, ends a Uint32Array");
-  uint32_t type = info[0].As<Napi::Number>().Uint32Value();
-  if (type > 0xffff || (type >> 8) != NFNL_SUBSYS_NFTABLES || (type & 0xff) != NFT_MSG_NEWRULE) throw_range_error(env, "encodeRules: type must be NFT_MSG_NEWRULE");
-  Napi::TypedArray ta = info[3].As<Napi::TypedArray>();
-  if (ta.TypedArrayType() != napi_uint32_array) throw_type_error(env, "encodeRules: ends must be a Uint32Array");
-  Napi::Uint32Array ends = ta.As<Napi::Uint32Array>();
-  auto exprs = info[2].As<Napi::Buffer<uint8_t>>();
-  Napi::Value ud = info.Length() > 4 ? info[4] : env.Undefined();
-  if (!ud.IsUndefined() && !ud.IsArray()) throw_type_error(env, "encodeRules: userdata must be an array (or left out)");
-  rtnl::Writer head;
-  nfnl::encode_request(env, head, static_cast<uint16_t>(type), 0, 0, info[1]);
-  const uint8_t* prefix = head.bytes().data() + NLMSG_HDRLEN;
-  size_t prefix_len = head.size() - NLMSG_HDRLEN;
-  size_t n = ends.ElementLength();
-  rtnl::Writer w;
-  w.bytes().reserve(n * (prefix_len + 8) + exprs.Length());
-  Napi::Uint32Array out_ends = Napi::Uint32Array::New(env, n);
-  size_t from = 0;
-  for (size_t i = 0; i < n; i++) {
-    size_t to = ends[i];
-    if (to < from || to > exprs.Length()) throw_range_error(env, "encodeRules: ends[" + std::to_string(i) + "] out of order or past exprs");
-    size_t off = w.reserve(prefix_len);
-    memcpy(w.at(off), prefix, prefix_len);
-    size_t nest = w.begin_nest(NFTA_RULE_EXPRESSIONS);
-    if (to > from) {
-      off = w.reserve(to - from);
-      memcpy(w.at(off), exprs.Data() + from, to - from);
-    }
-    if (w.size() - nest > 0xffff) throw_range_error(env, "encodeRules: rule " + std::to_string(i) + ": expressions longer than a netlink attribute can be (65535 bytes)");
-    w.end_nest(nest);
-    if (!ud.IsUndefined()) {
-      Napi::Value u = ud.As<Napi::Array>().Get(static_cast<uint32_t>(i));
-      if (u.IsBuffer()) {
-        auto b = u.As<Napi::Buffer<uint8_t>>();
-        w.attr(NFTA_RULE_USERDATA, b.Data(), b.Length());
-      } else if (!u.IsUndefined()) {
-        throw_type_error(env, "encodeRules: userdata[" + std::to_string(i) + "] must be a Buffer or undefined");
-      }
-    }
-    out_ends[i] = static_cast<uint32_t>(w.size());
-    from = to;
-  }
-  Napi::Object r = Napi::Object::New(env);
-  r.Set("bytes", Napi::Buffer<uint8_t>::Copy(env, w.bytes().data(), w.size()));
-  r.Set("ends", out_ends);
-  return r;
 }
 
 // udataEncode([{ type, text } | { type, data }]) → Buffer; text is stored
@@ -220,7 +161,8 @@ Napi::Object make_nft_exports(Napi::Env env) {
   o.Set("encode", Napi::Function::New(env, nfnl::Encode, "encode"));
   o.Set("encodeBatch", Napi::Function::New(env, EncodeBatch, "encodeBatch"));
   o.Set("encodeExprs", Napi::Function::New(env, EncodeExprs, "encodeExprs"));
-  o.Set("encodeRules", Napi::Function::New(env, EncodeRules, "encodeRules"));
+  o.Set("encodeRules", Napi::Function::New(env, nft::EncodeRules, "encodeRules"));
+  o.Set("encodeElements", Napi::Function::New(env, nft::EncodeElements, "encodeElements"));
   o.Set("decode", Napi::Function::New(env, nfnl::Decode, "decode"));
   o.Set("udataEncode", Napi::Function::New(env, UdataEncode, "udataEncode"));
   o.Set("udataDecode", Napi::Function::New(env, UdataDecode, "udataDecode"));

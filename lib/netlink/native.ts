@@ -113,6 +113,17 @@ export interface NativeUdata {
   text: string;
 }
 
+/** Set elements as columns, for {@link NativeNft.encodeElements}: element j's key is keys[j*keyLen..]. */
+export interface NativeElementColumns {
+  keys: Buffer;
+  keyLen: number;
+  flags?: Uint32Array;
+  timeout?: Float64Array;
+  data?: Buffer;
+  dataLen?: number;
+  userdata?: (Buffer | undefined)[];
+}
+
 /** The nf_tables codec, for tests and for lib/nft. */
 export interface NativeNft {
   /** Encode one nf_tables request (seq 0, flags as given). */
@@ -128,6 +139,13 @@ export interface NativeNft {
    * when `userdata[i]` is given; payload i ends at `ends[i]` of `bytes`.
    */
   encodeRules(type: number, head: RawMessage, exprs: Buffer, ends: Uint32Array, userdata?: (Buffer | undefined)[]): { bytes: Buffer; ends: Uint32Array };
+  /**
+   * The payloads of NEWSETELEM/DELSETELEM messages from columns: `head`
+   * (header and table, set, setId) once, then per message the elements up to
+   * `ends[i]`, each with flags (if not 0), timeout (if not -1), key, data
+   * and userdata (if given); payload i ends at the returned `ends[i]`.
+   */
+  encodeElements(type: number, head: RawMessage, columns: NativeElementColumns, ends: Uint32Array): { bytes: Buffer; ends: Uint32Array };
   /** Decode nf_tables messages. */
   decode(buf: Buffer): RawReply[];
   /** Userdata TLVs: text is stored NUL-terminated. RangeError past the kernel's 256 bytes. */
@@ -365,6 +383,7 @@ export const native: NativeAddon = {
     encodeBatch: (messages, options) => addon.nft.encodeBatch(messages, options),
     encodeExprs: (list) => addon.nft.encodeExprs(list),
     encodeRules: (type, head, exprs, ends, userdata) => addon.nft.encodeRules(type, head, exprs, ends, userdata),
+    encodeElements: (type, head, columns, ends) => addon.nft.encodeElements(type, head, columns, ends),
     decode: (buf) => materialize<RawReply>(addon.nft.decode(buf), keyNames),
     udataEncode: (entries) => addon.nft.udataEncode(entries),
     udataDecode: (buf) => addon.nft.udataDecode(buf),
