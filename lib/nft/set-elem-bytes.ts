@@ -54,7 +54,9 @@ export function elementMessages(op: 'add' | 'del', r: NftSetRef, setId: number |
   }
   // The kernel elements, as kernelElements lays them out, into columns.
   const end = constant('NFT_SET_ELEM_INTERVAL_END');
-  const keys: Buffer[] = [];
+  // At most a leading end and an end after every element besides the elements.
+  const keyBytes = Buffer.allocUnsafe((2 * elements.length + 1) * keyLen);
+  let count = 0;
   const flags: number[] = [];
   const timeouts: number[] = [];
   const data: Buffer[] = [];
@@ -63,7 +65,9 @@ export function elementMessages(op: 'add' | 'del', r: NftSetRef, setId: number |
   let anyTimeout = false;
   let anyUserdata = false;
   const push = (key: Buffer, f: number, timeout: number | undefined, d: Buffer | undefined, ud: Buffer | undefined): void => {
-    keys.push(key);
+    // Keys are at most 16 bytes: a loop beats a copy call.
+    const at = count++ * keyLen;
+    for (let i = 0; i < keyLen; i++) keyBytes[at + i] = key[i] as number;
     flags.push(f);
     timeouts.push(timeout ?? -1);
     if (d !== undefined) data.push(d);
@@ -84,7 +88,7 @@ export function elementMessages(op: 'add' | 'del', r: NftSetRef, setId: number |
   const ends: number[] = [];
   let size = 0;
   const fixed = 4 + 8 + 4 + pad(keyLen) + (dataLen > 0 ? 8 + 4 + pad(dataLen) : 0);
-  for (let i = 0; i < keys.length; i++) {
+  for (let i = 0; i < count; i++) {
     const ud = userdata[i];
     const n = fixed + (flags[i] !== 0 ? 12 : 0) + (timeouts[i] !== -1 ? 12 : 0) + (ud !== undefined ? 4 + pad(ud.length) : 0);
     if (size + n > ELEMENTS_MAX) {
@@ -93,12 +97,12 @@ export function elementMessages(op: 'add' | 'del', r: NftSetRef, setId: number |
     }
     size += n;
   }
-  ends.push(keys.length);
+  ends.push(count);
   const type = setType(op === 'add' ? 'NFT_MSG_NEWSETELEM' : 'NFT_MSG_DELSETELEM');
   const attrs: Record<string, string | number> = { table: r.table, set: r.name };
   if (setId !== undefined) attrs.setId = setId;
   const columns = {
-    keys: Buffer.concat(keys, keys.length * keyLen),
+    keys: keyBytes.subarray(0, count * keyLen),
     keyLen,
     ...(anyFlags ? { flags: Uint32Array.from(flags) } : {}),
     ...(anyTimeout ? { timeout: Float64Array.from(timeouts) } : {}),
