@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { materialize, type Tape } from './tape.js';
+import { materialize, tapeKeys, type Tape } from './tape.js';
 
 /** A decoded attribute set: camelCase spec names to values. */
 export interface RawAttrs {
@@ -148,6 +148,8 @@ export interface NativeNft {
   encodeElements(type: number, head: RawMessage, columns: NativeElementColumns, ends: Uint32Array): { bytes: Buffer; ends: Uint32Array };
   /** Decode nf_tables messages. */
   decode(buf: Buffer): RawReply[];
+  /** Decode nf_tables messages into a tape (what a dump hands over), for readers of their own and their tests. */
+  decodeTape(buf: Buffer): Tape | null;
   /** Userdata TLVs: text is stored NUL-terminated. RangeError past the kernel's 256 bytes. */
   udataEncode(entries: ({ type: number; text: string } | { type: number; data: Buffer })[]): Buffer;
   /** Userdata TLVs, or null if the bytes are not TLVs. */
@@ -324,6 +326,8 @@ export interface NativeAddon {
   decode(buf: Buffer): RawReply[];
   /** Build the messages of a tape the socket handed over. */
   materialize(tape: Tape | null): RawReply[];
+  /** The names of a tape's key ids, for readers that build their own objects from it. */
+  tapeKeys(tape: Tape): readonly string[];
   netns: NativeNetns;
   /** The nf_tables codec. */
   nft: NativeNft;
@@ -356,8 +360,8 @@ export interface NativeAddon {
 const require = createRequire(import.meta.url);
 
 /** What the compiled addon exports; `native` wraps decoding into objects. */
-interface RawAddon extends Omit<NativeAddon, 'decode' | 'materialize' | 'nft' | 'ct'> {
-  nft: Omit<NativeNft, 'decode'> & { decode(buf: Buffer): Tape | null };
+interface RawAddon extends Omit<NativeAddon, 'decode' | 'materialize' | 'tapeKeys' | 'nft' | 'ct'> {
+  nft: Omit<NativeNft, 'decode' | 'decodeTape'> & { decode(buf: Buffer): Tape | null };
   ct: Omit<NativeCt, 'decode'> & { decode(buf: Buffer): Tape | null };
   decode(buf: Buffer): Tape | null;
   keyNames(from: number): (string | null)[];
@@ -377,6 +381,7 @@ export const native: NativeAddon = {
   encode: (type, flags, msg) => addon.encode(type, flags, msg),
   decode: (buf) => materialize<RawReply>(addon.decode(buf), keyNames),
   materialize: (tape) => materialize<RawReply>(tape, keyNames),
+  tapeKeys: (tape) => tapeKeys(tape, keyNames),
   netns: addon.netns,
   nft: {
     encode: (type, flags, msg) => addon.nft.encode(type, flags, msg),
@@ -385,6 +390,7 @@ export const native: NativeAddon = {
     encodeRules: (type, head, exprs, ends, userdata) => addon.nft.encodeRules(type, head, exprs, ends, userdata),
     encodeElements: (type, head, columns, ends) => addon.nft.encodeElements(type, head, columns, ends),
     decode: (buf) => materialize<RawReply>(addon.nft.decode(buf), keyNames),
+    decodeTape: (buf) => addon.nft.decode(buf),
     udataEncode: (entries) => addon.nft.udataEncode(entries),
     udataDecode: (buf) => addon.nft.udataDecode(buf),
   },

@@ -159,12 +159,30 @@ export class RtnlSocket {
    */
   collect(operation: string, type: number, msg: RawMessage | Buffer, opts?: DumpOptions): Promise<RawReply[]>;
   collect<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, map: (m: RawReply) => T | undefined): Promise<T[]>;
-  async collect<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}, map?: (m: RawReply) => T | undefined): Promise<T[]> {
-    const retries = opts.retries ?? 3;
+  collect<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}, map?: (m: RawReply) => T | undefined): Promise<T[]> {
     const keep = map ?? ((m: RawReply) => m as unknown as T);
+    return this.collectTapes(operation, type, msg, opts, (tape) => {
+      const items: T[] = [];
+      let interrupted = false;
+      for (const m of native.materialize(tape)) {
+        if (m.flags & NLM_F_DUMP_INTR) interrupted = true;
+        const v = keep(m);
+        if (v !== undefined) items.push(v);
+      }
+      return { items, interrupted };
+    });
+  }
+
+  /**
+   * A whole dump, each batch read from its tape by `read` (a decoder that
+   * builds what it needs without the generic objects) as it arrives;
+   * `interrupted`: some message carried NLM_F_DUMP_INTR (dumped again, bounded).
+   */
+  async collectTapes<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, read: (tape: Tape | null) => { items: T[]; interrupted: boolean }): Promise<T[]> {
+    const retries = opts.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#collectOnce(operation, type, msg, opts, keep);
+        return await this.#collectOnce(operation, type, msg, opts, read);
       } catch (e) {
         if (e instanceof NetlinkError && e.code === 'EINTR' && attempt < retries) continue;
         throw e;
@@ -174,7 +192,7 @@ export class RtnlSocket {
 
   // One dump gathered batch by batch, without an iterator: a promise turn
   // per message was a third of listing 100,000 routes.
-  #collectOnce<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, keep: (m: RawReply) => T | undefined): Promise<T[]> {
+  #collectOnce<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, read: (tape: Tape | null) => { items: T[]; interrupted: boolean }): Promise<T[]> {
     throwIfAborted(opts.signal, operation);
     const sock = this.#live(operation);
     const signal = opts.signal;
@@ -197,11 +215,9 @@ export class RtnlSocket {
         seq = sock.dump(type, 0, msg, (err, tape, done) => {
           if (settled) return;
           try {
-            for (const m of native.materialize(tape)) {
-              if (m.flags & NLM_F_DUMP_INTR) interrupted = true;
-              const v = keep(m);
-              if (v !== undefined) out.push(v);
-            }
+            const r = read(tape);
+            if (r.interrupted) interrupted = true;
+            for (const v of r.items) out.push(v);
           } catch (e) {
             end(e, true);
             return;

@@ -12,7 +12,8 @@
 import type { NfnlSocket } from '../netlink/nfnl-socket.js';
 import type { OperationOptions } from '../netlink/socket.js';
 import { constant } from '../netlink/native.js';
-import { decodeChain, decodeGen, decodeRule, decodeTable } from './decode.js';
+import { decodeChain, decodeGen, decodeTable } from './decode.js';
+import { rulesFromTape } from './rule-tape.js';
 import { asSent, sameExpr } from './decompile.js';
 import { delTable, dumpRequest, genRequest, nftType, ruleDumpRequest } from './encode.js';
 import { NftBatchError } from './errors.js';
@@ -85,8 +86,7 @@ export async function readLive(sock: NfnlSocket, opts: OperationOptions, owner?:
     }
     live.sets.push(s);
   }
-  const newRule = nftType('NFT_MSG_NEWRULE');
-  for (const r of await sock.collect('nft.apply', nftType('NFT_MSG_GETRULE'), ruleDumpRequest(undefined, undefined, undefined), opts, (m) => (m.type === newRule ? decodeRule(m) : undefined))) {
+  for (const r of await sock.collectTapes('nft.apply', nftType('NFT_MSG_GETRULE'), ruleDumpRequest(undefined, undefined, undefined), opts, rulesFromTape)) {
     tables.get(key(r.family, r.table))?.rules.push(r);
   }
   return { gen, tables };
