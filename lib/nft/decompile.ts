@@ -14,8 +14,9 @@ import type { NftFamily } from './types.js';
 
 type Cmp = Extract<NftExpr, { kind: 'cmp' }>;
 
-function isCmp(e: NftExpr | undefined, ...ops: Cmp['op'][]): e is Cmp {
-  return e !== undefined && e.kind === 'cmp' && e.sreg === 1 && ops.includes(e.op);
+// One or two operators, not a rest list: this runs for every expression of a dump.
+function isCmp(e: NftExpr | undefined, op: Cmp['op'], or?: Cmp['op']): e is Cmp {
+  return e !== undefined && e.kind === 'cmp' && e.sreg === 1 && (e.op === op || e.op === or);
 }
 
 function onesBefore(mask: Buffer): number | undefined {

@@ -103,28 +103,42 @@ class Reader {
   }
 }
 
-/** An object of number fields only, each read into `into` by name (undefined on anything else). */
-function numbers(r: Reader, into: Record<string, number | undefined>): boolean {
+/** The numbers of an object of exactly the number fields `a` and `b` (undefined on anything else). */
+function twoNumbers(r: Reader, a: string, b: string): [number, number] | undefined {
+  let x1: number | undefined;
+  let x2: number | undefined;
   for (let x = r.next(); x >>> 28 !== END; x = r.next()) {
-    const name = r.key(x);
-    if (x >>> 28 !== NUMBER || !Object.hasOwn(into, name)) return false;
-    into[name] = r.num();
+    if (x >>> 28 !== NUMBER) return undefined;
+    const k = r.key(x);
+    if (k === a) x1 = r.num();
+    else if (k === b) x2 = r.num();
+    else return undefined;
   }
-  return true;
+  return x1 === undefined || x2 === undefined ? undefined : [x1, x2];
 }
 
 /** An expression's data object read into the IR, for the kinds read here; undefined for anything unexpected. */
 function fastData(r: Reader, name: string): NftExpr | undefined {
   switch (name) {
     case 'payload': {
-      const f: Record<string, number | undefined> = { dreg: undefined, base: undefined, offset: undefined, len: undefined };
-      if (!numbers(r, f) || f.dreg === undefined || f.base === undefined || f.offset === undefined || f.len === undefined) return undefined;
-      return payloadLoad(f.base, f.offset, f.len, f.dreg);
+      let dreg: number | undefined;
+      let base: number | undefined;
+      let offset: number | undefined;
+      let len: number | undefined;
+      for (let x = r.next(); x >>> 28 !== END; x = r.next()) {
+        if (x >>> 28 !== NUMBER) return undefined;
+        const k = r.key(x);
+        if (k === 'dreg') dreg = r.num();
+        else if (k === 'base') base = r.num();
+        else if (k === 'offset') offset = r.num();
+        else if (k === 'len') len = r.num();
+        else return undefined;
+      }
+      return dreg === undefined || base === undefined || offset === undefined || len === undefined ? undefined : payloadLoad(base, offset, len, dreg);
     }
     case 'meta': {
-      const f: Record<string, number | undefined> = { key: undefined, dreg: undefined };
-      if (!numbers(r, f) || f.key === undefined || f.dreg === undefined) return undefined;
-      return metaLoad(f.key, f.dreg);
+      const f = twoNumbers(r, 'key', 'dreg');
+      return f === undefined ? undefined : metaLoad(f[0], f[1]);
     }
     case 'cmp': {
       let sreg: number | undefined;

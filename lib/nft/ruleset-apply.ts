@@ -147,7 +147,8 @@ function same(d: CheckedTableDecl, live: LiveTable): boolean {
 }
 
 function members(d: CheckedTableDecl, what: string): Member[] {
-  return createMessages(d).map((message) => ({ operation: what, object: `table ${d.key}`, request: d.key, message }));
+  const object = `table ${d.key}`;
+  return createMessages(d).map((message) => ({ operation: what, object, request: d.key, message }));
 }
 
 /**
