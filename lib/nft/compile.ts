@@ -16,6 +16,8 @@ import { L4_PROTOS, LOG_LEVELS, RATE_UNITS, ctBits, rejectCode } from './rule-va
 import type { NftFamily } from './types.js';
 
 const R1 = 1; // NFT_REG_1: nft loads every match into it
+const IFNAME_FIELDS = ['iifname', 'oifname'] as const;
+const INDEX_FIELDS = ['iif', 'oif'] as const;
 
 function cmp(op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge', data: Buffer): NftExpr {
   return { kind: 'cmp', sreg: R1, op, data };
@@ -77,7 +79,7 @@ function portMatch(offset: 0 | 2, v: NftCmp<NftPorts | NftSetMatch>, out: NftExp
 }
 
 function matchExprs(m: NftMatch, family: NftFamily, out: NftExpr[]): void {
-  for (const f of ['iifname', 'oifname'] as const) {
+  for (const f of IFNAME_FIELDS) {
     const v = m[f];
     if (v === undefined) continue;
     const [name, not] = unwrap(v);
@@ -85,7 +87,7 @@ function matchExprs(m: NftMatch, family: NftFamily, out: NftExpr[]): void {
     if (isSetMatch(name)) lookup(name, not, out);
     else out.push(cmp(not ? 'ne' : 'eq', ifnameBytes(name)));
   }
-  for (const f of ['iif', 'oif'] as const) {
+  for (const f of INDEX_FIELDS) {
     const v = m[f];
     if (v === undefined) continue;
     const [index, not] = unwrap(v);
