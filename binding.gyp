@@ -16,6 +16,7 @@
         "native/netns.cc",
         "native/netns_run.cc",
         "native/nfnl_codec.cc",
+        "native/nft_bulk.cc",
         "native/nft_codec.cc",
         "native/nft_napi.cc",
         "native/nft_set_tables.cc",

@@ -15,6 +15,7 @@
 
 #include "errors.h"
 #include "nfnl_codec.h"
+#include "nft_bulk.h"
 #include "nft_codec.h"
 #include "nft_tables.h"
 #include "rtnl_napi.h"
@@ -160,6 +161,8 @@ Napi::Object make_nft_exports(Napi::Env env) {
   o.Set("encode", Napi::Function::New(env, nfnl::Encode, "encode"));
   o.Set("encodeBatch", Napi::Function::New(env, EncodeBatch, "encodeBatch"));
   o.Set("encodeExprs", Napi::Function::New(env, EncodeExprs, "encodeExprs"));
+  o.Set("encodeRules", Napi::Function::New(env, nft::EncodeRules, "encodeRules"));
+  o.Set("encodeElements", Napi::Function::New(env, nft::EncodeElements, "encodeElements"));
   o.Set("decode", Napi::Function::New(env, nfnl::Decode, "decode"));
   o.Set("udataEncode", Napi::Function::New(env, UdataEncode, "udataEncode"));
   o.Set("udataDecode", Napi::Function::New(env, UdataDecode, "udataDecode"));

@@ -12,8 +12,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useWireDecoder } from './lazy-raw.js';
-import { materialize, type Tape } from './tape.js';
+import { materialize, tapeKeys, type Tape } from './tape.js';
 import { wrapGenl, type NativeGenl, type RawGenl } from './genl-native.js';
+import type { NativeBatchMessage, NativeBatchResult, NativeCt, NativeNft } from './native-nfnl.js';
 
 /** A decoded attribute set: camelCase spec names to values. */
 export interface RawAttrs {
@@ -90,53 +91,8 @@ export interface NativeError extends Error {
   extackOffset?: number;
 }
 
-/** One member of a transaction: a message as `request` would send it. */
-export interface NativeBatchMessage {
-  type: number;
-  flags: number;
-  msg: RawMessage | Buffer;
-}
-
-/** How the kernel answered a transaction (an nfnetlink batch). */
-export interface NativeBatchResult {
-  /** The error against the opening message: nothing was applied (ERESTART: the generation changed; or the commit failed). */
-  begin: NativeError | null;
-  /** The members the kernel refused (then nothing was applied either), `index` counting members from 0. */
-  failures: { index: number; error: NativeError }[];
-  /** What the kernel echoed at commit for members flagged NLM_F_ECHO (a new rule with its handle), decoded. */
-  echoes: { index: number; message: RawReply }[];
-}
-
-/** One nftnl_udata entry (the TLVs nft keeps in NFTA_*_USERDATA). */
-export interface NativeUdata {
-  type: number;
-  data: Buffer;
-  /** The value up to its first NUL. */ text: string;
-}
-
-/** The nf_tables codec, for tests and for lib/nft. */
-export interface NativeNft {
-  /** Encode one nf_tables request (seq 0, flags as given). */
-  encode(type: number, flags: number, msg: RawMessage | Buffer): Buffer;
-  /** Encode a whole batch as `batch` sends it (sequence numbers from 1). */
-  encodeBatch(messages: NativeBatchMessage[], options?: { genid?: number }): Buffer;
-  /** NFTA_LIST_ELEM attributes of these expressions ({ name, data }), to give a rule's `expressions` as bytes. */
-  encodeExprs(list: RawValue[]): Buffer;
-  /** Decode nf_tables messages. */
-  decode(buf: Buffer): RawReply[];
-  /** Userdata TLVs: text is stored NUL-terminated. RangeError past the kernel's 256 bytes. */
-  udataEncode(entries: ({ type: number; text: string } | { type: number; data: Buffer })[]): Buffer;
-  /** Userdata TLVs, or null if the bytes are not TLVs. */
-  udataDecode(buf: Buffer): NativeUdata[] | null;
-}
-
-/** The nfnetlink codec over every subsystem's tables (ctnetlink included), for tests and for lib/conntrack. */
-export interface NativeCt {
-  /** Encode one nfnetlink request (seq 0, flags as given). */
-  encode(type: number, flags: number, msg: RawMessage | Buffer): Buffer;
-  /** Decode nfnetlink messages of any subsystem netloom has tables for. */
-  decode(buf: Buffer): RawReply[];
-}
+/** The nfnetlink surface's types (lib/netlink/native-nfnl.ts). */
+export type { NativeBatchMessage, NativeBatchResult, NativeCt, NativeElementColumns, NativeNft, NativeUdata } from './native-nfnl.js';
 
 /** Called once per event-loop wakeup with the dump messages that arrived (as a tape; null with an error). */
 export type DumpBatchCallback = (err: NativeError | null, items: Tape | null, done: boolean) => void;
@@ -300,6 +256,8 @@ export interface NativeAddon {
   decode(buf: Buffer): RawReply[];
   /** Build the messages of a tape the socket handed over. */
   materialize(tape: Tape | null): RawReply[];
+  /** The names of a tape's key ids, for readers that build their own objects from it. */
+  tapeKeys(tape: Tape): readonly string[];
   netns: NativeNetns;
   /** The nf_tables codec. */
   nft: NativeNft;
@@ -333,9 +291,9 @@ export interface NativeAddon {
 const require = createRequire(import.meta.url);
 
 /** What the compiled addon exports; `native` wraps decoding into objects. */
-interface RawAddon extends Omit<NativeAddon, 'decode' | 'materialize' | 'nft' | 'ct' | 'genl'> {
+interface RawAddon extends Omit<NativeAddon, 'decode' | 'materialize' | 'tapeKeys' | 'nft' | 'ct' | 'genl'> {
   genl: RawGenl;
-  nft: Omit<NativeNft, 'decode'> & { decode(buf: Buffer): Tape | null };
+  nft: Omit<NativeNft, 'decode' | 'decodeTape'> & { decode(buf: Buffer): Tape | null };
   ct: Omit<NativeCt, 'decode'> & { decode(buf: Buffer): Tape | null };
   decode(buf: Buffer): Tape | null;
   keyNames(from: number): (string | null)[];
@@ -355,12 +313,16 @@ export const native: NativeAddon = {
   encode: (type, flags, msg) => addon.encode(type, flags, msg),
   decode: (buf) => materialize<RawReply>(addon.decode(buf), keyNames),
   materialize: (tape) => materialize<RawReply>(tape, keyNames),
+  tapeKeys: (tape) => tapeKeys(tape, keyNames),
   netns: addon.netns,
   nft: {
     encode: (type, flags, msg) => addon.nft.encode(type, flags, msg),
     encodeBatch: (messages, options) => addon.nft.encodeBatch(messages, options),
     encodeExprs: (list) => addon.nft.encodeExprs(list),
+    encodeRules: (type, head, exprs, ends, userdata) => addon.nft.encodeRules(type, head, exprs, ends, userdata),
+    encodeElements: (type, head, columns, ends) => addon.nft.encodeElements(type, head, columns, ends),
     decode: (buf) => materialize<RawReply>(addon.nft.decode(buf), keyNames),
+    decodeTape: (buf) => addon.nft.decode(buf),
     udataEncode: (entries) => addon.nft.udataEncode(entries),
     udataDecode: (buf) => addon.nft.udataDecode(buf),
   },

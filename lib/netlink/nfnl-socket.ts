@@ -8,6 +8,7 @@
 import { native, constant, type NativeBatchMessage, type NativeBatchResult, type NativeSocket, type RawMessage, type RawReply } from './native.js';
 import { AbortError, NetlinkError } from './errors.js';
 import { RtnlSocket, raceAbort, throwIfAborted, type DumpOptions, type OperationOptions } from './socket.js';
+import type { Tape } from './tape.js';
 
 /** Options of {@link NfnlSocket.batch}. */
 export interface BatchOptions extends OperationOptions {
@@ -61,9 +62,20 @@ export class NfnlSocket {
     return this.#engine.request(operation, type, flags, msg, opts, request);
   }
 
-  /** A whole dump as an array (dumped again, bounded, if the ruleset changed meanwhile). */
-  collect(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}): Promise<RawReply[]> {
-    return this.#engine.collect(operation, type, msg, opts);
+  /**
+   * A whole dump as an array (dumped again, bounded, if the ruleset changed
+   * meanwhile); with `map`, each message mapped as it arrives (undefined:
+   * left out).
+   */
+  collect(operation: string, type: number, msg: RawMessage | Buffer, opts?: DumpOptions): Promise<RawReply[]>;
+  collect<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, map: (m: RawReply) => T | undefined): Promise<T[]>;
+  collect<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}, map?: (m: RawReply) => T | undefined): Promise<T[] | RawReply[]> {
+    return map === undefined ? this.#engine.collect(operation, type, msg, opts) : this.#engine.collect(operation, type, msg, opts, map);
+  }
+
+  /** A whole dump, each batch read from its tape by `read` (see {@link RtnlSocket.collectTapes}). */
+  collectTapes<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, read: (tape: Tape | null) => { items: T[]; interrupted: boolean }): Promise<T[]> {
+    return this.#engine.collectTapes(operation, type, msg, opts, read);
   }
 
   /**

@@ -182,15 +182,49 @@ export class RtnlSocket {
     return new DumpIterator(sock, operation, type, msg, opts.signal, keep);
   }
 
-  /** A whole dump as an array, dumping again (bounded) if it was interrupted. */
+  /**
+   * A whole dump as an array, dumping again (bounded) if it was interrupted.
+   * With `map`, each message is mapped as its batch arrives (undefined: left
+   * out), so the decoded messages die young instead of all living until the
+   * dump ends.
+   */
   collect(operation: string, type: number, msg: RawMessage | Buffer, opts?: DumpOptions): Promise<RawReply[]>;
   /** @internal A whole lean dump (lib/netlink/keep.ts). */
   collect(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, keep: KeepTree): Promise<LeanReply[]>;
-  async collect(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}, keep?: KeepTree): Promise<RawReply[]> {
+  collect<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, map: (m: RawReply) => T | undefined): Promise<T[]>;
+  collect<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}, keepOrMap?: KeepTree | ((m: RawReply) => T | undefined)): Promise<T[]> {
+    const map = typeof keepOrMap === 'function' ? keepOrMap : (m: RawReply) => m as unknown as T;
+    const keep = typeof keepOrMap === 'function' ? undefined : keepOrMap;
+    return this.collectTapes(
+      operation,
+      type,
+      msg,
+      opts,
+      (tape) => {
+        const items: T[] = [];
+        let interrupted = false;
+        for (const m of native.materialize(tape)) {
+          if (m.flags & NLM_F_DUMP_INTR) interrupted = true;
+          const v = map(m);
+          if (v !== undefined) items.push(v);
+        }
+        return { items, interrupted };
+      },
+      keep,
+    );
+  }
+
+  /**
+   * A whole dump, each batch read from its tape by `read` (a decoder that
+   * builds what it needs without the generic objects) as it arrives;
+   * `interrupted`: some message carried NLM_F_DUMP_INTR (dumped again,
+   * bounded). `keep`: a lean dump (lib/netlink/keep.ts).
+   */
+  async collectTapes<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, read: (tape: Tape | null) => { items: T[]; interrupted: boolean }, keep?: KeepTree): Promise<T[]> {
     const retries = opts.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#collectOnce(operation, type, msg, opts, keep);
+        return await this.#collectOnce(operation, type, msg, opts, read, keep);
       } catch (e) {
         if (e instanceof NetlinkError && e.code === 'EINTR' && attempt < retries) continue;
         throw e;
@@ -200,12 +234,12 @@ export class RtnlSocket {
 
   // One dump gathered batch by batch, without an iterator: a promise turn
   // per message was a third of listing 100,000 routes.
-  #collectOnce(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, keep: KeepTree | undefined): Promise<RawReply[]> {
+  #collectOnce<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions, read: (tape: Tape | null) => { items: T[]; interrupted: boolean }, keep: KeepTree | undefined): Promise<T[]> {
     throwIfAborted(opts.signal, operation);
     const sock = this.#live(operation);
     const signal = opts.signal;
-    return new Promise<RawReply[]>((resolve, reject) => {
-      const out: RawReply[] = [];
+    return new Promise<T[]>((resolve, reject) => {
+      const out: T[] = [];
       let interrupted = false;
       let settled = false;
       let seq = 0;
@@ -222,9 +256,13 @@ export class RtnlSocket {
       try {
         seq = sock.dump(type, 0, msg, (err, tape, done) => {
           if (settled) return;
-          for (const m of native.materialize(tape)) {
-            if (m.flags & NLM_F_DUMP_INTR) interrupted = true;
-            out.push(m);
+          try {
+            const r = read(tape);
+            if (r.interrupted) interrupted = true;
+            for (const v of r.items) out.push(v);
+          } catch (e) {
+            end(e, true);
+            return;
           }
           if (err) end(NetlinkError.from(err, operation), true);
           else if (done) end(interrupted ? new NetlinkError(operation, 'EINTR', 4, { message: 'the dump was interrupted by a concurrent change; dump again' }) : undefined, false);

@@ -29,6 +29,15 @@ const TRUE = 6;
 const UNKNOWN = 7;
 const KEY_MASK = 0x0fffffff;
 
+/** The op kinds of a tape (an op word is kind << 28 | key id), for readers that build their own objects. */
+export const TAPE_OPS = { OBJECT, ARRAY, END, NUMBER, STRING, BYTES, TRUE, UNKNOWN, KEY_MASK } as const;
+
+/** The names of `tape`'s key ids (id 0: ''), topped up as materialize does. */
+export function tapeKeys(tape: Tape, keyNames: (from: number) => (string | null)[]): readonly string[] {
+  if (keys.length < tape.keys) for (const k of keyNames(keys.length)) keys.push(k ?? '');
+  return keys;
+}
+
 // One open container while a tape is read. An object's keys and values are
 // gathered and the object is built at its end, in one go, by a factory for
 // its sequence of keys (see Shape): objects built key by key (`o[k] = v`)
@@ -198,8 +207,8 @@ export function materialize<T>(tape: Tape | null, keyNames: (from: number) => (s
   return out as T[];
 }
 
-// A copy, so a kept attribute does not pin the whole batch's blob.
-function copyOut(blob: Buffer, off: number, len: number): Buffer {
+/** A copy of blob bytes, so a kept attribute does not pin the whole batch's blob. */
+export function copyOut(blob: Buffer, off: number, len: number): Buffer {
   const b = Buffer.allocUnsafe(len);
   blob.copy(b, 0, off, off + len);
   return b;

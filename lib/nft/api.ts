@@ -8,7 +8,8 @@ import { NfnlSocket } from '../netlink/nfnl-socket.js';
 import type { DumpOptions, OperationOptions } from '../netlink/socket.js';
 import type { NetNs, NetnsRef } from '../netns/netns.js';
 import { withOwnNetns } from '../netns/own.js';
-import { decodeChain, decodeGen, decodeRule, decodeTable } from './decode.js';
+import { decodeChain, decodeGen, decodeTable } from './decode.js';
+import { rulesFromTape } from './rule-tape.js';
 import { dumpRequest, genRequest, nftType, ruleDumpRequest } from './encode.js';
 import type { NftRule, NftRuleFilter, NftRuleRef, NftRuleSpec } from './rule-types.js';
 import { checkRuleFilter } from './rule-spec.js';
@@ -158,8 +159,8 @@ export class Nft {
       flush: async (chain, opts) => one(members.ruleFlush(chain), opts),
       list: async (filter = {}, opts = {}) => {
         const f = checkRuleFilter('nft.rule.list', filter, false);
-        const replies = await socket.collect('nft.rule.list', nftType('NFT_MSG_GETRULE'), ruleDumpRequest(f.family, f.table, f.chain), opts);
-        return replies.filter((m) => m.type === nftType('NFT_MSG_NEWRULE')).map(decodeRule);
+        // Read from the decoder's tapes as they arrive, without the generic objects.
+        return socket.collectTapes('nft.rule.list', nftType('NFT_MSG_GETRULE'), ruleDumpRequest(f.family, f.table, f.chain), opts, rulesFromTape);
       },
     };
     this.set = setApi(socket);

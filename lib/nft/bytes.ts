@@ -6,13 +6,14 @@
  * @module
  */
 import { endianness } from 'node:os';
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 
 const LE = endianness() === 'LE';
 
 /** A 32-bit value as the kernel keeps it in a register (host byte order). */
 export function hostU32(n: number): Buffer {
-  const b = Buffer.alloc(4);
+  // allocUnsafe: a slice of Node's pool (no ArrayBuffer of its own per value); every byte is written.
+  const b = Buffer.allocUnsafe(4);
   if (LE) b.writeUInt32LE(n >>> 0);
   else b.writeUInt32BE(n >>> 0);
   return b;
@@ -26,8 +27,15 @@ export function readHostU32(b: Buffer): number | undefined {
 
 /** A port, as packets carry it (2 bytes, network order). */
 export function be16(n: number): Buffer {
-  const b = Buffer.alloc(2);
+  const b = Buffer.allocUnsafe(2);
   b.writeUInt16BE(n);
+  return b;
+}
+
+/** One byte (a protocol number, a family). */
+export function u8(n: number): Buffer {
+  const b = Buffer.allocUnsafe(1);
+  b.writeUInt8(n);
   return b;
 }
 
@@ -45,9 +53,36 @@ export function ifnameText(b: Buffer): string {
   return `${b.toString()}*`;
 }
 
+/**
+ * Dotted-quad IPv4 text in bytes, or undefined: exactly the text node's
+ * isIPv4 accepts (four parts of 0..255, no leading zeros), read in one pass
+ * (a set of 100,000 addresses reads each of them).
+ */
+export function ipv4Bytes(text: string): Buffer | undefined {
+  const b = Buffer.allocUnsafe(4);
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46; // a '.' after the end closes the last part
+    if (c === 46) {
+      if (digits === 0 || part > 3) return undefined;
+      b[part++] = value;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && value === 0) return undefined; // a leading zero
+      value = value * 10 + (c - 48);
+      if (++digits > 3 || value > 255) return undefined;
+    } else return undefined;
+  }
+  return part === 4 ? b : undefined;
+}
+
 /** An IPv4 or IPv6 address in bytes. */
 export function addrBytes(text: string): Buffer | undefined {
-  if (isIPv4(text)) return Buffer.from(text.split('.').map(Number));
+  const quad = ipv4Bytes(text);
+  if (quad !== undefined) return quad;
   if (!isIPv6(text)) return undefined;
   let s = text;
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);

@@ -9,13 +9,15 @@
  * @module
  */
 import { constant } from '../netlink/native.js';
-import { be16, hostU32, ifnameBytes, parsePrefix, prefixMask } from './bytes.js';
+import { be16, hostU32, ifnameBytes, parsePrefix, prefixMask, u8 } from './bytes.js';
 import { addrFamily, isSetMatch, unwrap } from './rule-check.js';
 import type { NftCmp, NftExpr, NftMatch, NftNat, NftNatFlags, NftPorts, NftRuleBody, NftSetKeyField, NftSetMatch, NftVmap } from './rule-types.js';
 import { L4_PROTOS, LOG_LEVELS, RATE_UNITS, ctBits, rejectCode } from './rule-values.js';
 import type { NftFamily } from './types.js';
 
 const R1 = 1; // NFT_REG_1: nft loads every match into it
+const IFNAME_FIELDS = ['iifname', 'oifname'] as const;
+const INDEX_FIELDS = ['iif', 'oif'] as const;
 
 function cmp(op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge', data: Buffer): NftExpr {
   return { kind: 'cmp', sreg: R1, op, data };
@@ -77,7 +79,7 @@ function portMatch(offset: 0 | 2, v: NftCmp<NftPorts | NftSetMatch>, out: NftExp
 }
 
 function matchExprs(m: NftMatch, family: NftFamily, out: NftExpr[]): void {
-  for (const f of ['iifname', 'oifname'] as const) {
+  for (const f of IFNAME_FIELDS) {
     const v = m[f];
     if (v === undefined) continue;
     const [name, not] = unwrap(v);
@@ -85,7 +87,7 @@ function matchExprs(m: NftMatch, family: NftFamily, out: NftExpr[]): void {
     if (isSetMatch(name)) lookup(name, not, out);
     else out.push(cmp(not ? 'ne' : 'eq', ifnameBytes(name)));
   }
-  for (const f of ['iif', 'oif'] as const) {
+  for (const f of INDEX_FIELDS) {
     const v = m[f];
     if (v === undefined) continue;
     const [index, not] = unwrap(v);
@@ -96,13 +98,13 @@ function matchExprs(m: NftMatch, family: NftFamily, out: NftExpr[]): void {
   if (fam !== undefined && family === 'inet') {
     // In an inet table an address match first needs the family (nft's dependency).
     meta('nfproto', out);
-    out.push(cmp('eq', Buffer.from([constant(fam === 'ip' ? 'NFPROTO_IPV4' : 'NFPROTO_IPV6')])));
+    out.push(cmp('eq', u8(constant(fam === 'ip' ? 'NFPROTO_IPV4' : 'NFPROTO_IPV6'))));
   }
   if (m.saddr !== undefined) prefixMatch('saddr', m.saddr, family, out);
   if (m.daddr !== undefined) prefixMatch('daddr', m.daddr, family, out);
   if (m.proto !== undefined) {
     meta('l4proto', out);
-    out.push(cmp('eq', Buffer.from([typeof m.proto === 'number' ? m.proto : (L4_PROTOS[m.proto] as number)])));
+    out.push(cmp('eq', u8(typeof m.proto === 'number' ? m.proto : (L4_PROTOS[m.proto] as number))));
   }
   if (m.sport !== undefined) portMatch(0, m.sport, out);
   if (m.dport !== undefined) portMatch(2, m.dport, out);
@@ -183,7 +185,7 @@ function vmapExprs(v: NftVmap, m: NftMatch, family: NftFamily, out: NftExpr[]): 
   const fam = addr ? (v.family ?? (family === 'ip6' ? 'ip6' : 'ip')) : undefined;
   if (addr && family === 'inet' && addrFamily('compile', m, family) === undefined) {
     meta('nfproto', out);
-    out.push(cmp('eq', Buffer.from([constant(fam === 'ip' ? 'NFPROTO_IPV4' : 'NFPROTO_IPV6')])));
+    out.push(cmp('eq', u8(constant(fam === 'ip' ? 'NFPROTO_IPV4' : 'NFPROTO_IPV6'))));
   }
   keyLoad(v.key, fam, out);
   out.push({ kind: 'lookup', sreg: R1, dreg: constant('NFT_REG_VERDICT'), set: v.set, invert: false });

@@ -6,7 +6,7 @@
 import { constant, native, type RawAttrs, type RawReply, rawNum } from '../netlink/native.js';
 import { decompileRule } from './decompile.js';
 import { decodeExpr } from './expr-codec.js';
-import type { NftRule } from './rule-types.js';
+import type { NftExpr, NftRule } from './rule-types.js';
 import type { NftChain, NftFamily, NftHook, NftTable } from './types.js';
 import { MARK_PREFIX, OWNER_RE } from './validate.js';
 import { UDATA_COMMENT, familyName, hookName, policyName } from './values.js';
@@ -71,12 +71,16 @@ export function decodeChain(m: RawReply): NftChain {
 /** A NEWRULE message: its expressions, and their nft-level reading when there is one. */
 export function decodeRule(m: RawReply): NftRule {
   const a = m.attrs;
-  const fam = family(m);
   const list = (a.expressions as RawAttrs | undefined)?.elem;
   const exprs = Array.isArray(list) ? list.map((e) => decodeExpr(e as RawAttrs)) : [];
+  return ruleOf(family(m), a.table, a.chain, a.handle, exprs, a.userdata);
+}
+
+/** @internal A rule from its decoded parts (decodeRule's, and the rule tape reader's). */
+export function ruleOf(fam: NftFamily | number, table: unknown, chain: unknown, handle: unknown, exprs: NftExpr[], userdata: unknown): NftRule {
   const body = decompileRule(exprs, fam);
-  const r: NftRule = { family: fam, table: String(a.table ?? ''), chain: String(a.chain ?? ''), handle: rawNum(a.handle), ...(body ?? {}), exprs, recognised: body !== undefined };
-  const comment = decodeComment(a.userdata);
+  const r: NftRule = { family: fam, table: String(table ?? ''), chain: String(chain ?? ''), handle: rawNum(handle), ...(body ?? {}), exprs, recognised: body !== undefined };
+  const comment = decodeComment(userdata);
   if (comment !== undefined) r.comment = comment;
   return r;
 }

@@ -14,8 +14,9 @@ import type { NftFamily } from './types.js';
 
 type Cmp = Extract<NftExpr, { kind: 'cmp' }>;
 
-function isCmp(e: NftExpr | undefined, ...ops: Cmp['op'][]): e is Cmp {
-  return e !== undefined && e.kind === 'cmp' && e.sreg === 1 && ops.includes(e.op);
+// One or two operators, not a rest list: this runs for every expression of a dump.
+function isCmp(e: NftExpr | undefined, op: Cmp['op'], or?: Cmp['op']): e is Cmp {
+  return e !== undefined && e.kind === 'cmp' && e.sreg === 1 && (e.op === op || e.op === or);
 }
 
 function onesBefore(mask: Buffer): number | undefined {
@@ -249,7 +250,47 @@ export function sameExpr(x: NftExpr, y: NftExpr): boolean {
   return true;
 }
 
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length) return false;
+  if (a.length > 16) return a.equals(b);
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// sameExpr for the expressions compile.ts and decodeExpr make, whose kinds
+// below always carry exactly these fields (a rule dump compares every one of
+// its expressions, and the generic walk over keys is most of that cost).
+function sameMade(x: NftExpr, y: NftExpr): boolean {
+  if (x.kind !== y.kind) return false;
+  switch (x.kind) {
+    case 'cmp': {
+      const o = y as typeof x;
+      return x.sreg === o.sreg && x.op === o.op && sameBytes(x.data, o.data);
+    }
+    case 'payload': {
+      const o = y as typeof x;
+      return x.base === o.base && x.offset === o.offset && x.len === o.len && x.dreg === o.dreg;
+    }
+    case 'meta': {
+      const o = y as typeof x;
+      return x.key === o.key && x.dreg === o.dreg;
+    }
+    case 'immediate': {
+      const o = y as typeof x;
+      return x.dreg === o.dreg && sameBytes(x.data, o.data);
+    }
+    case 'verdict': {
+      const o = y as typeof x;
+      if (typeof x.verdict === 'string' || typeof o.verdict === 'string') return x.verdict === o.verdict;
+      return sameExpr(x, y);
+    }
+    default:
+      return sameExpr(x, y);
+  }
+}
+
 function same(a: NftExpr[] | undefined, b: readonly NftExpr[]): boolean {
   if (a === undefined || a.length !== b.length) return false;
-  return a.every((e, i) => sameExpr(e, b[i] as NftExpr));
+  for (let i = 0; i < a.length; i++) if (!sameMade(a[i] as NftExpr, b[i] as NftExpr)) return false;
+  return true;
 }

@@ -26,6 +26,11 @@ function comment(text: string): Buffer {
   return native.nft.udataEncode([{ type: UDATA_COMMENT, text }]);
 }
 
+/** A rule's comment as its NFTA_RULE_USERDATA (what {@link newRule} sends). */
+export function ruleComment(text: string): Buffer {
+  return comment(text);
+}
+
 // "Create" semantics (NLM_F_EXCL), like `nft create`: an existing object is
 // an error, never silently adopted (an existing table would keep its own
 // comment, and so its owner).
@@ -74,7 +79,7 @@ export interface RulePlace {
  * NLM_F_ECHO so that the commit answers with the handle the rule was given.
  */
 export function newRule(family: NftFamily, table: string, chain: string, exprs: readonly NftExpr[] | { bytes: Buffer[] }, commentText: string | undefined, place: RulePlace): NativeBatchMessage {
-  // Bytes: expressions encoded already (exprBytesAll, for many rules at once).
+  // Bytes: expressions encoded already.
   const attrs: RawAttrs = { table, chain, expressions: 'bytes' in exprs ? exprs.bytes : exprBytes(exprs) };
   if (place.position !== undefined) attrs.position = place.position;
   if (commentText !== undefined) attrs.userdata = comment(commentText);

@@ -40,9 +40,18 @@ function byName<K extends string>(table: Record<K, string>, key: K | number): nu
   return typeof key === 'number' ? key : constant(table[key]);
 }
 
+// Each table's numbers back to names, built on first use (a rule dump reads
+// every expression's key or op through these).
+const reverse = new WeakMap<object, Map<number, string>>();
+
 function nameOf<K extends string>(table: Record<K, string>, n: number): K | number {
-  for (const k of Object.keys(table) as K[]) if (constant(table[k]) === n) return k;
-  return n;
+  let names = reverse.get(table);
+  if (names === undefined) {
+    names = new Map();
+    for (const k of Object.keys(table) as K[]) if (!names.has(constant(table[k]))) names.set(constant(table[k]), k);
+    reverse.set(table, names);
+  }
+  return (names.get(n) as K | undefined) ?? n;
 }
 
 function value(data: unknown): Buffer {
@@ -146,12 +155,30 @@ export function verdictOf(v: RawAttrs): KernelVerdict | undefined {
   const chain = String(v.chain ?? '');
   if (code === constant('NFT_JUMP')) return { jump: chain };
   if (code === constant('NFT_GOTO')) return { goto: chain };
-  return (Object.keys(VERDICTS) as (keyof typeof VERDICTS)[]).find((k) => constant(VERDICTS[k]) === code);
+  const name = nameOf(VERDICTS, code);
+  return typeof name === 'number' ? undefined : name;
 }
 
-function decodeVerdict(v: RawAttrs): NftExpr {
+/** @internal An immediate's NFTA_DATA_VERDICT as the IR (decodeExpr's, and the rule tape reader's). */
+export function verdictExpr(v: RawAttrs): NftExpr {
   const verdict = verdictOf(v);
   return verdict === undefined ? { kind: 'unknown', name: 'immediate', data: { verdict: v } } : { kind: 'verdict', verdict };
+}
+
+/** @internal A payload load as the IR. */
+export function payloadLoad(base: number, offset: number, len: number, dreg: number): NftExpr {
+  return { kind: 'payload', base: nameOf(PAYLOAD_BASES, base), offset, len, dreg };
+}
+
+/** @internal A meta load as the IR. */
+export function metaLoad(key: number, dreg: number): NftExpr {
+  return { kind: 'meta', key: nameOf(META_KEYS, key), dreg };
+}
+
+/** @internal A cmp as the IR; undefined for an operator netloom has no name for (then it is `unknown`). */
+export function cmpOf(sreg: number, op: number, data: Buffer): NftExpr | undefined {
+  const name = nameOf(CMP_OPS, op);
+  return typeof name === 'number' ? undefined : { kind: 'cmp', sreg, op: name, data };
 }
 
 /** One decoded NFTA_LIST_ELEM back into the IR (unknown names, and shapes this cannot read, as `unknown`). */
@@ -163,14 +190,14 @@ export function decodeExpr(raw: RawAttrs): NftExpr {
   switch (name) {
     case 'payload':
       if (a.sreg !== undefined) break; // a payload write (`... set`): not in this IR
-      return { kind: 'payload', base: nameOf(PAYLOAD_BASES, rawNum(a.base)), offset: rawNum(a.offset), len: rawNum(a.len), dreg: rawNum(a.dreg) };
+      return payloadLoad(rawNum(a.base), rawNum(a.offset), rawNum(a.len), rawNum(a.dreg));
     case 'meta':
       if (a.sreg !== undefined) break; // `meta ... set`
-      return { kind: 'meta', key: nameOf(META_KEYS, rawNum(a.key)), dreg: rawNum(a.dreg) };
+      return metaLoad(rawNum(a.key), rawNum(a.dreg));
     case 'cmp': {
-      const op = nameOf(CMP_OPS, rawNum(a.op));
-      if (typeof op === 'number') break;
-      return { kind: 'cmp', sreg: rawNum(a.sreg), op, data: value(a.data) };
+      const e = cmpOf(rawNum(a.sreg), rawNum(a.op), value(a.data));
+      if (e === undefined) break;
+      return e;
     }
     case 'bitwise':
       if (a.op !== undefined && rawNum(a.op) !== constant('NFT_BITWISE_MASK_XOR')) break;
@@ -179,7 +206,7 @@ export function decodeExpr(raw: RawAttrs): NftExpr {
       return { kind: 'range', sreg: rawNum(a.sreg), op: rawNum(a.op) === constant('NFT_RANGE_EQ') ? 'eq' : 'ne', from: value(a.fromData), to: value(a.toData) };
     case 'immediate': {
       const data = (a.data ?? {}) as RawAttrs;
-      if (data.verdict !== undefined) return decodeVerdict(data.verdict as RawAttrs);
+      if (data.verdict !== undefined) return verdictExpr(data.verdict as RawAttrs);
       return { kind: 'immediate', dreg: rawNum(a.dreg), data: value(data) };
     }
     case 'lookup': {

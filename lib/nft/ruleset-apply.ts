@@ -12,7 +12,8 @@
 import type { NfnlSocket } from '../netlink/nfnl-socket.js';
 import type { OperationOptions } from '../netlink/socket.js';
 import { constant } from '../netlink/native.js';
-import { decodeChain, decodeGen, decodeRule, decodeTable } from './decode.js';
+import { decodeChain, decodeGen, decodeTable } from './decode.js';
+import { rulesFromTape } from './rule-tape.js';
 import { asSent, sameExpr } from './decompile.js';
 import { delTable, dumpRequest, genRequest, nftType, ruleDumpRequest } from './encode.js';
 import { NftBatchError } from './errors.js';
@@ -85,9 +86,7 @@ export async function readLive(sock: NfnlSocket, opts: OperationOptions, owner?:
     }
     live.sets.push(s);
   }
-  for (const m of await sock.collect('nft.apply', nftType('NFT_MSG_GETRULE'), ruleDumpRequest(undefined, undefined, undefined), opts)) {
-    if (m.type !== nftType('NFT_MSG_NEWRULE')) continue;
-    const r = decodeRule(m);
+  for (const r of await sock.collectTapes('nft.apply', nftType('NFT_MSG_GETRULE'), ruleDumpRequest(undefined, undefined, undefined), opts, rulesFromTape)) {
     tables.get(key(r.family, r.table))?.rules.push(r);
   }
   return { gen, tables };
@@ -148,7 +147,8 @@ function same(d: CheckedTableDecl, live: LiveTable): boolean {
 }
 
 function members(d: CheckedTableDecl, what: string): Member[] {
-  return createMessages(d).map((message) => ({ operation: what, object: `table ${d.key}`, request: d.key, message }));
+  const object = `table ${d.key}`;
+  return createMessages(d).map((message) => ({ operation: what, object, request: d.key, message }));
 }
 
 /**

@@ -5,10 +5,10 @@
  * compiled into the messages that make it.
  * @module
  */
-import { constant, type NativeBatchMessage } from '../netlink/native.js';
+import { constant, native, type NativeBatchMessage, type RawMessage } from '../netlink/native.js';
 import { compileRule } from './compile.js';
-import { exprBytesAll } from './expr-bytes.js';
-import { newChain, newRule, newTable } from './encode.js';
+import { exprListBytes } from './expr-bytes.js';
+import { newChain, newRule, newTable, ruleComment } from './encode.js';
 import { checkRuleBody } from './rule-check.js';
 import type { NftExpr, NftRuleBody } from './rule-types.js';
 import type { NftChainSpec, NftFamily, NftTableSpec } from './types.js';
@@ -117,15 +117,23 @@ export function createMessages(t: CheckedTableDecl): NativeBatchMessage[] {
   for (const set of t.sets) out.push(...setCreateMessages(set, ids));
   // Chains first, all of them, so that rules can jump to any.
   for (const c of t.chains) out.push(newChain(c.chain));
-  // Every rule's expressions encoded in one go (each distinct expression once).
-  const rules = t.chains.flatMap((c) => c.rules.map((r) => ({ chain: c.chain.name, r })));
-  const bytes = exprBytesAll(rules.map(({ r }) => withSetIds(r.exprs, t.table.family, t.table.name, ids)));
-  rules.forEach(({ chain, r }, i) => {
-    {
-      const m = newRule(t.table.family as NftFamily, t.table.name, chain, { bytes: bytes[i] as Buffer[] }, r.comment, { insert: false });
-      // No echo: a declared ruleset is named by its tables, not by rule handles.
-      out.push({ ...m, flags: m.flags & ~constant('NLM_F_ECHO') });
+  // Every rule's expressions encoded in one go (each shape once), and each
+  // chain's rules as payloads in one native call (no echo: a declared
+  // ruleset is named by its tables, not by rule handles).
+  for (const c of t.chains) {
+    if (c.rules.length === 0) continue;
+    const head = newRule(t.table.family as NftFamily, t.table.name, c.chain.name, { bytes: [] }, undefined, { insert: false });
+    const flags = head.flags & ~constant('NLM_F_ECHO');
+    const exprs = exprListBytes(c.rules.map((r) => withSetIds(r.exprs, t.table.family, t.table.name, ids)));
+    const userdata = c.rules.some((r) => r.comment !== undefined) ? c.rules.map((r) => (r.comment === undefined ? undefined : ruleComment(r.comment))) : undefined;
+    const { attrs, ...header } = head.msg as RawMessage;
+    const { expressions: _none, ...names } = attrs ?? {};
+    const payloads = native.nft.encodeRules(head.type, { ...header, attrs: names }, exprs.bytes, exprs.ends, userdata);
+    let from = 0;
+    for (const end of payloads.ends) {
+      out.push({ type: head.type, flags, msg: payloads.bytes.subarray(from, end) });
+      from = end;
     }
-  });
+  }
   return out;
 }

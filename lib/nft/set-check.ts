@@ -114,14 +114,14 @@ function prefixRange(op: string, field: string, type: NftSetKeyType, v: unknown)
 /** Check elements for a set of `shape` (throws naming `field[i]`). Interval elements come back sorted. */
 export function checkElements(op: string, shape: SetShape, elements: unknown, field = 'elements'): CheckedElement[] {
   if (!Array.isArray(elements)) fail(op, field, 'must be an array of elements');
-  const out = (elements as NftSetElement[]).map((e, i): CheckedElement & { at: number } => {
+  const out = (elements as NftSetElement[]).map((e, i): CheckedElement => {
     const where = `${field}[${i}]`;
     const whole = typeof e === 'object' && e !== null && !Array.isArray(e);
     const o = whole ? (e as Record<string, unknown>) : { key: e };
     if (whole) keys(op, where, o, ['key', 'value', 'timeout', 'expires']);
     const kf = whole ? `${where}.key` : where;
     const k = o.key;
-    const c: CheckedElement & { at: number } = { key: Buffer.alloc(0), at: i };
+    const c: CheckedElement = { key: NO_KEY };
     const range = prefixRange(op, kf, shape.type, k);
     if (range !== undefined || Array.isArray(k)) {
       if (!shape.interval) fail(op, kf, `${JSON.stringify(k)} is an interval: the set needs flags.interval`);
@@ -144,15 +144,19 @@ export function checkElements(op: string, shape: SetShape, elements: unknown, fi
     }
     return c;
   });
-  if (!shape.interval) return out.map(({ at: _at, ...c }) => c);
-  out.sort((a, b) => Buffer.compare(a.key, b.key));
-  for (let i = 1; i < out.length; i++) {
-    const prev = out[i - 1] as CheckedElement & { at: number };
-    const cur = out[i] as CheckedElement & { at: number };
-    if (Buffer.compare(prev.last as Buffer, cur.key) >= 0) fail(op, `${field}[${cur.at}]`, `overlaps ${field}[${prev.at}] (intervals of a set may not overlap)`);
+  if (!shape.interval) return out;
+  // Sorted by key (stable: equal keys keep their order), each named by its place in the input.
+  const order = out.map((_, i) => i).sort((a, b) => Buffer.compare((out[a] as CheckedElement).key, (out[b] as CheckedElement).key));
+  for (let i = 1; i < order.length; i++) {
+    const at = order[i] as number;
+    const before = order[i - 1] as number;
+    if (Buffer.compare((out[before] as CheckedElement).last as Buffer, (out[at] as CheckedElement).key) >= 0) fail(op, `${field}[${at}]`, `overlaps ${field}[${before}] (intervals of a set may not overlap)`);
   }
-  return out.map(({ at: _at, ...c }) => c);
+  return order.map((i) => out[i] as CheckedElement);
 }
+
+// A placeholder until the element's key is read (every path sets it or throws).
+const NO_KEY = Buffer.alloc(0);
 
 /** Validate a {@link NftSetSpec}. */
 export function checkSetSpec(op: string, spec: NftSetSpec): CheckedSet {

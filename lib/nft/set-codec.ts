@@ -125,6 +125,14 @@ export function kernelElements(shape: SetShape, elements: readonly CheckedElemen
   return out;
 }
 
+/** How many kernel elements kernelElements makes of `elements` (without making them). */
+export function kernelCount(shape: SetShape, elements: readonly CheckedElement[], creating: boolean): number {
+  const first = elements[0];
+  let n = shape.interval && creating && first !== undefined && first.key.some((x) => x !== 0) ? 1 : 0;
+  for (const e of elements) n += e.last === undefined || e.last.every((x) => x === 0xff) ? 1 : 2;
+  return n;
+}
+
 // Bytes of one element in NFTA_SET_ELEM_LIST_ELEMENTS (nests, data, padding), an upper bound.
 function elemSize(a: RawAttrs): number {
   const pad = (n: number): number => (n + 3) & ~3;

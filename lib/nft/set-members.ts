@@ -8,15 +8,16 @@
 import type { Member } from './transaction.js';
 import type { NftExpr } from './rule-types.js';
 import { type CheckedSet, type SetShape, checkElements, checkSetRef, checkSetSpec, setObject } from './set-check.js';
-import { SetIds, delSet, kernelElements, newSet, setElemMessages } from './set-codec.js';
+import { SetIds, delSet, kernelCount, newSet } from './set-codec.js';
+import { elementMessages } from './set-elem-bytes.js';
 import type { NftSetElement, NftSetRef, NftSetSpec } from './set-types.js';
 import type { NftFamily } from './types.js';
 
 /** The messages that create a checked set: NEWSET, and its elements (with the leading interval end nft writes). */
 export function setCreateMessages(c: CheckedSet, ids: SetIds): Member['message'][] {
   const id = ids.of(c.family, c.table, c.name);
-  const elems = kernelElements(c, c.elements, true);
-  return [newSet(c, id, elems.length), ...(elems.length === 0 ? [] : setElemMessages('add', c, id, elems))];
+  // The element count only matters to a constant set (its size hint).
+  return [newSet(c, id, c.constant ? kernelCount(c, c.elements, true) : 0), ...(c.elements.length === 0 ? [] : elementMessages('add', c, id, c, c.elements, true))];
 }
 
 /** Members of `set.add`. */
@@ -39,11 +40,11 @@ export function setDelMember(ref: NftSetRef, op = 'nft.set.del'): Member {
  */
 export function elementMembers(how: 'add' | 'del', ref: NftSetRef, shape: SetShape, elements: readonly NftSetElement[], ids: SetIds, op: string, empty = false): Member[] {
   const r = checkSetRef(op, ref);
-  const kernel = kernelElements(shape, checkElements(op, shape, elements), how === 'add' && empty);
-  if (kernel.length === 0) return [];
+  const checked = checkElements(op, shape, elements);
+  if (checked.length === 0) return [];
   // nft names the set by its id too when adding (and only then).
   const id = how === 'add' ? ids.of(r.family, r.table, r.name) : undefined;
-  return setElemMessages(how, r, id, kernel).map((message) => ({ operation: `set.elements.${how}`, object: setObject(r), request: elements, message }));
+  return elementMessages(how, r, id, shape, checked, how === 'add' && empty).map((message) => ({ operation: `set.elements.${how}`, object: setObject(r), request: elements, message }));
 }
 
 /** A rule's expressions with the batch's ids of the sets its lookups name (nft sends them; the kernel finds sets by name first). */

@@ -4,8 +4,8 @@
  * and addresses in network order, marks in host order, names NUL-padded).
  * @module
  */
-import { isIPv4, isIPv6 } from 'node:net';
-import { addrBytes, addrText, hostU32, readHostU32 } from './bytes.js';
+import { isIPv6 } from 'node:net';
+import { addrBytes, addrText, hostU32, ipv4Bytes, readHostU32 } from './bytes.js';
 import { L4_PROTOS, protoName } from './rule-values.js';
 import type { NftSetDataType, NftSetKeyType, NftSetValue } from './set-types.js';
 
@@ -57,7 +57,10 @@ function describe(v: unknown): string {
 export function valueBytes(type: NftSetKeyType, v: unknown): Buffer | string {
   switch (type) {
     case 'ipv4_addr':
-      if (typeof v === 'string' && isIPv4(v)) return addrBytes(v) as Buffer;
+      if (typeof v === 'string') {
+        const b = ipv4Bytes(v);
+        if (b !== undefined) return b;
+      }
       return `must be an IPv4 address (the set is ipv4_addr), got ${describe(v)}`;
     case 'ipv6_addr':
       if (typeof v === 'string' && isIPv6(v)) return addrBytes(v) as Buffer;
