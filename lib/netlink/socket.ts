@@ -195,23 +195,17 @@ export class RtnlSocket {
   collect<T>(operation: string, type: number, msg: RawMessage | Buffer, opts: DumpOptions = {}, keepOrMap?: KeepTree | ((m: RawReply) => T | undefined)): Promise<T[]> {
     const map = typeof keepOrMap === 'function' ? keepOrMap : (m: RawReply) => m as unknown as T;
     const keep = typeof keepOrMap === 'function' ? undefined : keepOrMap;
-    return this.collectTapes(
-      operation,
-      type,
-      msg,
-      opts,
-      (tape) => {
-        const items: T[] = [];
-        let interrupted = false;
-        for (const m of native.materialize(tape)) {
-          if (m.flags & NLM_F_DUMP_INTR) interrupted = true;
-          const v = map(m);
-          if (v !== undefined) items.push(v);
-        }
-        return { items, interrupted };
-      },
-      keep,
-    );
+    const read = (tape: Tape | null): { items: T[]; interrupted: boolean } => {
+      const items: T[] = [];
+      let interrupted = false;
+      for (const m of native.materialize(tape)) {
+        if (m.flags & NLM_F_DUMP_INTR) interrupted = true;
+        const v = map(m);
+        if (v !== undefined) items.push(v);
+      }
+      return { items, interrupted };
+    };
+    return this.collectTapes(operation, type, msg, opts, read, keep);
   }
 
   /**
