@@ -1,5 +1,5 @@
 // The JavaScript request window (lib/netlink/window.ts): RtnlSocket hands at
-// most 256 requests (the native window) to the native socket at once; the
+// most 1024 requests (four native windows) to the native socket at once; the
 // rest wait in order, as arguments only. Driven with a native socket that
 // answers when told, so what is in flight can be counted exactly.
 import t from 'tap';
@@ -47,24 +47,24 @@ async function load(t, fake) {
 
 const settle = () => new Promise((r) => setImmediate(r));
 
-t.test('at most 256 in flight; the rest wait, and go in the order they were asked', async (t) => {
+t.test('at most 1024 in flight; the rest wait, and go in the order they were asked', async (t) => {
   const fake = heldNative();
   const { RtnlSocket } = await load(t, fake);
   const s = await RtnlSocket.open(-1);
   const order = [];
-  const all = Array.from({ length: 1000 }, (_, i) => s.request('link.set', 16, 0, { i }).then(() => order.push(i)));
-  t.equal(fake.held.length, 256, 'the window is full');
-  t.equal(s.pending, 1000, 'pending counts the waiting ones');
+  const all = Array.from({ length: 4000 }, (_, i) => s.request('link.set', 16, 0, { i }).then(() => order.push(i)));
+  t.equal(fake.held.length, 1024, 'the window is full');
+  t.equal(s.pending, 4000, 'pending counts the waiting ones');
   const sent = [];
   while (fake.held.length > 0) {
-    sent.push(...fake.held.slice(0, 100).map((h) => h.msg.i));
-    fake.answer(100);
+    sent.push(...fake.held.slice(0, 400).map((h) => h.msg.i));
+    fake.answer(400);
     await settle();
   }
   await Promise.all(all);
-  t.equal(fake.maxHeld(), 256, 'never more than the window');
-  t.same(sent, Array.from({ length: 1000 }, (_, i) => i), 'sent in order');
-  t.same(order, Array.from({ length: 1000 }, (_, i) => i), 'settled in order');
+  t.equal(fake.maxHeld(), 1024, 'never more than the window');
+  t.same(sent, Array.from({ length: 4000 }, (_, i) => i), 'sent in order');
+  t.same(order, Array.from({ length: 4000 }, (_, i) => i), 'settled in order');
   t.equal(s.pending, 0);
 });
 
@@ -72,14 +72,14 @@ t.test('a waiting request that is aborted is never sent; bad input still fails w
   const fake = heldNative();
   const { RtnlSocket } = await load(t, fake);
   const s = await RtnlSocket.open(-1);
-  const first = Array.from({ length: 256 }, (_, i) => s.request('link.set', 16, 0, { i }));
+  const first = Array.from({ length: 1024 }, (_, i) => s.request('link.set', 16, 0, { i }));
   const ac = new AbortController();
   const aborted = s.request('link.set', 16, 0, { i: 'aborted' }, { signal: ac.signal });
   const bad = s.request('link.set', 16, 0, { fail: true });
   const after = s.request('link.set', 16, 0, { i: 'after' });
   ac.abort();
   await t.rejects(aborted, { name: 'AbortError' });
-  fake.answer(256);
+  fake.answer(1024);
   await Promise.all(first);
   await t.rejects(bad, { name: 'TypeError', message: 'link.set: attrs.mtu: must be a number' });
   await settle();
