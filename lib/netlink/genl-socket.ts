@@ -7,7 +7,7 @@
  */
 import { native, constant, type NativeSocket, type RawReply } from './native.js';
 import { AbortError, NetlinkError } from './errors.js';
-import { RtnlSocket, throwIfAborted, type DumpOptions, type OperationOptions } from './socket.js';
+import { RtnlSocket, openNativeSocket, throwIfAborted, type DumpOptions, type OperationOptions } from './socket.js';
 import { familyError, familyFromReplies, getFamilyRequest, type GenlFamily } from './genl-family.js';
 import type { GenlMessage } from './genl-native.js';
 
@@ -31,18 +31,7 @@ export class GenlSocket {
 
   /** Open NETLINK_GENERIC in the namespace behind `netnsFd` (-1 for the current one). */
   static async open(netnsFd: number, opts: OperationOptions = {}): Promise<GenlSocket> {
-    throwIfAborted(opts.signal, 'open');
-    let sock: NativeSocket;
-    try {
-      sock = await native.openSocket(netnsFd, constant('NETLINK_GENERIC'));
-    } catch (e) {
-      throw NetlinkError.from(e, 'open');
-    }
-    if (opts.signal?.aborted) {
-      sock.close();
-      throw new AbortError('open', opts.signal.reason);
-    }
-    return new GenlSocket(sock);
+    return new GenlSocket(await openNativeSocket(netnsFd, constant('NETLINK_GENERIC'), opts));
   }
 
   /** True once `close()` was called. */

@@ -7,7 +7,7 @@
  */
 import { native, constant, type NativeBatchMessage, type NativeBatchResult, type NativeSocket, type RawMessage, type RawReply } from './native.js';
 import { AbortError, NetlinkError } from './errors.js';
-import { RtnlSocket, raceAbort, throwIfAborted, type DumpOptions, type OperationOptions } from './socket.js';
+import { RtnlSocket, openNativeSocket, raceAbort, throwIfAborted, type DumpOptions, type OperationOptions } from './socket.js';
 import type { Tape } from './tape.js';
 
 /** Options of {@link NfnlSocket.batch}. */
@@ -38,18 +38,7 @@ export class NfnlSocket {
 
   /** Open NETLINK_NETFILTER in the namespace behind `netnsFd` (-1 for the current one). */
   static async open(netnsFd: number, opts: OperationOptions = {}): Promise<NfnlSocket> {
-    throwIfAborted(opts.signal, 'open');
-    let sock: NativeSocket;
-    try {
-      sock = await native.openSocket(netnsFd, constant('NETLINK_NETFILTER'));
-    } catch (e) {
-      throw NetlinkError.from(e, 'open');
-    }
-    if (opts.signal?.aborted) {
-      sock.close();
-      throw new AbortError('open', opts.signal.reason);
-    }
-    return new NfnlSocket(sock);
+    return new NfnlSocket(await openNativeSocket(netnsFd, constant('NETLINK_NETFILTER'), opts));
   }
 
   /** True once `close()` was called. */

@@ -9,7 +9,10 @@ import { native, constant, type NativeSocket, type RawMessage, type RawReply, ty
 import { AbortError, NetlinkError } from './errors.js';
 import { AsyncQueue } from './async-queue.js';
 import { RequestWindow } from './window.js';
+import { openNativeSocket, throwIfAborted } from './open-socket.js';
 import type { Tape } from './tape.js';
+
+export { openNativeSocket, throwIfAborted };
 
 /** Options every async operation accepts. */
 export interface OperationOptions {
@@ -57,18 +60,7 @@ export class RtnlSocket {
 
   /** Open NETLINK_ROUTE in the namespace behind `netnsFd` (-1 for the current one). */
   static async open(netnsFd: number, opts: OperationOptions = {}): Promise<RtnlSocket> {
-    throwIfAborted(opts.signal, 'open');
-    let sock: NativeSocket;
-    try {
-      sock = await native.openSocket(netnsFd);
-    } catch (e) {
-      throw NetlinkError.from(e, 'open');
-    }
-    if (opts.signal?.aborted) {
-      sock.close();
-      throw new AbortError('open', opts.signal.reason);
-    }
-    return new RtnlSocket(sock);
+    return new RtnlSocket(await openNativeSocket(netnsFd, undefined, opts));
   }
 
   /** True once `close()` was called. */
@@ -368,11 +360,6 @@ function withOperation(e: unknown, operation: string): unknown {
     return e;
   }
   return NetlinkError.from(e, operation);
-}
-
-/** @internal Throw AbortError if `signal` is already aborted (shared with nfnl-socket.ts). */
-export function throwIfAborted(signal: AbortSignal | undefined, operation: string): void {
-  if (signal?.aborted) throw new AbortError(operation, signal.reason);
 }
 
 /** @internal Settle with `p`, or reject with AbortError when `signal` fires first (shared with nfnl-socket.ts). */
