@@ -161,3 +161,19 @@ export function prefixMask(len: number, size: number): Buffer {
   for (let bit = 0; bit < len; bit++) b[bit >> 3] = (b[bit >> 3] as number) | (0x80 >> (bit & 7));
   return b;
 }
+
+/**
+ * The key after `b` (big-endian, as the kernel compares keys), or undefined
+ * past the last one: where an interval set's range ends.
+ */
+export function nextKey(b: Buffer): Buffer | undefined {
+  const out = Buffer.from(b);
+  for (let i = out.length - 1; i >= 0; i--) {
+    if (out[i] !== 0xff) {
+      out[i] = (out[i] as number) + 1;
+      return out;
+    }
+    out[i] = 0;
+  }
+  return undefined;
+}

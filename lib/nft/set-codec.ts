@@ -9,7 +9,7 @@
  * @module
  */
 import { constant, native, type NativeBatchMessage, type RawAttrs, type RawMessage, type RawReply, rawNum } from '../netlink/native.js';
-import { addrText, hostU32, readHostU32 } from './bytes.js';
+import { addrText, hostU32, nextKey, readHostU32 } from './bytes.js';
 import { verdictAttrs, verdictOf } from './expr-codec.js';
 import type { CheckedElement, CheckedSet, SetShape } from './set-check.js';
 import type { NftSet, NftSetDataType, NftSetElement, NftSetKey, NftSetKeyType, NftSetRef, NftSetValue } from './set-types.js';
@@ -84,19 +84,6 @@ export function delSet(r: NftSetRef): NativeBatchMessage {
   return { type: setType('NFT_MSG_DELSET'), flags: 0, msg: message(r.family, { table: r.table, name: r.name }) };
 }
 
-/** The key after `b` (big-endian, as the kernel compares keys), or undefined past the last one. */
-function next(b: Buffer): Buffer | undefined {
-  const out = Buffer.from(b);
-  for (let i = out.length - 1; i >= 0; i--) {
-    if (out[i] !== 0xff) {
-      out[i] = (out[i] as number) + 1;
-      return out;
-    }
-    out[i] = 0;
-  }
-  return undefined;
-}
-
 const OPEN = (): Buffer => udata([{ type: ELEM_UDATA.flags, data: hostU32(ELEM_F_INTERVAL_OPEN) }]);
 
 /**
@@ -117,7 +104,7 @@ export function kernelElements(shape: SetShape, elements: readonly CheckedElemen
     if (e.timeout !== undefined) a.timeout = e.timeout;
     a.key = { value: e.key };
     if (e.value !== undefined) a.data = Buffer.isBuffer(e.value) ? { value: e.value } : { verdict: verdictAttrs(e.value) };
-    const after = e.last === undefined ? null : next(e.last);
+    const after = e.last === undefined ? null : nextKey(e.last);
     if (after === undefined) a.userdata = OPEN();
     out.push(a);
     if (after) out.push({ flags: end, key: { value: after } });

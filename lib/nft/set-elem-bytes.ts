@@ -8,7 +8,7 @@
  * @module
  */
 import { constant, native, type NativeBatchMessage } from '../netlink/native.js';
-import { hostU32 } from './bytes.js';
+import { hostU32, nextKey } from './bytes.js';
 import type { CheckedElement, SetShape } from './set-check.js';
 import { kernelElements, setElemMessages, setType } from './set-codec.js';
 import { ELEM_F_INTERVAL_OPEN, ELEM_UDATA } from './set-values.js';
@@ -19,19 +19,6 @@ import { familyNumber } from './values.js';
 const ELEMENTS_MAX = 65535 - 4;
 
 const pad = (n: number): number => (n + 3) & ~3;
-
-/** The key after `b` (undefined past the last one), as kernelElements steps to an interval's end. */
-function next(b: Buffer): Buffer | undefined {
-  const out = Buffer.from(b);
-  for (let i = out.length - 1; i >= 0; i--) {
-    if (out[i] !== 0xff) {
-      out[i] = (out[i] as number) + 1;
-      return out;
-    }
-    out[i] = 0;
-  }
-  return undefined;
-}
 
 /**
  * The messages that add (`creating`: to a set made in the same batch) or
@@ -79,7 +66,7 @@ export function elementMessages(op: 'add' | 'del', r: NftSetRef, setId: number |
   if (shape.interval && creating && first.key.some((x) => x !== 0)) push(Buffer.alloc(keyLen), end, undefined, undefined, undefined);
   let open: Buffer | undefined;
   for (const e of elements) {
-    const after = e.last === undefined ? null : next(e.last);
+    const after = e.last === undefined ? null : nextKey(e.last);
     if (after === undefined) open ??= native.nft.udataEncode([{ type: ELEM_UDATA.flags, data: hostU32(ELEM_F_INTERVAL_OPEN) }]);
     push(e.key, 0, e.timeout, e.value as Buffer | undefined, after === undefined ? open : undefined);
     if (after) push(after, end, undefined, undefined, undefined);
