@@ -22,9 +22,15 @@ export interface BridgeConf {
   hairpinMode: boolean;
   /** Put the bridge in promiscuous mode. */
   promiscMode: boolean;
+  /**
+   * Duplicate address detection on the container's interface. Off by
+   * default, as in the reference plugin: IPv6 addresses are usable at once,
+   * and a veth whose DAD is still running takes longer to delete.
+   */
+  enableDad: boolean;
 }
 
-const UNSUPPORTED = ['vlan', 'vlanTrunk', 'preserveDefaultVlan', 'macspoofchk', 'enabledad', 'disableContainerInterface', 'portIsolation'];
+const UNSUPPORTED = ['vlan', 'vlanTrunk', 'preserveDefaultVlan', 'macspoofchk', 'disableContainerInterface', 'portIsolation'];
 
 function bool(conf: CniNetConf, field: string): boolean {
   const v = conf[field];
@@ -57,5 +63,6 @@ export function checkBridgeConf(conf: CniNetConf): BridgeConf {
     mtu: mtu as number | undefined,
     hairpinMode: bool(conf, 'hairpinMode'),
     promiscMode: bool(conf, 'promiscMode'),
+    enableDad: bool(conf, 'enabledad'),
   };
 }

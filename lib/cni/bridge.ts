@@ -41,6 +41,22 @@ async function ensureBridge(nl: Netlink, c: BridgeConf): Promise<void> {
   await nl.link.set(c.bridge, { up: true, ...(c.promiscMode ? { promisc: true } : {}) });
 }
 
+/**
+ * The container interface's sysctls, set before it comes up, as the
+ * reference plugin sets them: DAD only when asked for (`enabledad`), and
+ * gratuitous ARP when the link or its address changes (arp_notify). Like the
+ * reference, a kernel without IPv6 (no such file) is no error.
+ */
+async function containerSysctls(container: NetNs, ifname: string, enableDad: boolean): Promise<void> {
+  const set = (name: string, v: number): Promise<void> =>
+    container.sysctl.set(name, v).catch((e: unknown) => {
+      if ((e as { code?: string }).code !== 'ENOENT') throw e;
+    });
+  if (enableDad) await set(`net/ipv6/conf/${ifname}/enhanced_dad`, 1);
+  await set(`net/ipv6/conf/${ifname}/accept_dad`, enableDad ? 1 : 0);
+  await set(`net/ipv4/conf/${ifname}/arp_notify`, 1);
+}
+
 /** The gateway of an address: the IPAM's, or the subnet's first address. */
 function gatewayOf(ip: { address: string; gateway?: string }): string {
   return ip.gateway ?? subnetOf(ip.address).first;
@@ -60,7 +76,8 @@ async function add(conf: CniNetConf, env: CniEnv): Promise<CniResult> {
     for (let attempt = 0; hostName === undefined; attempt++) {
       const name = `veth${randomBytes(4).toString('hex')}`;
       try {
-        await host.link.add({ kind: 'veth', name, master: c.bridge, up: true, ...(c.mtu === undefined ? {} : { mtu: c.mtu }), peer: { name: ifname, netns: container, ...(c.mtu === undefined ? {} : { mtu: c.mtu }) } });
+        // txqlen 0 on both ends, as the reference's veths (a veth has no queue of its own).
+        await host.link.add({ kind: 'veth', name, master: c.bridge, up: true, txqlen: 0, ...(c.mtu === undefined ? {} : { mtu: c.mtu }), peer: { name: ifname, netns: container, txqlen: 0, ...(c.mtu === undefined ? {} : { mtu: c.mtu }) } });
         hostName = name;
       } catch (e) {
         if ((e as { code?: string }).code !== 'EEXIST' || attempt >= 3) throw e;
@@ -73,9 +90,11 @@ async function add(conf: CniNetConf, env: CniEnv): Promise<CniResult> {
     const leased = (await ipam('ADD', conf, env)) as CniResult;
     ipamDone = true;
     nlC ??= await open({ netns: container });
+    await containerSysctls(container, ifname, c.enableDad);
     await nlC.link.set(ifname, { up: true });
     const ips = (leased.ips ?? []).map((ip) => ({ ...ip, interface: 2 }));
-    for (const ip of ips) await nlC.addr.add(ifname, ip.address);
+    // IPv4 with the subnet's broadcast address, as the reference sets it.
+    for (const ip of ips) await nlC.addr.add(ifname, ip.address, isIPv6(ip.address.split('/')[0] as string) ? {} : { broadcast: '+' });
     const routes = [...(leased.routes ?? [])];
     if (c.isDefaultGateway) {
       for (const fam of ['4', '6']) {

@@ -2,13 +2,18 @@
 // containernetworking-plugins), both with the reference host-local IPAM:
 // the same configuration leaves the same kernel state (links, addresses,
 // routes, bridge ports, as `ip -j -d` and `bridge -j` see them, names and
-// MACs aside) and returns an equivalent result. Then the spec's behaviours:
+// MACs aside; with the sysctls it sets on the container interface) and
+// returns an equivalent result. Then the spec's behaviours:
 // ADD then CHECK passes, CHECK fails once the interface is removed by hand,
 // DEL twice, DEL with the namespace gone and DEL without ADD all succeed.
+import { execFileSync } from 'node:child_process';
 import t from 'tap';
 import { open } from '../../dist/index.js';
 import { ipJson } from '../helpers/sandbox.mjs';
 import { NETLOOM_CNI, REF_DIR, bridgeConf, cniHost, runCni } from '../helpers/cni.mjs';
+
+/** A sysctl as `cat` reads it inside the namespace (not through netloom). */
+const sysctlIn = (ns, name) => execFileSync('nsenter', [`--net=/proc/${process.pid}/fd/${ns.fd}`, 'cat', `/proc/sys/net/${name}`], { encoding: 'utf8' }).trim();
 
 /** What the kernel has after an ADD, names of random host veths and MACs left out. */
 function state(host, container) {
@@ -21,9 +26,10 @@ function state(host, container) {
     bridge: { kind: br.linkinfo.info_kind, up: br.flags.includes('UP'), mtu: br.mtu, promisc: br.flags.includes('PROMISC') },
     bridge_name: brName,
     bridgeAddrs: ipJson(host, 'addr', 'show', 'dev', brName)[0].addr_info.filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
-    ports: ports.map((p) => ({ kind: p.linkinfo.info_kind, up: p.flags.includes('UP'), mtu: p.mtu, hairpin: p.linkinfo.info_slave_data?.hairpin, peerIsEth0: p.link === 'eth0' || p.link_index === c.ifindex })),
-    container: { kind: c.linkinfo.info_kind, up: c.flags.includes('UP'), mtu: c.mtu },
-    containerAddrs: ipJson(container, 'addr', 'show', 'dev', 'eth0')[0].addr_info.filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
+    ports: ports.map((p) => ({ kind: p.linkinfo.info_kind, up: p.flags.includes('UP'), mtu: p.mtu, txqlen: p.txqlen ?? 0, hairpin: p.linkinfo.info_slave_data?.hairpin, peerIsEth0: p.link === 'eth0' || p.link_index === c.ifindex })),
+    container: { kind: c.linkinfo.info_kind, up: c.flags.includes('UP'), mtu: c.mtu, txqlen: c.txqlen ?? 0 },
+    containerAddrs: ipJson(container, 'addr', 'show', 'dev', 'eth0')[0].addr_info.filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen} brd ${a.broadcast ?? '-'}`),
+    containerSysctls: Object.fromEntries(['ipv6/conf/eth0/accept_dad', 'ipv6/conf/eth0/enhanced_dad', 'ipv4/conf/eth0/arp_notify'].map((k) => [k, sysctlIn(container, k)])),
     containerRoutes: ipJson(container, 'route', 'show').map((r) => `${r.dst} ${r.gateway ?? ''} ${r.dev}`).sort(),
   };
 }
@@ -31,7 +37,7 @@ function state(host, container) {
 /** A result with the names of random host veths, MACs and the sandbox path made comparable. */
 const shape = (r) => ({ ...r, interfaces: r.interfaces.map((i, n) => ({ ...i, name: n === 1 ? 'veth*' : i.name, mac: /^[0-9a-f:]{17}$/.test(i.mac) ? 'mac' : i.mac, ...(i.sandbox ? { sandbox: 'netns' } : {}) })) });
 
-for (const extra of [{}, { mtu: 1400, hairpinMode: true }, { promiscMode: true, bridge: 'br-test' }, { isDefaultGateway: true, ipam: undefined }]) {
+for (const extra of [{}, { mtu: 1400, hairpinMode: true }, { promiscMode: true, bridge: 'br-test', enabledad: true }, { isDefaultGateway: true, ipam: undefined }]) {
   const label = JSON.stringify(extra);
   t.test(`same state and result as the reference bridge plugin: ${label}`, async (t) => {
     const results = {};
