@@ -100,14 +100,18 @@
         "native/cni_shim_main.cc"
       ],
       "cflags_cc!": [
-        "-fno-exceptions",
         "-std=gnu++17"
       ],
       "cflags_cc": [
         "-std=c++17",
+        "-fno-exceptions",
+        "-fno-rtti",
         "-Wall",
         "-Wextra",
         "-Werror"
+      ],
+      "ldflags": [
+        "-Wl,--as-needed"
       ]
     }
   ]

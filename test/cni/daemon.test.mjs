@@ -33,7 +33,8 @@ t.test('through the shim and the daemon: ADD, CHECK, DEL as the one-shot plugin 
   t.equal(add.code, 0, add.stdout + add.stderr);
   t.match(add.result, { cniVersion: '1.0.0', interfaces: [{ name: 'cni0' }, { name: /^veth/ }, { name: 'eth0' }], ips: [{ address: '198.18.50.2/24', gateway: '198.18.50.1', interface: 2 }] });
   t.equal((await c.ping('198.18.50.1', { count: 1, timeout: 2000 })).received, 1, 'the container pings its gateway');
-  t.equal((await runCni(host, cniShimPath, 'CHECK', { ...conf, prevResult: add.result }, { container: c, env })).code, 0, 'CHECK');
+  const chk = await runCni(host, cniShimPath, 'CHECK', { ...conf, prevResult: add.result }, { container: c, env });
+  t.equal(chk.code, 0, `CHECK ${chk.stdout}`);
   const bad = await runCni(host, cniShimPath, 'ADD', { ...conf, mtu: 70000 }, { container: c, env, id: 'x' });
   t.match(bad, { code: 1, result: { code: 7, msg: /mtu: must be an integer 68\.\.65535/ } }, 'errors come back with their code and exit status');
   t.equal((await runCni(host, cniShimPath, 'DEL', conf, { container: c, env })).code, 0, 'DEL');
