@@ -29,16 +29,45 @@ async function openContainer(env: CniEnv): Promise<NetNs> {
   }
 }
 
+/** A random locally administered unicast MAC, as the kernel gives a new bridge. */
+function randomMac(): string {
+  const b = randomBytes(6);
+  b[0] = ((b[0] as number) & 0xfe) | 0x02;
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
+}
+
+/**
+ * The bridge, made if missing, up, and with its MAC pinned as the reference
+ * plugin pins it: a bridge whose address was never set takes the lowest MAC
+ * among its ports, so the gateway's MAC would change under the containers as
+ * ports come and go (and every port deleted would renumber it). Setting the
+ * address, even to the one it has, makes the kernel keep it. Router
+ * advertisements are off on the bridge: its routes are the plugin's.
+ */
 async function ensureBridge(nl: Netlink, c: BridgeConf): Promise<void> {
-  const existing = await nl.link.get(c.bridge).catch((e: unknown) => (gone(e) ? undefined : Promise.reject(e)));
+  let existing = await nl.link.get(c.bridge).catch((e: unknown) => (gone(e) ? undefined : Promise.reject(e)));
   if (existing === undefined) {
-    await nl.link.add({ kind: 'bridge', name: c.bridge, up: true, ...(c.mtu === undefined ? {} : { mtu: c.mtu }) }).catch((e: unknown) => {
-      if ((e as { code?: string }).code !== 'EEXIST') throw e; // a concurrent ADD made it
-    });
-  } else if (existing.kind !== 'bridge') {
+    const made = await nl.link.add({ kind: 'bridge', name: c.bridge, mac: randomMac(), ...(c.mtu === undefined ? {} : { mtu: c.mtu }) }).then(
+      () => true,
+      (e: unknown) => {
+        if ((e as { code?: string }).code !== 'EEXIST') throw e; // else a concurrent ADD made it
+        return false;
+      },
+    );
+    if (!made) existing = await nl.link.get(c.bridge);
+  }
+  if (existing !== undefined && existing.kind !== 'bridge') {
     throw new CniError('invalidNetworkConfig', `bridge: ${c.bridge} exists and is a ${existing.kind ?? 'link'} device, not a bridge`);
   }
-  await nl.link.set(c.bridge, { up: true, ...(c.promiscMode ? { promisc: true } : {}) });
+  const here = netns.current();
+  try {
+    await here.sysctl.set(`net/ipv6/conf/${c.bridge}/accept_ra`, 0).catch((e: unknown) => {
+      if ((e as { code?: string }).code !== 'ENOENT') throw e; // no IPv6 in this kernel
+    });
+  } finally {
+    here.close();
+  }
+  await nl.link.set(c.bridge, { up: true, ...(existing?.mac === undefined ? {} : { mac: existing.mac }), ...(c.promiscMode ? { promisc: true } : {}) });
 }
 
 /**

@@ -15,6 +15,9 @@ import { NETLOOM_CNI, REF_DIR, bridgeConf, cniHost, runCni } from '../helpers/cn
 /** A sysctl as `cat` reads it inside the namespace (not through netloom). */
 const sysctlIn = (ns, name) => execFileSync('nsenter', [`--net=/proc/${process.pid}/fd/${ns.fd}`, 'cat', `/proc/sys/net/${name}`], { encoding: 'utf8' }).trim();
 
+/** A file under /sys/class/net as the namespace's own sysfs shows it (a private mount, by util-linux). */
+const sysfsIn = (ns, path) => execFileSync('nsenter', [`--net=/proc/${process.pid}/fd/${ns.fd}`, 'unshare', '-m', 'sh', '-c', `mount -t sysfs none /sys && cat /sys/class/net/${path}`], { encoding: 'utf8' }).trim();
+
 /** What the kernel has after an ADD, names of random host veths and MACs left out. */
 function state(host, container) {
   const links = ipJson(host, '-d', 'link', 'show');
@@ -25,6 +28,9 @@ function state(host, container) {
   return {
     bridge: { kind: br.linkinfo.info_kind, up: br.flags.includes('UP'), mtu: br.mtu, promisc: br.flags.includes('PROMISC') },
     bridge_name: brName,
+    // 3: NET_ADDR_SET, the MAC pinned (it does not follow the ports'); no router advertisements taken.
+    bridgeMacAssign: sysfsIn(host, `${brName}/addr_assign_type`),
+    bridgeAcceptRa: sysctlIn(host, `ipv6/conf/${brName}/accept_ra`),
     bridgeAddrs: ipJson(host, 'addr', 'show', 'dev', brName)[0].addr_info.filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
     ports: ports.map((p) => ({ kind: p.linkinfo.info_kind, up: p.flags.includes('UP'), mtu: p.mtu, txqlen: p.txqlen ?? 0, hairpin: p.linkinfo.info_slave_data?.hairpin, peerIsEth0: p.link === 'eth0' || p.link_index === c.ifindex })),
     container: { kind: c.linkinfo.info_kind, up: c.flags.includes('UP'), mtu: c.mtu, txqlen: c.txqlen ?? 0 },
@@ -59,6 +65,30 @@ for (const extra of [{}, { mtu: 1400, hairpinMode: true }, { promiscMode: true, 
     t.same(results.netloom, results.reference, 'an equivalent result');
   });
 }
+
+t.test("the bridge's MAC stays put as ports come and go, on a bridge made by the plugin and on one made before", async (t) => {
+  for (const before of [false, true]) {
+    const { host, dataDir, container } = await cniHost(t);
+    if (before) {
+      const nl = await open({ netns: host });
+      await nl.link.add({ kind: 'bridge', name: 'cni0' });
+      await nl.close();
+    }
+    const conf = bridgeConf('netloom-bridge', dataDir);
+    const cs = [await container(), await container(), await container()];
+    const macs = [];
+    for (const [i, c] of cs.entries()) {
+      t.equal((await runCni(host, NETLOOM_CNI, 'ADD', conf, { container: c, id: `c${i}` })).code, 0, `ADD c${i}`);
+      macs.push(ipJson(host, 'link', 'show', 'dev', 'cni0')[0].address);
+    }
+    for (const [i, c] of cs.entries()) {
+      t.equal((await runCni(host, NETLOOM_CNI, 'DEL', conf, { container: c, id: `c${i}` })).code, 0, `DEL c${i}`);
+      macs.push(ipJson(host, 'link', 'show', 'dev', 'cni0')[0].address);
+    }
+    t.equal(new Set(macs).size, 1, `${before ? 'an existing' : 'a new'} bridge kept one MAC through 3 ADDs and 3 DELs: ${macs.join(' ')}`);
+    t.equal(sysfsIn(host, 'cni0/addr_assign_type'), '3', 'the kernel has it as set (NET_ADDR_SET)');
+  }
+});
 
 t.test('ADD then CHECK passes; CHECK fails after the interface is removed by hand', async (t) => {
   const { host, dataDir, container } = await cniHost(t);
