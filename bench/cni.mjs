@@ -5,8 +5,9 @@
 // containernetworking-plugins), sequentially and PARALLEL at a time
 // (default 10), the tools interleaved round by round, medians over ROUNDS
 // (default 3). Each run has a host namespace of its own and N container
-// namespaces made beforehand (not timed); every plugin exec runs inside the
-// host namespace as a runtime's would, Node start-up included for netloom.
+// namespaces made beforehand (not timed); every plugin is exec'd by
+// bench/cni-runtime.mjs, one process in the host namespace forking plugins
+// plainly as containerd does (Node start-up included for netloom one-shot).
 // The resident way: netloom-cni-shim as the plugin executable, forwarding to
 // a `netloom-cni daemon` started in the host namespace for the run.
 // Also: one plugin exec's cost (VERSION, the start-up alone). Quiet-checked
@@ -29,6 +30,7 @@ const OUT = resolve(process.env.OUT ?? join(BENCH, 'results'));
 const NETLOOM = join(ROOT, 'dist/cni/main.js');
 const REF = '/usr/lib/cni';
 const SHIM = join(ROOT, 'build/Release/netloom-cni-shim');
+const RUNTIME = join(BENCH, 'cni-runtime.mjs');
 
 const TOOLS = {
   'reference bridge + host-local': { bin: `${REF}/bridge`, type: 'bridge', ipam: 'host-local' },
@@ -50,13 +52,6 @@ async function startDaemon(host, socket) {
   return child;
 }
 
-async function pool(items, width, fn) {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
-}
-
 async function run(tool, width) {
   const t = TOOLS[tool];
   const host = await netns.create();
@@ -68,21 +63,15 @@ async function run(tool, width) {
     const socket = join(dataDir, 'cni.sock');
     if (t.daemon) daemon = await startDaemon(host, socket);
     const conf = JSON.stringify({ cniVersion: '1.0.0', name: 'bench', type: t.type, bridge: 'cni0', isGateway: true, ipam: { type: t.ipam, subnet: '198.18.96.0/22', dataDir } });
-    const exec = async (command, ns, i) => {
-      const r = await host.exec([t.bin], {
-        env: { PATH: process.env.PATH, CNI_COMMAND: command, CNI_CONTAINERID: `b${i}`, CNI_NETNS: `/proc/${process.pid}/fd/${ns.fd}`, CNI_IFNAME: 'eth0', CNI_PATH: REF, NETLOOM_CNI_SOCKET: socket },
-        input: conf,
-        timeout: 60000,
-      });
-      if (r.code !== 0) throw new Error(`${tool} ${command} ${i}: ${r.stdout}${r.stderr}`);
-    };
-    const idx = containers.map((_, i) => i);
-    const t0 = performance.now();
-    await pool(idx, width, (i) => exec('ADD', containers[i], i));
-    const t1 = performance.now();
-    await pool(idx, width, (i) => exec('DEL', containers[i], i));
-    const t2 = performance.now();
-    return { add: (t1 - t0) / 1000, del: (t2 - t1) / 1000, total: (t2 - t0) / 1000 };
+    // The runtime: one process in the host namespace, started before the clock, exec'ing the plugin plainly.
+    const runtime = host.spawn([process.execPath, RUNTIME], { stdio: ['pipe', 'pipe', 'inherit'] });
+    runtime.stdin.end(JSON.stringify({ bin: t.bin, conf, width, netns: containers.map((ns) => `/proc/${process.pid}/fd/${ns.fd}`), env: { PATH: process.env.PATH, CNI_PATH: REF, NETLOOM_CNI_SOCKET: socket } }));
+    let out = '';
+    runtime.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    const [code] = await once(runtime, 'close');
+    if (code !== 0) throw new Error(`${tool}: the runtime failed (exit ${code})`);
+    const r = JSON.parse(out);
+    return { add: r.add, del: r.del, total: r.add + r.del };
   } finally {
     daemon?.kill('SIGKILL');
     for (const c of containers) c.close();

@@ -8,7 +8,7 @@
 // which gets netloom-bridge's result as prevResult.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { open } from '../../dist/index.js';
@@ -16,7 +16,14 @@ import { ipJson } from '../helpers/sandbox.mjs';
 import { NETLOOM_CNI, REF_DIR, cniHost, nsPath } from '../helpers/cni.mjs';
 
 const root = mkdtempSync(join(tmpdir(), 'netloom-libcni-'));
-t.teardown(() => rmSync(root, { recursive: true, force: true }));
+// libcni keeps its result cache under /var/lib/cni (cnitool has no option
+// for another place); DEL removes our entries, and the directories go too
+// when this test is what made them.
+const cacheWasThere = existsSync('/var/lib/cni');
+t.teardown(() => {
+  rmSync(root, { recursive: true, force: true });
+  if (!cacheWasThere) rmSync('/var/lib/cni', { recursive: true, force: true });
+});
 const cnitool = join(root, 'cnitool');
 execFileSync('sh', [new URL('../../tools/cnitool/build.sh', import.meta.url).pathname, cnitool], { stdio: 'inherit' });
 const bin = join(root, 'bin');
