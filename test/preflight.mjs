@@ -14,6 +14,8 @@ import { delimiter, join } from 'node:path';
 export const WITNESSES = {
   iproute2: ['ip', 'bridge', 'tc', 'ss'],
   'util-linux': ['nsenter', 'unshare'],
+  // A fresh sysfs for a namespace, libcni's cache bound over /var/lib (test/helpers/cni.mjs).
+  mount: ['mount'],
   strace: ['strace'],
   procps: ['sysctl'],
   nftables: ['nft'],

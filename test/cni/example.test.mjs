@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NETLOOM_CNI, REF_DIR, cniHost, nsPath } from '../helpers/cni.mjs';
+import { NETLOOM_CNI, REF_DIR, cniHost, cnitoolArgv, nsPath } from '../helpers/cni.mjs';
 
 t.test('examples/cni-plugin.mjs chained after netloom-bridge, through cnitool', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'netloom-cni-example-'));
@@ -31,7 +31,7 @@ t.test('examples/cni-plugin.mjs chained after netloom-bridge, through cnitool', 
     }),
   );
   const env = { PATH: process.env.PATH, NETCONFPATH: join(root, 'conf'), CNI_PATH: `${join(root, 'bin')}:${REF_DIR}` };
-  const run = (cmd) => host.exec([join(root, 'cnitool'), cmd, 'examplenet', nsPath(c)], { env, timeout: 60000 });
+  const run = (cmd) => host.exec(cnitoolArgv(join(root, 'cnitool'), join(root, 'var-lib'), cmd, 'examplenet', nsPath(c)), { env, timeout: 60000 });
   const add = await run('add');
   t.equal(add.code, 0, add.stderr);
   t.equal(JSON.parse(add.stdout).interfaces.length, 3, "the bridge's result passed on");

@@ -3,27 +3,21 @@
 // tools/cnitool/build.sh from Debian's source package, with a conflist in a
 // directory of its own, CNI_PATH holding netloom-bridge (a link to
 // netloom-cni) and the reference plugins, and libcni's result cache (which
-// CHECK reads prevResult from; cnitool names the container after its netns
+// CHECK reads prevResult from, kept in the test's directory: see
+// cnitoolArgv; cnitool names the container after its netns
 // path). Chained: netloom-bridge first, then the reference `tuning` plugin,
 // which gets netloom-bridge's result as prevResult.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { open } from '../../dist/index.js';
 import { ipJson } from '../helpers/sandbox.mjs';
-import { NETLOOM_CNI, REF_DIR, cniHost, nsPath } from '../helpers/cni.mjs';
+import { NETLOOM_CNI, REF_DIR, cniHost, cnitoolArgv, nsPath } from '../helpers/cni.mjs';
 
 const root = mkdtempSync(join(tmpdir(), 'netloom-libcni-'));
-// libcni keeps its result cache under /var/lib/cni (cnitool has no option
-// for another place); DEL removes our entries, and the directories go too
-// when this test is what made them.
-const cacheWasThere = existsSync('/var/lib/cni');
-t.teardown(() => {
-  rmSync(root, { recursive: true, force: true });
-  if (!cacheWasThere) rmSync('/var/lib/cni', { recursive: true, force: true });
-});
+t.teardown(() => rmSync(root, { recursive: true, force: true }));
 const cnitool = join(root, 'cnitool');
 execFileSync('sh', [new URL('../../tools/cnitool/build.sh', import.meta.url).pathname, cnitool], { stdio: 'inherit' });
 const bin = join(root, 'bin');
@@ -35,7 +29,7 @@ function setup(t, dataDir, plugins) {
   mkdirSync(join(dir, 'conf'));
   writeFileSync(join(dir, 'conf', '10-testnet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'testnet', plugins }));
   const env = { PATH: process.env.PATH, NETCONFPATH: join(dir, 'conf'), CNI_PATH: `${bin}:${REF_DIR}`, CNI_IFNAME: 'eth0' };
-  return (host, cmd, c) => host.exec([cnitool, cmd, 'testnet', typeof c === 'string' ? c : nsPath(c)], { env, timeout: 60000 });
+  return (host, cmd, c) => host.exec(cnitoolArgv(cnitool, join(root, 'var-lib'), cmd, 'testnet', typeof c === 'string' ? c : nsPath(c)), { env, timeout: 60000 });
 }
 
 const bridge = (dataDir) => ({ type: 'netloom-bridge', bridge: 'cni0', isGateway: true, isDefaultGateway: true, ipam: { type: 'host-local', subnet: '198.18.60.0/24', dataDir } });

@@ -3,7 +3,7 @@
 // containers are throwaway namespaces reached by /proc/PID/fd/N paths, the
 // IPAM's leases live in a temporary directory. netloom-cni is
 // dist/cni/main.js; the reference plugins are Debian's, in /usr/lib/cni.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,4 +71,16 @@ export async function runCni(host, bin, command, conf, { container, id = 'c1', i
     result = undefined;
   }
   return { code: r.code, result, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * argv running cnitool with libcni's result cache in `varLib`/cni instead of
+ * the machine's /var/lib/cni: `varLib` is bound over /var/lib in a mount
+ * namespace of cnitool's own (cnitool has no option for the cache's place),
+ * so the cache lives as long as the test's directory and nothing is left in
+ * /var/lib.
+ */
+export function cnitoolArgv(cnitool, varLib, ...args) {
+  mkdirSync(join(varLib, 'cni'), { recursive: true });
+  return ['unshare', '--mount', 'sh', '-c', 'mount --bind "$0" /var/lib && exec "$@"', varLib, cnitool, ...args];
 }
