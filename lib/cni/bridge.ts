@@ -185,26 +185,42 @@ async function add(conf: CniNetConf, env: CniEnv): Promise<CniResult> {
   }
 }
 
+/**
+ * Delete the container's end of the veth (its peer on the bridge goes with
+ * it). The request is on its way when this resolves: the returned promise
+ * settles once the kernel has torn the pair down (~20 ms of RCU waits),
+ * which the caller overlaps with releasing the lease. Undefined when the
+ * namespace is gone already: nothing to delete there.
+ */
+async function startUnplug(env: CniEnv): Promise<Promise<void> | undefined> {
+  if (env.netns === undefined) return undefined;
+  const container = await netns.open({ path: env.netns }).catch(() => undefined);
+  if (container === undefined) return undefined;
+  let nlC: Netlink;
+  try {
+    nlC = await open({ netns: container });
+  } catch (e) {
+    container.close();
+    throw e;
+  }
+  return nlC.link
+    .del(env.ifname as string)
+    .catch((e: unknown) => {
+      if (!gone(e)) throw e;
+    })
+    .finally(async () => {
+      await nlC.close();
+      container.close();
+    });
+}
+
 async function del(conf: CniNetConf, env: CniEnv): Promise<void> {
   const c = checkBridgeConf(conf);
-  if (conf.ipam !== undefined) await ipam('DEL', conf, env);
-  if (env.netns !== undefined) {
-    const container = await netns.open({ path: env.netns }).catch(() => undefined); // gone already: nothing to delete there
-    if (container !== undefined) {
-      try {
-        const nlC = await open({ netns: container });
-        try {
-          await nlC.link.del(env.ifname as string).catch((e: unknown) => {
-            if (!gone(e)) throw e;
-          });
-        } finally {
-          await nlC.close();
-        }
-      } finally {
-        container.close();
-      }
-    }
-  }
+  const unplugged = await startUnplug(env);
+  // Both always settle before DEL answers; the first failure is the answer.
+  const [link, lease] = await Promise.allSettled([unplugged, conf.ipam === undefined ? undefined : ipam('DEL', conf, env)]);
+  if (link.status === 'rejected') throw link.reason;
+  if (lease.status === 'rejected') throw lease.reason;
   if (c.ipMasq) {
     const tag = attachmentTag(conf.name, env.containerId as string, env.ifname as string);
     await removeMasquerade((t) => t === tag);
