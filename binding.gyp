@@ -83,14 +83,25 @@
         "native/nsexec_setup.cc"
       ],
       "cflags_cc!": [
-        "-fno-exceptions",
         "-std=gnu++17"
       ],
       "cflags_cc": [
         "-std=c++17",
+        "-fno-exceptions",
+        "-fno-rtti",
+        "-ffunction-sections",
+        "-fdata-sections",
         "-Wall",
         "-Wextra",
         "-Werror"
+      ],
+      "ldflags!": [
+        "-rdynamic"
+      ],
+      "ldflags": [
+        "-static-libstdc++",
+        "-static-libgcc",
+        "-Wl,--gc-sections,--as-needed"
       ]
     },
     {

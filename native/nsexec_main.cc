@@ -13,6 +13,13 @@
 // reaches end-of-file without a word when the program starts) as
 // NUL-terminated fields: step, syscall, errno, path, target, strerror text.
 // Then the helper exits 127 without running the program.
+//
+// Every ns.exec()/spawn() runs it, so its start-up counts: binding.gyp links
+// libstdc++ and libgcc in statically, only the parts it uses (no exceptions,
+// no RTTI, unused sections dropped), and the dynamic loader maps libc alone:
+// 0.75 ms less per exec than relocating the shared libstdc++ (ns.exec of
+// /bin/true 2.3 ms instead of 3.0 ms). Its newest glibc symbol is then 2.35
+// (libgcc's _dl_find_object), as old as the addon's libstdc++ needs anyway.
 #include <fcntl.h>
 #include <unistd.h>
 

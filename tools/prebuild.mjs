@@ -75,6 +75,10 @@ async function build(arch) {
     // libstdc++ stays dynamic: linked in, it would pull glibc 2.36's
     // arc4random and 2.35's _dl_find_object, shutting out more systems than
     // GCC 12's libstdc++ (GLIBCXX_3.4.30, Ubuntu 22.04 and Debian 12 on) does.
+    // The helper programs are different (binding.gyp): netloom-nsexec links
+    // the few parts of libstdc++ it uses statically (without -rdynamic, so
+    // random_device and its arc4random are dropped: glibc 2.35 at most), and
+    // netloom-cni-shim needs libc alone.
     Object.assign(process.env, env, { JOBS: 'max', npm_config_nodedir: nodeHeaders() });
     const strip = env.CC === undefined ? 'strip' : `${TOOLCHAINS[arch].triplet}-strip`;
     return await new Promise((resolve, reject) => {
