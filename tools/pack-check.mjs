@@ -78,6 +78,16 @@ try {
   check(arm.machine === 'AArch64' && arm.exports('napi_register_module_v1'), `the arm64 addon is an ${arm.machine} ELF exporting napi_register_module_v1`);
   const armHelper = elf(join(root, 'prebuilds/linux-arm64/netloom-nsexec'));
   check(armHelper.machine === 'AArch64', `the arm64 helper is an ${armHelper.machine} ELF`);
+  // The helper programs run once per exec and per CNI invocation: they load
+  // libc alone (no libstdc++ to relocate) and ask for glibc 2.35 at most.
+  for (const arch of ['x64', 'arm64']) {
+    for (const program of ['netloom-nsexec', 'netloom-cni-shim']) {
+      const file = join(root, 'prebuilds', `linux-${arch}`, program);
+      const needed = [...execFileSync('readelf', ['-d', '-W', file], { encoding: 'utf8' }).matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]).filter((l) => !l.startsWith('ld-linux'));
+      const newest = [...execFileSync('readelf', ['--dyn-syms', '-W', file], { encoding: 'utf8' }).matchAll(/GLIBC_2\.(\d+)/g)].reduce((a, m) => Math.max(a, Number(m[1])), 0);
+      check(needed.join(' ') === 'libc.so.6' && newest <= 35, `${arch} ${program} loads ${needed.join(', ')} only, glibc 2.${newest} at most`);
+    }
+  }
 
   const project = join(work, 'user-project');
   execFileSync('mkdir', ['-p', project]);
