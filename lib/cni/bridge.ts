@@ -187,12 +187,13 @@ async function add(conf: CniNetConf, env: CniEnv): Promise<CniResult> {
 
 /**
  * Delete the container's end of the veth (its peer on the bridge goes with
- * it). The request is on its way when this resolves: the returned promise
- * settles once the kernel has torn the pair down (~20 ms of RCU waits),
- * which the caller overlaps with releasing the lease. Undefined when the
- * namespace is gone already: nothing to delete there.
+ * it). The request is on its way when this resolves: `done` settles once the
+ * kernel has torn the pair down (~20 ms of RCU waits), which the caller
+ * overlaps with releasing the lease. (Wrapped in an object: a promise
+ * resolved with a promise would wait for it.) Undefined when the namespace
+ * is gone already: nothing to delete there.
  */
-async function startUnplug(env: CniEnv): Promise<Promise<void> | undefined> {
+async function startUnplug(env: CniEnv): Promise<{ done: Promise<void> } | undefined> {
   if (env.netns === undefined) return undefined;
   const container = await netns.open({ path: env.netns }).catch(() => undefined);
   if (container === undefined) return undefined;
@@ -203,7 +204,7 @@ async function startUnplug(env: CniEnv): Promise<Promise<void> | undefined> {
     container.close();
     throw e;
   }
-  return nlC.link
+  const done = nlC.link
     .del(env.ifname as string)
     .catch((e: unknown) => {
       if (!gone(e)) throw e;
@@ -212,12 +213,19 @@ async function startUnplug(env: CniEnv): Promise<Promise<void> | undefined> {
       await nlC.close();
       container.close();
     });
+  return { done };
 }
 
 async function del(conf: CniNetConf, env: CniEnv): Promise<void> {
   const c = checkBridgeConf(conf);
-  const unplugged = await startUnplug(env);
-  // Both always settle before DEL answers; the first failure is the answer.
+  // The lease is released even when the link could not be reached; both
+  // always settle before DEL answers, and the first failure is the answer.
+  let unplugged: Promise<void> | undefined;
+  try {
+    unplugged = (await startUnplug(env))?.done;
+  } catch (e) {
+    unplugged = Promise.reject(e);
+  }
   const [link, lease] = await Promise.allSettled([unplugged, conf.ipam === undefined ? undefined : ipam('DEL', conf, env)]);
   if (link.status === 'rejected') throw link.reason;
   if (lease.status === 'rejected') throw lease.reason;
