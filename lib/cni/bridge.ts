@@ -61,29 +61,29 @@ async function ensureBridge(nl: Netlink, c: BridgeConf): Promise<void> {
   }
   const here = netns.current();
   try {
-    await here.sysctl.set(`net/ipv6/conf/${c.bridge}/accept_ra`, 0).catch((e: unknown) => {
-      if ((e as { code?: string }).code !== 'ENOENT') throw e; // no IPv6 in this kernel
-    });
+    await sysctlIfPresent(here, `net/ipv6/conf/${c.bridge}/accept_ra`, 0);
   } finally {
     here.close();
   }
   await nl.link.set(c.bridge, { up: true, ...(existing?.mac === undefined ? {} : { mac: existing.mac }), ...(c.promiscMode ? { promisc: true } : {}) });
 }
 
+/** Set a sysctl in `ns`; like the reference, one the kernel lacks (no IPv6 there) is no error. */
+function sysctlIfPresent(ns: NetNs, name: string, value: number): Promise<void> {
+  return ns.sysctl.set(name, value).catch((e: unknown) => {
+    if ((e as { code?: string }).code !== 'ENOENT') throw e;
+  });
+}
+
 /**
  * The container interface's sysctls, set before it comes up, as the
  * reference plugin sets them: DAD only when asked for (`enabledad`), and
- * gratuitous ARP when the link or its address changes (arp_notify). Like the
- * reference, a kernel without IPv6 (no such file) is no error.
+ * gratuitous ARP when the link or its address changes (arp_notify).
  */
 async function containerSysctls(container: NetNs, ifname: string, enableDad: boolean): Promise<void> {
-  const set = (name: string, v: number): Promise<void> =>
-    container.sysctl.set(name, v).catch((e: unknown) => {
-      if ((e as { code?: string }).code !== 'ENOENT') throw e;
-    });
-  if (enableDad) await set(`net/ipv6/conf/${ifname}/enhanced_dad`, 1);
-  await set(`net/ipv6/conf/${ifname}/accept_dad`, enableDad ? 1 : 0);
-  await set(`net/ipv4/conf/${ifname}/arp_notify`, 1);
+  if (enableDad) await sysctlIfPresent(container, `net/ipv6/conf/${ifname}/enhanced_dad`, 1);
+  await sysctlIfPresent(container, `net/ipv6/conf/${ifname}/accept_dad`, enableDad ? 1 : 0);
+  await sysctlIfPresent(container, `net/ipv4/conf/${ifname}/arp_notify`, 1);
 }
 
 /** The gateway of an address: the IPAM's, or the subnet's first address. */
