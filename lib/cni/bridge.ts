@@ -44,7 +44,7 @@ function randomMac(): string {
  * address, even to the one it has, makes the kernel keep it. Router
  * advertisements are off on the bridge: its routes are the plugin's.
  */
-async function ensureBridge(nl: Netlink, c: BridgeConf): Promise<void> {
+async function ensureBridge(nl: Netlink, here: NetNs, c: BridgeConf): Promise<void> {
   let existing = await nl.link.get(c.bridge).catch((e: unknown) => (gone(e) ? undefined : Promise.reject(e)));
   if (existing === undefined) {
     const made = await nl.link.add({ kind: 'bridge', name: c.bridge, mac: randomMac(), ...(c.mtu === undefined ? {} : { mtu: c.mtu }) }).then(
@@ -59,12 +59,7 @@ async function ensureBridge(nl: Netlink, c: BridgeConf): Promise<void> {
   if (existing !== undefined && existing.kind !== 'bridge') {
     throw new CniError('invalidNetworkConfig', `bridge: ${c.bridge} exists and is a ${existing.kind ?? 'link'} device, not a bridge`);
   }
-  const here = netns.current();
-  try {
-    await sysctlIfPresent(here, `net/ipv6/conf/${c.bridge}/accept_ra`, 0);
-  } finally {
-    here.close();
-  }
+  await sysctlIfPresent(here, `net/ipv6/conf/${c.bridge}/accept_ra`, 0);
   await nl.link.set(c.bridge, { up: true, ...(existing?.mac === undefined ? {} : { mac: existing.mac }), ...(c.promiscMode ? { promisc: true } : {}) });
 }
 
@@ -97,11 +92,12 @@ async function add(conf: CniNetConf, env: CniEnv): Promise<CniResult> {
   const ifname = env.ifname as string;
   const container = await openContainer(env);
   const host = await open();
+  const here = netns.current(); // the host's namespace, for its sysctls
   let nlC: Netlink | undefined;
   let hostName: string | undefined;
   let ipamDone = false;
   try {
-    await ensureBridge(host, c);
+    await ensureBridge(host, here, c);
     for (let attempt = 0; hostName === undefined; attempt++) {
       const name = `veth${randomBytes(4).toString('hex')}`;
       try {
@@ -146,13 +142,8 @@ async function add(conf: CniNetConf, env: CniEnv): Promise<CniResult> {
         });
         ip.gateway = gatewayOf(ip);
       }
-      const here = netns.current();
-      try {
-        if (ips.some((ip) => !isIPv6(ip.address.split('/')[0] as string))) await here.sysctl.set('net.ipv4.ip_forward', 1);
-        if (ips.some((ip) => isIPv6(ip.address.split('/')[0] as string))) await here.sysctl.set('net.ipv6.conf.all.forwarding', 1);
-      } finally {
-        here.close();
-      }
+      if (ips.some((ip) => !isIPv6(ip.address.split('/')[0] as string))) await here.sysctl.set('net.ipv4.ip_forward', 1);
+      if (ips.some((ip) => isIPv6(ip.address.split('/')[0] as string))) await here.sysctl.set('net.ipv6.conf.all.forwarding', 1);
     }
     if (c.ipMasq) {
       for (const ip of ips) if (!isIPv6(ip.address.split('/')[0] as string)) await addMasquerade(attachmentTag(conf.name, env.containerId as string, ifname), ip.address, subnetOf(ip.address).cidr);
@@ -181,6 +172,7 @@ async function add(conf: CniNetConf, env: CniEnv): Promise<CniResult> {
   } finally {
     await nlC?.close();
     await host.close();
+    here.close();
     container.close();
   }
 }
