@@ -117,6 +117,9 @@ int fail(int code, const char* what, const char* detail = nullptr, const char* t
   return 1;
 }
 
+// The environment the daemon needs: the CNI_* variables and PATH.
+bool forwarded(const char* var) { return strncmp(var, "CNI_", 4) == 0 || strncmp(var, "PATH=", 5) == 0; }
+
 }  // namespace
 
 int main() {
@@ -134,12 +137,12 @@ int main() {
   }
   uint32_t count = 0;
   for (char** e = environ; *e != nullptr; e++) {
-    if (strncmp(*e, "CNI_", 4) == 0 || strncmp(*e, "PATH=", 5) == 0) count++;
+    if (forwarded(*e)) count++;
   }
   Bytes req;
   bool ok = req.put_u32(count);
   for (char** e = environ; ok && *e != nullptr; e++) {
-    if (strncmp(*e, "CNI_", 4) == 0 || strncmp(*e, "PATH=", 5) == 0) ok = req.put_field(*e, strlen(*e));
+    if (forwarded(*e)) ok = req.put_field(*e, strlen(*e));
   }
   if (!ok || !req.put_field(input.data(), input.size())) return fail(5, "netloom-cni-shim: out of memory");
 

@@ -9,14 +9,11 @@
 import { execFileSync } from 'node:child_process';
 import t from 'tap';
 import { open } from '../../dist/index.js';
-import { ipJson } from '../helpers/sandbox.mjs';
+import { ipJson, sysClassNet } from '../helpers/sandbox.mjs';
 import { NETLOOM_CNI, REF_DIR, bridgeConf, cniHost, runCni } from '../helpers/cni.mjs';
 
 /** A sysctl as `cat` reads it inside the namespace (not through netloom). */
 const sysctlIn = (ns, name) => execFileSync('nsenter', [`--net=/proc/${process.pid}/fd/${ns.fd}`, 'cat', `/proc/sys/net/${name}`], { encoding: 'utf8' }).trim();
-
-/** A file under /sys/class/net as the namespace's own sysfs shows it (a private mount, by util-linux). */
-const sysfsIn = (ns, path) => execFileSync('nsenter', [`--net=/proc/${process.pid}/fd/${ns.fd}`, 'unshare', '-m', 'sh', '-c', `mount -t sysfs none /sys && cat /sys/class/net/${path}`], { encoding: 'utf8' }).trim();
 
 /** What the kernel has after an ADD, names of random host veths and MACs left out. */
 function state(host, container) {
@@ -29,7 +26,7 @@ function state(host, container) {
     bridge: { kind: br.linkinfo.info_kind, up: br.flags.includes('UP'), mtu: br.mtu, promisc: br.flags.includes('PROMISC') },
     bridge_name: brName,
     // 3: NET_ADDR_SET, the MAC pinned (it does not follow the ports'); no router advertisements taken.
-    bridgeMacAssign: sysfsIn(host, `${brName}/addr_assign_type`),
+    bridgeMacAssign: sysClassNet(host, `${brName}/addr_assign_type`),
     bridgeAcceptRa: sysctlIn(host, `ipv6/conf/${brName}/accept_ra`),
     bridgeAddrs: ipJson(host, 'addr', 'show', 'dev', brName)[0].addr_info.filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
     ports: ports.map((p) => ({ kind: p.linkinfo.info_kind, up: p.flags.includes('UP'), mtu: p.mtu, txqlen: p.txqlen ?? 0, hairpin: p.linkinfo.info_slave_data?.hairpin, peerIsEth0: p.link === 'eth0' || p.link_index === c.ifindex })),
@@ -86,7 +83,7 @@ t.test("the bridge's MAC stays put as ports come and go, on a bridge made by the
       macs.push(ipJson(host, 'link', 'show', 'dev', 'cni0')[0].address);
     }
     t.equal(new Set(macs).size, 1, `${before ? 'an existing' : 'a new'} bridge kept one MAC through 3 ADDs and 3 DELs: ${macs.join(' ')}`);
-    t.equal(sysfsIn(host, 'cni0/addr_assign_type'), '3', 'the kernel has it as set (NET_ADDR_SET)');
+    t.equal(sysClassNet(host, 'cni0/addr_assign_type'), '3', 'the kernel has it as set (NET_ADDR_SET)');
   }
 });
 
